@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make bench: run tools/bench/run_bench.py against the database
+# debt_collection_bench (the script manages that database); extra arguments
+# come from $BENCH_ARGS.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+script="$ROOT/tools/bench/run_bench.py"
+[ -f "$script" ] || die "$script does not exist yet"
+setup_all
+trap pg_stop_if_started EXIT
+read -r -a extra <<<"${BENCH_ARGS:-}"
+cd "$ROOT"
+"$PY" "$script" --config "$CONF" --database debt_collection_bench "${extra[@]}"

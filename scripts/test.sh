@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# make test / test-fast / test-update: run the addons' tests with pytest-odoo.
+#   test.sh          drop and recreate debt_collection_test (all addons, demo data)
+#   test.sh --fast   reuse the existing test database as it is
+#   test.sh --update reuse it, but update the addons first (-u), e.g. after XML changes
+# Extra pytest arguments come from $PYTEST_ARGS; pytest's summary is the last line.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+mode="${1:-}"
+DB=debt_collection_test
+setup_all
+# Stop the private PostgreSQL server on exit if we started it (quietly).
+trap pg_stop_if_started EXIT
+
+mapfile -t addons < <(repo_addons)
+[ ${#addons[@]} -gt 0 ] || die "no installable addon found in $ROOT"
+
+if [ "$mode" != "" ] && db exists "$DB"; then
+    if [ "$mode" = --update ]; then
+        say "Updating ${addons[*]} in $DB (log: .cache/log/test-install.log)"
+        install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -u "${addons[@]}" ||
+            die "updating the addons failed"
+    fi
+else
+    say "Creating $DB with ${addons[*]} and demo data (log: .cache/log/test-install.log)"
+    db drop "$DB"
+    install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -i "${addons[@]}" ||
+        die "installing the addons failed"
+fi
+
+# Test folders of every addon, unless PYTEST_ARGS already names a path.
+cd "$ROOT"
+read -r -a extra <<<"${PYTEST_ARGS:-}"
+given_path=0
+for arg in "${extra[@]}"; do
+    if [ -e "${arg%%::*}" ]; then given_path=1; fi
+done
+paths=()
+if [ $given_path = 0 ]; then
+    for addon in "${addons[@]}"; do
+        if [ -d "$addon/tests" ]; then paths+=("$addon/tests"); fi
+    done
+fi
+
+say "pytest (Odoo log: .cache/log/pytest-odoo.log)"
+rc=0
+"$PY" -m pytest -p no:cacheprovider -ra \
+    --odoo-config="$TEST_CONF" --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
+    "${paths[@]}" "${extra[@]}" || rc=$?
+exit $rc
