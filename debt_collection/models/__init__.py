@@ -1,1 +1,13 @@
-
+from . import debt_collection_calendar_mixin
+from . import debt_collection_holiday
+from . import res_company
+from . import res_config_settings
+from . import debt_collection_policy
+from . import debt_collection_step
+from . import debt_collection_event
+from . import debt_collection_notice
+from . import debt_collection_run
+from . import debt_collection_engine
+from . import res_partner
+from . import account_move
+from . import account_move_line

@@ -1,0 +1,190 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+HOLD_FIELDS = ("debt_collection_hold_until", "debt_collection_hold_reason")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    debt_collection_subject = fields.Boolean(
+        "Subject to Collection",
+        compute="_compute_debt_collection_subject",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        tracking=True,
+        help="Switched off, no collection action touches this document. Taken "
+        "from the customer when the document is created.",
+    )
+    debt_collection_policy_id = fields.Many2one(
+        "debt.collection.policy",
+        string="Collection Policy",
+        check_company=True,
+        copy=False,
+        tracking=True,
+        help="Empty: the customer's policy, else the company's default policy.",
+    )
+    debt_collection_hold_until = fields.Date(
+        "Collection on Hold Until",
+        copy=False,
+        tracking=True,
+        help="No collection action is taken for this document up to and "
+        "including this date.",
+    )
+    debt_collection_hold_reason = fields.Selection(
+        [
+            ("dispute", "Dispute"),
+            ("promise", "Promise to pay"),
+            ("other", "Other"),
+        ],
+        string="Hold Reason",
+        copy=False,
+        tracking=True,
+    )
+    debt_collection_stage_id = fields.Many2one(
+        "debt.collection.step",
+        string="Collection Stage",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The last collection step applied to this document.",
+    )
+    debt_collection_last_action_date = fields.Date(
+        "Last Collection Action", readonly=True, copy=False
+    )
+    debt_collection_next_step_id = fields.Many2one(
+        "debt.collection.step",
+        string="Next Collection Action",
+        compute="_compute_debt_collection_next",
+    )
+    debt_collection_next_date = fields.Date(
+        "Next Collection Action On", compute="_compute_debt_collection_next"
+    )
+    debt_collection_event_ids = fields.One2many(
+        "debt.collection.event", "move_id", string="Collection History"
+    )
+    debt_collection_has_receivable = fields.Boolean(
+        compute="_compute_debt_collection_has_receivable"
+    )
+
+    @api.depends("partner_id")
+    def _compute_debt_collection_subject(self):
+        for move in self:
+            partner = move.partner_id.commercial_partner_id
+            move.debt_collection_subject = (
+                partner.debt_collection_subject if partner else True
+            )
+
+    @api.depends("line_ids.account_id.account_type")
+    def _compute_debt_collection_has_receivable(self):
+        for move in self:
+            move.debt_collection_has_receivable = any(
+                line.account_id.account_type == "asset_receivable"
+                for line in move.line_ids
+            )
+
+    @api.depends_context("company")
+    def _compute_debt_collection_next(self):
+        forecast = self.env["debt.collection.engine"]._move_forecast(self)
+        for move in self:
+            step, date = forecast.get(move.id, (False, False))
+            move.debt_collection_next_step_id = step
+            move.debt_collection_next_date = date
+
+    def write(self, vals):
+        logged = [name for name in ("debt_collection_subject", *HOLD_FIELDS) if name in vals]
+        if not logged:
+            return super().write(vals)
+        before = {move.id: {name: move[name] for name in logged} for move in self}
+        result = super().write(vals)
+        self._debt_collection_log_changes(before)
+        return result
+
+    def _debt_collection_log_changes(self, before):
+        """Record subject-to-collection and hold changes as events."""
+        vals_list = []
+        for move in self.filtered("debt_collection_has_receivable"):
+            old = before[move.id]
+            if (
+                "debt_collection_subject" in old
+                and old["debt_collection_subject"] != move.debt_collection_subject
+            ):
+                vals_list.append(
+                    move._debt_collection_event_vals(
+                        "flag",
+                        _("Collection switched on again for this document.")
+                        if move.debt_collection_subject
+                        else _("Collection switched off for this document."),
+                    )
+                )
+            if any(old.get(name, move[name]) != move[name] for name in HOLD_FIELDS):
+                vals_list.append(move._debt_collection_hold_event_vals())
+        if vals_list:
+            self.env["debt.collection.event"].create(vals_list)
+
+    def _debt_collection_hold_event_vals(self):
+        if self.debt_collection_hold_until:
+            reason = dict(
+                self._fields["debt_collection_hold_reason"]._description_selection(
+                    self.env
+                )
+            ).get(self.debt_collection_hold_reason, "")
+            note = _(
+                "On hold until %(date)s. %(reason)s",
+                date=self.debt_collection_hold_until,
+                reason=reason,
+            )
+        else:
+            note = _("Hold lifted.")
+        if self.env.context.get("debt_collection_hold_note"):
+            note = Markup("%s<br/>%s") % (note, self.env.context["debt_collection_hold_note"])
+        vals = self._debt_collection_event_vals("hold", note)
+        vals["hold_until"] = self.debt_collection_hold_until
+        return vals
+
+    def _debt_collection_event_vals(self, event_type, note):
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": self.commercial_partner_id.id,
+            "move_id": self.id,
+            "event_type": event_type,
+            "channel": "system",
+            "note": note,
+        }
+
+    def _debt_collection_set_stage(self, step, run_date):
+        """Remember the last step applied (set-based: one UPDATE)."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move
+                      SET debt_collection_stage_id = %s,
+                          debt_collection_last_action_date = %s
+                    WHERE id = ANY(%s)""",
+                step.id,
+                run_date,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(
+            ["debt_collection_stage_id", "debt_collection_last_action_date"]
+        )
+
+    def action_debt_collection_add_note(self):
+        self.ensure_one()
+        return self.commercial_partner_id._debt_collection_open_wizard(
+            "debt.collection.note.wizard", _("Add a collection note"), self
+        )
+
+    def action_debt_collection_hold(self):
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        return partner._debt_collection_open_wizard(
+            "debt.collection.hold.wizard", _("Put on hold"), self
+        )

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    debt_collection_event_ids = fields.One2many(
+        "debt.collection.event", "move_line_id", string="Collection History"
+    )

@@ -1,0 +1,747 @@
+"""The collection engine: decide with set-based queries, record, then act.
+
+A pass for one company and one run date:
+
+1. ``_plan`` reads every collectible item with one SQL query, the collection
+   history of those items with a second one, and asks the pure scheduling core
+   (``tools/schedule.py``) which step occurrence is due for each item. Items
+   are grouped per customer and step: one message lists all the customer's
+   documents due for that step.
+2. ``_execute_plan`` works through the groups in batches of customers. For each
+   batch it first *claims* the events with one ``INSERT .. ON CONFLICT`` on the
+   exactly-once key (item, step, occurrence): only the rows this transaction
+   inserted (or a retry it took over) are acted upon, so concurrent workers and
+   reruns after a crash never act twice. Then the step actions run (one method
+   per action, ``_execute_action_<action>``), the events get their final state
+   and the batch is committed (outside tests).
+"""
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+from ..tools import calendar as sending_calendar
+from ..tools import schedule
+from ..tools.money import to_decimal
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PlannedItem:
+    """A collectible item with the step occurrence due for it."""
+
+    item_id: int
+    move_id: int
+    partner_id: int
+    date_maturity: object
+    amount: float  # residual, company currency
+    amount_currency: float  # residual, document currency
+    amount_original: float  # item amount, document currency
+    currency_id: int
+    policy_id: int
+    occurrence: int
+    step_id: int | None = None  # set with reason when the item is skipped
+    reason: str | None = None
+
+
+@dataclass
+class PlannedGroup:
+    """One customer, one step: becomes one message (or one activity)."""
+
+    partner_id: int
+    step_id: int
+    items: list = field(default_factory=list)
+
+    @property
+    def amount(self):
+        return sum(item.amount for item in self.items)
+
+
+@dataclass
+class Plan:
+    company_id: int
+    run_date: object
+    groups: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # PlannedItem with a reason
+
+    @property
+    def partner_ids(self):
+        return sorted({g.partner_id for g in self.groups} | {i.partner_id for i in self.skipped})
+
+
+class DebtCollectionEngine(models.AbstractModel):
+    _name = "debt.collection.engine"
+    _description = "Debt Collection Engine"
+
+    # Customers per transaction in a run.
+    _batch_size = 200
+    # A cron call stops after this many seconds and lets Odoo call it again.
+    _time_budget = 600
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_run_collection(self):
+        """The hourly cron: every enabled company whose calendar allows now."""
+        done, remaining = self._run_collection_pass()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _run_collection_pass(self, force=False, companies=None):
+        """Run for each enabled company; ``force`` ignores the calendar.
+
+        Returns (customers done, customers remaining) for cron progress.
+        """
+        companies = companies or self.env["res.company"].sudo().search(
+            [("debt_collection_enabled", "=", True)]
+        )
+        started = time.monotonic()
+        done = remaining = 0
+        for company in companies:
+            engine = self.with_company(company)
+            run_date = company._debt_collection_today()
+            policies = engine._sending_policies(company, force=force)
+            if not policies:
+                continue
+            plan = engine._plan(company, run_date, policies=policies)
+            company_done, company_remaining = engine._execute_plan(
+                plan, origin="automatic", deadline=started + self._time_budget
+            )
+            done += company_done
+            remaining += company_remaining
+        return done, remaining
+
+    def _sending_policies(self, company, force=False):
+        """The company's policies whose calendar allows sending now."""
+        policies = self.env["debt.collection.policy"].search(
+            [("company_id", "=", company.id)]
+        )
+        if force:
+            return policies
+        local_now = company._debt_collection_local_now()
+        holidays = company._debt_collection_holidays()
+        return policies.filtered(
+            lambda policy: sending_calendar.is_sending_allowed(
+                local_now,
+                policy._calendar_source()._debt_collection_weekdays(),
+                policy._calendar_source().debt_collection_send_hour,
+                holidays,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Deciding
+    # ------------------------------------------------------------------
+
+    def _get_collectible_items_query(self, company, restrict=None):
+        """SQL selecting the company's collectible items with their policy.
+
+        ``restrict`` is an optional SQL condition on ``aml``/``m``/``cp`` (used
+        to plan for a few customers or documents only).
+        """
+        existing = SQL("TRUE")
+        if company.debt_collection_enabled_date and company.debt_collection_existing != "all":
+            existing = SQL("m.create_date >= %s", company.debt_collection_enabled_date)
+            if company.debt_collection_existing == "from_due_date":
+                existing = SQL(
+                    "(%s OR aml.date_maturity >= %s)",
+                    existing,
+                    company.debt_collection_existing_due_from,
+                )
+        return SQL(
+            """
+            SELECT aml.id, aml.move_id, cp.id AS partner_id, aml.date_maturity,
+                   aml.amount_residual, aml.amount_residual_currency,
+                   ABS(aml.amount_currency) AS amount_original,
+                   COALESCE(aml.currency_id, aml.company_currency_id) AS currency_id,
+                   COALESCE(m.debt_collection_policy_id,
+                            (cp.debt_collection_policy_id->>%(company_key)s)::int,
+                            %(default_policy)s) AS policy_id,
+                   m.debt_collection_subject AND cp.debt_collection_subject AS subject,
+                   m.debt_collection_hold_until AS hold_until,
+                   %(existing)s AS included
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN account_account a ON a.id = aml.account_id
+              JOIN res_partner p ON p.id = aml.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+               AND a.account_type = 'asset_receivable'
+               AND aml.amount_residual > 0
+               AND aml.date_maturity IS NOT NULL
+               AND %(restrict)s
+            """,
+            company_key=str(company.id),
+            default_policy=company.debt_collection_policy_id.id or None,
+            existing=existing,
+            company=company.id,
+            restrict=restrict or SQL("TRUE"),
+        )
+
+    def _fetch_items(self, company, restrict=None):
+        self.env.flush_all()
+        return self.env.execute_query_dict(
+            self._get_collectible_items_query(company, restrict)
+        )
+
+    def _fetch_history(self, company, item_ids):
+        """{item id: {step id: StepHistory}} and {(item, step): postponed to}."""
+        max_attempts = company.debt_collection_max_attempts
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT move_line_id, step_id,
+                       count(*) FILTER (WHERE %(consumed)s),
+                       max(scheduled_date) FILTER (WHERE %(consumed)s),
+                       max(scheduled_date) FILTER (WHERE state = 'pending')
+                  FROM debt_collection_event
+                 WHERE move_line_id = ANY(%(items)s) AND step_id IS NOT NULL
+                 GROUP BY move_line_id, step_id
+                """,
+                consumed=SQL(
+                    "state IN ('done', 'skipped') OR (state = 'failed' AND attempts >= %s)",
+                    max_attempts,
+                ),
+                items=list(item_ids),
+            )
+        )
+        history, postponed = defaultdict(dict), {}
+        for item_id, step_id, consumed, last_date, postponed_to in rows:
+            history[item_id][step_id] = schedule.StepHistory(consumed, last_date)
+            if postponed_to:
+                postponed[item_id, step_id] = postponed_to
+        return history, postponed
+
+    def _get_policy_rules(self, policy_ids):
+        """{policy id: sorted [StepRule]} and {step id: step} of active steps."""
+        steps = self.env["debt.collection.step"].search(
+            [("policy_id", "in", list(policy_ids)), ("policy_id.active", "=", True)]
+        )
+        rules = defaultdict(list)
+        for step in steps:
+            rules[step.policy_id.id].append(step._schedule_rule())
+        return (
+            {policy_id: schedule.sort_steps(r) for policy_id, r in rules.items()},
+            {step.id: step for step in steps},
+        )
+
+    def _plan(self, company, run_date, policies=None, include_manual=False, restrict=None):
+        """What is due on ``run_date``: a :class:`Plan` (nothing is written).
+
+        ``policies`` limits the plan to those policies (the calendar);
+        ``include_manual`` adds the steps that wait for an operator.
+        """
+        plan = Plan(company.id, run_date)
+        rows = [
+            row
+            for row in self._fetch_items(company, restrict)
+            if row["policy_id"]
+            and row["subject"]
+            and row["included"]
+            and not (row["hold_until"] and row["hold_until"] >= run_date)
+        ]
+        if policies is not None:
+            rows = [row for row in rows if row["policy_id"] in set(policies.ids)]
+        if not rows:
+            return plan
+        rules, steps = self._get_policy_rules({row["policy_id"] for row in rows})
+        history, postponed = self._fetch_history(company, [row["id"] for row in rows])
+        candidates, planned = [], {}
+        for row in rows:
+            due = schedule.due_step(
+                rules.get(row["policy_id"], ()),
+                row["date_maturity"],
+                history.get(row["id"], {}),
+                run_date,
+            )
+            if not due or postponed.get((row["id"], due.step.id), due.date) > run_date:
+                continue
+            if steps[due.step.id].manual_approval and not include_manual:
+                continue
+            amount = to_decimal(row["amount_residual"])
+            candidates.append(
+                schedule.Candidate(row["id"], row["partner_id"], amount, due)
+            )
+            planned[row["id"]] = PlannedItem(
+                item_id=row["id"],
+                move_id=row["move_id"],
+                partner_id=row["partner_id"],
+                date_maturity=row["date_maturity"],
+                amount=row["amount_residual"],
+                amount_currency=row["amount_residual_currency"],
+                amount_original=row["amount_original"],
+                currency_id=row["currency_id"],
+                policy_id=row["policy_id"],
+                occurrence=due.occurrence,
+            )
+        to_act, skipped = schedule.apply_minimums(candidates)
+        groups = {}
+        for candidate in to_act:
+            key = (candidate.partner_id, candidate.due.step.id)
+            if key not in groups:
+                groups[key] = PlannedGroup(candidate.partner_id, candidate.due.step.id)
+            groups[key].items.append(planned[candidate.item_id])
+        plan.groups = sorted(groups.values(), key=lambda g: (g.partner_id, g.step_id))
+        for candidate, reason in skipped:
+            item = planned[candidate.item_id]
+            item.reason = reason
+            item.step_id = candidate.due.step.id
+            plan.skipped.append(item)
+        return plan
+
+    def _forecast(self, company, restrict, from_date):
+        """{item id: (row, Due or None)}: the next action of each open item.
+
+        Unlike :meth:`_plan` it looks ahead: held documents resume the day
+        after their hold, postponed actions on their new date.
+        """
+        rows = self._fetch_items(company, restrict)
+        if not rows:
+            return {}
+        rules, _steps = self._get_policy_rules({r["policy_id"] for r in rows if r["policy_id"]})
+        history, postponed = self._fetch_history(company, [row["id"] for row in rows])
+        result = {}
+        for row in rows:
+            due = None
+            if row["policy_id"] and row["subject"] and row["included"]:
+                start = from_date
+                if row["hold_until"] and row["hold_until"] >= from_date:
+                    start = row["hold_until"] + timedelta(days=1)
+                due = schedule.next_due(
+                    rules.get(row["policy_id"], ()),
+                    row["date_maturity"],
+                    history.get(row["id"], {}),
+                    start,
+                )
+                postponed_to = due and postponed.get((row["id"], due.step.id))
+                if postponed_to and postponed_to > due.date:
+                    due = schedule.Due(due.step, due.occurrence, postponed_to)
+            result[row["id"]] = (row, due)
+        return result
+
+    def _next_actions(self, company, restrict, key):
+        """{key(row): (step, date)}: the earliest next action per key."""
+        today = company._debt_collection_today()
+        best = {}
+        for row, due in self._forecast(company, restrict, today).values():
+            if due and (row[key] not in best or due.date < best[row[key]][1]):
+                best[row[key]] = (due.step.id, due.date)
+        Step = self.env["debt.collection.step"]
+        return {k: (Step.browse(step_id), date) for k, (step_id, date) in best.items()}
+
+    def _move_forecast(self, moves):
+        company = self.env.company
+        return self._next_actions(
+            company, SQL("aml.move_id = ANY(%s)", moves.ids), "move_id"
+        )
+
+    def _partner_summary(self, company, partners):
+        """Overdue amount, oldest days, stage and next action per customer."""
+        partners = partners.filtered("id")
+        if not partners:
+            return {}
+        today = company._debt_collection_today()
+        summary = defaultdict(dict)
+        overdue = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id.commercial_partner_id", "in", partners.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", today),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum", "date_maturity:min"],
+        )
+        for partner, amount, oldest in overdue:
+            values = summary[partner.commercial_partner_id.id]
+            values["overdue"] = values.get("overdue", 0.0) + amount
+            days = schedule.days_overdue(oldest, today)
+            values["oldest_days"] = max(values.get("oldest_days", 0), days)
+        stages = self.env["account.move"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("commercial_partner_id", "in", partners.ids),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("debt_collection_stage_id", "!=", False),
+            ],
+            ["commercial_partner_id", "debt_collection_stage_id"],
+        )
+        for partner, step in stages:
+            current = summary[partner.id].get("stage")
+            if not current or (step.days, step.id) > (current.days, current.id):
+                summary[partner.id]["stage"] = step
+        next_actions = self._next_actions(
+            company, SQL("cp.id = ANY(%s)", partners.ids), "partner_id"
+        )
+        for partner_id, (step, date) in next_actions.items():
+            summary[partner_id]["next_step"] = step
+            summary[partner_id]["next_date"] = date
+        return summary
+
+    # ------------------------------------------------------------------
+    # Recording and acting
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _can_commit(self):
+        return not modules.module.current_test
+
+    def _execute_plan(self, plan, origin="automatic", deadline=None):
+        """Claim, act and record the plan, one batch of customers at a time.
+
+        Returns (customers done, customers remaining).
+        """
+        company = self.env["res.company"].browse(plan.company_id)
+        groups_by_partner = defaultdict(list)
+        for group in plan.groups:
+            groups_by_partner[group.partner_id].append(group)
+        skipped_by_partner = defaultdict(list)
+        for item in plan.skipped:
+            skipped_by_partner[item.partner_id].append(item)
+        partner_ids = plan.partner_ids
+        run = self.env["debt.collection.run"]
+        done = 0
+        for batch in split_every(self._batch_size, partner_ids):
+            if deadline and time.monotonic() > deadline:
+                break
+            if not run:
+                run = self.env["debt.collection.run"].create(
+                    {
+                        "company_id": company.id,
+                        "date": plan.run_date,
+                        "origin": origin,
+                    }
+                )
+            self._execute_batch(
+                company,
+                plan.run_date,
+                [g for pid in batch for g in groups_by_partner[pid]],
+                [i for pid in batch for i in skipped_by_partner[pid]],
+                run,
+                origin,
+            )
+            done += len(batch)
+            if self._can_commit():
+                self.env.cr.commit()
+        if run:
+            run._finish()
+            if self._can_commit():
+                self.env.cr.commit()
+        return done, len(partner_ids) - done
+
+    def _restrict_partners(self, partner_ids):
+        return SQL("cp.id = ANY(%s)", list(partner_ids))
+
+    def _record_decision(self, plan, state, date, reason=None):
+        """Record an operator's decision on a plan without acting: skipped, or
+        postponed ("pending") until ``date``."""
+        company = self.env["res.company"].browse(plan.company_id)
+        steps = self.env["debt.collection.step"].browse(
+            {g.step_id for g in plan.groups} | {i.step_id for i in plan.skipped}
+        )
+        channels = {step.id: step.channel for step in steps}
+        rows = [(item, g.step_id, state, reason) for g in plan.groups for item in g.items]
+        rows += [(item, item.step_id, state, reason or item.reason) for item in plan.skipped]
+        self._claim_events(
+            company, date, rows, channels, self.env["debt.collection.run"], "manual"
+        )
+
+    def _execute_batch(self, company, run_date, groups, skipped, run, origin):
+        steps = self.env["debt.collection.step"].browse(
+            {g.step_id for g in groups} | {i.step_id for i in skipped}
+        )
+        channels = {step.id: step.channel for step in steps}
+        rows = []
+        for group in groups:
+            for item in group.items:
+                rows.append((item, group.step_id, "running", None))
+        for item in skipped:
+            rows.append((item, item.step_id, "skipped", item.reason))
+        claimed = self._claim_events(company, run_date, rows, channels, run, origin)
+        Event = self.env["debt.collection.event"]
+        for step in steps:
+            step_groups = []
+            for group in groups:
+                if group.step_id != step.id:
+                    continue
+                events = Event.browse(
+                    [claimed[i.item_id] for i in group.items if i.item_id in claimed]
+                )
+                if events:
+                    step_groups.append((self.env["res.partner"].browse(group.partner_id), events))
+            if step_groups:
+                self._execute_step(step, step_groups, run_date, run)
+
+    def _claim_events(self, company, run_date, rows, channels, run, origin):
+        """Insert the events of ``rows`` unless their key is taken.
+
+        ``rows`` are (PlannedItem, step id, state, reason). A postponed event or
+        a failed one that may be retried is taken over; anything else on the
+        same key means another run did it already. Returns {item id: event id}
+        for the events this transaction may act upon.
+        """
+        if not rows:
+            return {}
+        self.env.flush_all()
+        uid = self.env.uid
+        now = fields.Datetime.now()
+        user_id = uid if origin == "manual" else None
+        values = [
+            (
+                company.id,
+                item.partner_id,
+                item.move_id,
+                item.item_id,
+                step_id,
+                item.policy_id,
+                item.occurrence,
+                "action",
+                channels[step_id],
+                state,
+                reason,
+                1,
+                now,
+                run_date,
+                origin,
+                user_id,
+                run.id or None,
+                item.date_maturity,
+                schedule.days_overdue(item.date_maturity, run_date),
+                item.amount,
+                item.currency_id,
+                item.amount_currency,
+                item.amount_original,
+                uid,
+                now,
+                uid,
+                now,
+            )
+            for item, step_id, state, reason in rows
+        ]
+        claimed = {}
+        for chunk in split_every(1000, values):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO debt_collection_event (
+                        company_id, partner_id, move_id, move_line_id, step_id,
+                        policy_id, occurrence, event_type, channel, state, reason,
+                        attempts, date, scheduled_date, origin, user_id, run_id,
+                        date_maturity, days_overdue, amount_residual,
+                        document_currency_id, amount_residual_currency,
+                        amount_original_currency, create_uid, create_date, write_uid, write_date)
+                    VALUES %(values)s
+                    ON CONFLICT (move_line_id, step_id, occurrence)
+                        WHERE move_line_id IS NOT NULL AND step_id IS NOT NULL
+                    DO UPDATE SET
+                        state = EXCLUDED.state, reason = EXCLUDED.reason,
+                        error = NULL,
+                        attempts = debt_collection_event.attempts + (
+                            CASE WHEN debt_collection_event.state = 'failed'
+                                 THEN 1 ELSE 0 END),
+                        date = EXCLUDED.date, run_id = EXCLUDED.run_id,
+                        origin = EXCLUDED.origin, user_id = EXCLUDED.user_id,
+                        scheduled_date = EXCLUDED.scheduled_date,
+                        days_overdue = EXCLUDED.days_overdue,
+                        amount_residual = EXCLUDED.amount_residual,
+                        amount_residual_currency = EXCLUDED.amount_residual_currency,
+                        write_uid = EXCLUDED.write_uid,
+                        write_date = EXCLUDED.write_date
+                    WHERE debt_collection_event.state = 'pending'
+                       OR (debt_collection_event.state = 'failed'
+                           AND debt_collection_event.attempts < %(max_attempts)s)
+                    RETURNING id, move_line_id, state
+                    """,
+                    values=SQL(", ").join(
+                        SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row))
+                        for row in chunk
+                    ),
+                    max_attempts=company.debt_collection_max_attempts,
+                )
+            )
+            claimed.update(
+                (item_id, event_id)
+                for event_id, item_id, state in self.env.cr.fetchall()
+                if state == "running"
+            )
+        self.env["debt.collection.event"].invalidate_model()
+        return claimed
+
+    def _execute_step(self, step, groups, run_date, run):
+        """Act for ``groups`` [(partner, events)] of one step, then record.
+
+        The action runs in a savepoint: if it raises, nothing it did remains
+        and its events are recorded as failed with the error, to be retried.
+        """
+        handler = getattr(self, f"_execute_action_{step.action}", None)
+        if handler is None:
+            raise UserError(
+                _("The collection action %(action)s is not installed.", action=step.action)
+            )
+        events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
+        try:
+            with self.env.cr.savepoint():
+                failures = handler(step, groups, run_date, run) or {}
+        except Exception as error:  # noqa: BLE001 - recorded on the events, retried
+            _logger.exception("Collection step %s failed", step.display_name)
+            self.env.invalidate_all()
+            failures = {
+                event.id: ("error", str(error)) for event in events
+            }
+        failed = events.filtered(lambda e: e.id in failures)
+        for (reason, error), event_ids in _group_failures(failures).items():
+            events.browse(event_ids).write(
+                {"state": "failed", "reason": reason, "error": error}
+            )
+        succeeded = events - failed
+        succeeded.write({"state": "done"})
+        succeeded.move_id._debt_collection_set_stage(step, run_date)
+
+    # ------------------------------------------------------------------
+    # Step actions: one method per action, named _execute_action_<action>.
+    # They receive [(partner, events)] and return {event id: (reason, error)}
+    # for the events that failed; the others are done.
+    # ------------------------------------------------------------------
+
+    def _execute_action_reminder(self, step, groups, run_date, run):
+        return self._send_notices(step, groups, run_date, run)
+
+    def _execute_action_demand(self, step, groups, run_date, run):
+        return self._send_notices(step, groups, run_date, run)
+
+    def _execute_action_final_demand(self, step, groups, run_date, run):
+        return self._send_notices(step, groups, run_date, run)
+
+    def _execute_action_activity(self, step, groups, run_date, run):
+        failures, vals_list, events_list = {}, [], []
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        activity_type = step.activity_type_id or self.env.ref(
+            "mail.mail_activity_data_todo"
+        )
+        for partner, events in groups:
+            user = self._get_activity_user(step, partner)
+            if not user:
+                failures.update(
+                    {event.id: ("no_assignee", False) for event in events}
+                )
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": step.activity_summary or step.name,
+                    "note": self.env["ir.qweb"]._render(
+                        "debt_collection.activity_note",
+                        {"events": events, "run_date": run_date},
+                    ),
+                    "user_id": user.id,
+                    "date_deadline": run_date + timedelta(days=step.activity_deadline_days),
+                }
+            )
+            events_list.append(events)
+        activities = self.env["mail.activity"].sudo().create(vals_list)
+        for activity, events in zip(activities, events_list, strict=True):
+            events.write({"activity_id": activity.id})
+        return failures
+
+    def _get_activity_user(self, step, partner):
+        if step.activity_user_rule == "fixed":
+            user = step.activity_user_id
+        elif step.activity_user_rule == "salesperson":
+            user = partner.user_id
+        else:
+            user = partner.debt_collection_user_id
+        return user or partner.company_id.debt_collection_user_id or (
+            self.env.company.debt_collection_user_id
+        )
+
+    # E-mail ---------------------------------------------------------------
+
+    def _get_notice_recipients(self, step, partner):
+        """(to, cc) partners of a message, by the step's rules."""
+        invoice_contacts = partner.child_ids.filtered(
+            lambda c: c.type == "invoice" and c.email
+        )
+        collection_contacts = (
+            partner.debt_collection_contact_ids.filtered("email") or invoice_contacts
+        )
+        to = {
+            "partner": partner,
+            "invoice_contact": invoice_contacts,
+            "collection_contacts": collection_contacts,
+        }[step.recipient_rule]
+        to = to.filtered("email") or partner.filtered("email")
+        cc = self.env["res.partner"]
+        if step.cc_collection_contacts:
+            cc |= collection_contacts
+        if step.cc_responsible:
+            responsible = self._get_responsible(partner)
+            cc |= responsible.partner_id.filtered("email")
+        return to, cc - to
+
+    def _get_responsible(self, partner):
+        return partner.debt_collection_user_id or self.env.company.debt_collection_user_id
+
+    def _prepare_notice_vals(self, step, partner, events, run_date, run, to, cc):
+        if step.pay_by_days:
+            pay_by = run_date + timedelta(days=step.pay_by_days)
+        else:
+            pay_by = max(events.mapped("date_maturity"))
+        return {
+            "company_id": self.env.company.id,
+            "partner_id": partner.id,
+            "step_id": step.id,
+            "run_id": run.id,
+            "date": run_date,
+            "pay_by_date": pay_by,
+            "user_id": self._get_responsible(partner).id,
+            "recipient_ids": [fields.Command.set(to.ids)],
+            "cc_partner_ids": [fields.Command.set(cc.ids)],
+        }
+
+    def _send_notices(self, step, groups, run_date, run):
+        """Queue one e-mail per customer listing its documents due for ``step``."""
+        failures, vals_list, events_list = {}, [], []
+        for partner, events in groups:
+            to, cc = self._get_notice_recipients(step, partner)
+            if not to:
+                failures.update({event.id: ("no_recipient", False) for event in events})
+                continue
+            vals_list.append(
+                self._prepare_notice_vals(step, partner, events, run_date, run, to, cc)
+            )
+            events_list.append(events)
+        if not vals_list:
+            return failures
+        notices = self.env["debt.collection.notice"].create(vals_list)
+        for notice, events in zip(notices, events_list, strict=True):
+            events.write({"notice_id": notice.id})
+        # No notification layout: the template is the whole letter, without
+        # Odoo's "view record" buttons or follower footer.
+        mails = step.mail_template_id.send_mail_batch(notices.ids)
+        for notice, mail in zip(notices, mails, strict=True):
+            notice.mail_message_id = mail.mail_message_id
+        return failures
+
+
+def _group_failures(failures):
+    grouped = defaultdict(list)
+    for event_id, (reason, error) in failures.items():
+        grouped[(reason, error or False)].append(event_id)
+    return grouped

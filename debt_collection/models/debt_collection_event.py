@@ -1,0 +1,155 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class DebtCollectionEvent(models.Model):
+    """What happened in collection: the audit trail and the exactly-once key.
+
+    An automatic or manual step action is one event per item, step and
+    occurrence; a partial unique index on those three makes every action
+    happen once however many runs, retries or workers there are. Notes typed
+    by people, holds and flag changes are events too, so the history of a
+    customer is one list.
+    """
+
+    _name = "debt.collection.event"
+    _description = "Debt Collection Event"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Document", index="btree_not_null", ondelete="set null"
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Item", index="btree_not_null", ondelete="set null"
+    )
+    step_id = fields.Many2one(
+        "debt.collection.step", index="btree_not_null", ondelete="restrict"
+    )
+    policy_id = fields.Many2one("debt.collection.policy", ondelete="restrict")
+    occurrence = fields.Integer(help="0 for the first time a step applies, then 1, 2…")
+    event_type = fields.Selection(
+        [
+            ("action", "Collection action"),
+            ("note", "Note"),
+            ("hold", "Hold"),
+            ("flag", "Collection switched on or off"),
+        ],
+        string="Type",
+        required=True,
+        default="action",
+    )
+    channel = fields.Selection(
+        [
+            ("email", "E-mail"),
+            ("letter", "Letter"),
+            ("phone", "Phone"),
+            ("activity", "Activity"),
+            ("note", "Note"),
+            ("system", "System"),
+        ],
+        required=True,
+        default="system",
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Postponed"),
+            ("running", "In progress"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("skipped", "Skipped"),
+        ],
+        required=True,
+        default="done",
+        index=True,
+    )
+    reason = fields.Selection(
+        [
+            ("below_item_minimum", "Amount below the minimum per document"),
+            ("below_partner_minimum", "Customer total below the minimum"),
+            ("operator", "Skipped by an operator"),
+            ("no_recipient", "No recipient with an e-mail address"),
+            ("no_assignee", "Nobody to assign the activity to"),
+            ("error", "Error"),
+        ],
+    )
+    error = fields.Text()
+    attempts = fields.Integer()
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    scheduled_date = fields.Date(
+        help="The day the action was planned for; for a postponed action, the "
+        "day it waits for."
+    )
+    origin = fields.Selection(
+        [("automatic", "Automatic run"), ("manual", "Manual")],
+        required=True,
+        default="manual",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="By", default=lambda self: self.env.user
+    )
+    run_id = fields.Many2one("debt.collection.run", index="btree_not_null")
+    notice_id = fields.Many2one(
+        "debt.collection.notice", string="Message", index="btree_not_null"
+    )
+    activity_id = fields.Many2one("mail.activity", ondelete="set null")
+    note = fields.Html()
+    hold_until = fields.Date()
+    date_maturity = fields.Date("Due Date")
+    days_overdue = fields.Integer("Days Overdue")
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_residual = fields.Monetary(
+        "Amount Due", currency_field="company_currency_id"
+    )
+    document_currency_id = fields.Many2one("res.currency")
+    amount_residual_currency = fields.Monetary(
+        "Amount Due in Currency", currency_field="document_currency_id"
+    )
+    amount_original_currency = fields.Monetary(
+        "Original Amount", currency_field="document_currency_id"
+    )
+
+    def init(self):
+        super().init()
+        # The exactly-once key of step actions (see the engine's _claim_events).
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS debt_collection_event_occurrence_uniq
+                   ON debt_collection_event (move_line_id, step_id, occurrence)
+                   WHERE move_line_id IS NOT NULL AND step_id IS NOT NULL"""
+            )
+        )
+
+    @api.depends("event_type", "step_id", "partner_id", "move_id")
+    def _compute_display_name(self):
+        types = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            what = event.step_id.name or types.get(event.event_type)
+            target = event.move_id.name or event.partner_id.display_name
+            event.display_name = f"{what} - {target}"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        if not self.env.is_superuser() and self.filtered(
+            lambda e: e.event_type != "note"
+        ):
+            raise UserError(
+                _("The collection history cannot be deleted; only notes can.")
+            )
+
+    def action_open_source(self):
+        """Open the document the event is about (or its customer)."""
+        self.ensure_one()
+        record = self.move_id or self.notice_id or self.partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "target": "current",
+        }

@@ -1,0 +1,80 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class DebtCollectionPolicy(models.Model):
+    """An ordered list of collection steps used by a company."""
+
+    _name = "debt.collection.policy"
+    _inherit = ["debt.collection.calendar.mixin", "mail.thread"]
+    _description = "Debt Collection Policy"
+    _order = "company_id, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    step_ids = fields.One2many(
+        "debt.collection.step", "policy_id", string="Steps", copy=True
+    )
+    is_default = fields.Boolean(
+        "Company Default",
+        compute="_compute_is_default",
+        inverse="_inverse_is_default",
+        help="Used for every customer and document without a policy of its own.",
+    )
+    use_own_calendar = fields.Boolean(
+        "Own Sending Calendar",
+        help="Send on this policy's weekdays and hour instead of the company's.",
+    )
+    note = fields.Html("Description")
+
+    _sql_constraints = [
+        (
+            "name_company_unique",
+            "UNIQUE(company_id, name)",
+            "A policy with this name already exists in the company.",
+        ),
+    ]
+
+    def _debt_collection_calendar_applies(self):
+        return self.use_own_calendar
+
+    @api.depends("company_id.debt_collection_policy_id")
+    def _compute_is_default(self):
+        for policy in self:
+            policy.is_default = policy.company_id.debt_collection_policy_id == policy
+
+    def _inverse_is_default(self):
+        for policy in self:
+            if policy.is_default:
+                policy.company_id.debt_collection_policy_id = policy
+            elif policy.company_id.debt_collection_policy_id == policy:
+                policy.company_id.debt_collection_policy_id = False
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        if self.env["debt.collection.event"].search_count(
+            [("policy_id", "in", self.ids)], limit=1
+        ):
+            raise UserError(
+                _(
+                    "This policy has already been applied to documents; archive it "
+                    "instead of deleting it, so that the collection history stays "
+                    "complete."
+                )
+            )
+
+    def _calendar_source(self):
+        """The record whose weekdays and hour apply to this policy."""
+        self.ensure_one()
+        return self if self.use_own_calendar else self.company_id
+
+    @api.constrains("use_own_calendar")
+    def _check_own_calendar(self):
+        self._check_debt_collection_calendar()

@@ -1,0 +1,138 @@
+from odoo import _, api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    debt_collection_subject = fields.Boolean(
+        "Subject to Collection",
+        default=True,
+        help="Switched off, no collection action ever touches this customer's "
+        "documents. Contacts follow their company.",
+    )
+    debt_collection_policy_id = fields.Many2one(
+        "debt.collection.policy",
+        string="Collection Policy",
+        company_dependent=True,
+        check_company=True,
+        help="Empty: the company's default policy.",
+    )
+    debt_collection_user_id = fields.Many2one(
+        "res.users",
+        string="Collection Responsible",
+        help="Gets the collection tasks of this customer and signs its reminders.",
+    )
+    debt_collection_contact_ids = fields.Many2many(
+        "res.partner",
+        "res_partner_debt_collection_contact_rel",
+        "partner_id",
+        "contact_id",
+        string="Collection Contacts",
+        help="Receive copies of collection messages. Empty: the invoice address "
+        "contacts.",
+    )
+    debt_collection_event_ids = fields.One2many(
+        "debt.collection.event", "partner_id", string="Collection History"
+    )
+    # Read-only summary, for the current company.
+    debt_collection_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_debt_collection_summary"
+    )
+    debt_collection_overdue_amount = fields.Monetary(
+        "Overdue Amount",
+        currency_field="debt_collection_currency_id",
+        compute="_compute_debt_collection_summary",
+    )
+    debt_collection_oldest_days = fields.Integer(
+        "Oldest Overdue (Days)", compute="_compute_debt_collection_summary"
+    )
+    debt_collection_stage_id = fields.Many2one(
+        "debt.collection.step",
+        string="Collection Stage",
+        compute="_compute_debt_collection_summary",
+        help="The most advanced step already applied to an open document.",
+    )
+    debt_collection_next_step_id = fields.Many2one(
+        "debt.collection.step",
+        string="Next Collection Action",
+        compute="_compute_debt_collection_summary",
+    )
+    debt_collection_next_date = fields.Date(
+        "Next Collection Action On", compute="_compute_debt_collection_summary"
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "debt_collection_subject",
+            "debt_collection_user_id",
+        ]
+
+    @api.depends_context("company")
+    def _compute_debt_collection_summary(self):
+        company = self.env.company
+        summary = self.env["debt.collection.engine"]._partner_summary(
+            company, self.commercial_partner_id
+        )
+        for partner in self:
+            values = summary.get(partner.commercial_partner_id.id, {})
+            partner.debt_collection_currency_id = company.currency_id
+            partner.debt_collection_overdue_amount = values.get("overdue", 0.0)
+            partner.debt_collection_oldest_days = values.get("oldest_days", 0)
+            partner.debt_collection_stage_id = values.get("stage")
+            partner.debt_collection_next_step_id = values.get("next_step")
+            partner.debt_collection_next_date = values.get("next_date")
+
+    def write(self, vals):
+        if "debt_collection_subject" not in vals:
+            return super().write(vals)
+        changed = self.filtered(
+            lambda p: p.is_company or not p.parent_id
+        ).filtered(lambda p: p.debt_collection_subject != vals["debt_collection_subject"])
+        result = super().write(vals)
+        if changed:
+            message = (
+                _("Collection switched on again for this customer.")
+                if vals["debt_collection_subject"]
+                else _("Collection switched off for this customer.")
+            )
+            self.env["debt.collection.event"].create(
+                [
+                    {
+                        "company_id": self.env.company.id,
+                        "partner_id": partner.id,
+                        "event_type": "flag",
+                        "channel": "system",
+                        "note": message,
+                    }
+                    for partner in changed
+                ]
+            )
+        return result
+
+    def action_debt_collection_add_note(self):
+        return self.commercial_partner_id._debt_collection_open_wizard(
+            "debt.collection.note.wizard", _("Add a collection note")
+        )
+
+    def _debt_collection_open_wizard(self, model, title, moves=None):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.id,
+                "default_move_ids": (moves or self.env["account.move"]).ids,
+            },
+        }
+
+    def action_debt_collection_events(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_event"
+        )
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,1 @@
+"""Pure functions (no database): the functional core of the collection engine."""

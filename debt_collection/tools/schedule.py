@@ -1,0 +1,159 @@
+"""When does a collection step apply to an item? Pure functions, no database.
+
+A policy is an ordered list of steps. Each step has a trigger day relative to the
+due date of the item (negative = before the due date) and may repeat every N days
+at most M times. The step whose *window* contains the run date is the current
+step of the item: its window opens on its trigger day and closes the day before
+the next step's trigger day; a pre-due step (negative trigger) also closes on the
+due date. Earlier steps whose window has passed are never sent late, so an item
+that is 60 days overdue when collection starts gets the 60-day step, not every
+step since its due date.
+
+Within its window a step fires once per *occurrence*: occurrence 0 on the trigger
+day, occurrence n (n <= M) on trigger + n * N days and at least N days after the
+previous occurrence was consumed. Occurrences are consumed by events that are
+done, skipped or failed for good, so nothing is lost when a run is postponed and
+nothing fires twice.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+SKIP_BELOW_ITEM_MINIMUM = "below_item_minimum"
+SKIP_BELOW_PARTNER_MINIMUM = "below_partner_minimum"
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """The scheduling part of a step."""
+
+    id: int
+    days: int
+    repeat_interval: int = 0
+    repeat_max: int = 0
+    min_item_amount: Decimal = Decimal(0)
+    min_partner_amount: Decimal = Decimal(0)
+
+    @property
+    def max_occurrences(self):
+        return 1 + self.repeat_max if self.repeat_interval else 1
+
+
+@dataclass(frozen=True)
+class StepHistory:
+    """What already happened for one item and one step."""
+
+    consumed: int = 0  # occurrences done, skipped or failed for good
+    last_date: date | None = None  # date of the last consumed occurrence
+
+
+NO_HISTORY = StepHistory()
+
+
+@dataclass(frozen=True)
+class Due:
+    step: StepRule
+    occurrence: int
+    date: date  # the day this occurrence became due
+
+
+def _windows(steps, due_date):
+    """Yield (step, first day, last day or None) for steps sorted by trigger."""
+    for index, step in enumerate(steps):
+        start = due_date + timedelta(days=step.days)
+        end = None
+        if index + 1 < len(steps):
+            end = due_date + timedelta(days=steps[index + 1].days - 1)
+        if step.days < 0:
+            end = min(end, due_date) if end else due_date
+        yield step, start, end
+
+
+def _occurrence_date(step, start, history):
+    """Date of the next occurrence of ``step``, or None when exhausted."""
+    occurrence = history.consumed
+    if occurrence >= step.max_occurrences:
+        return None
+    when = start + timedelta(days=occurrence * step.repeat_interval)
+    if occurrence and history.last_date:
+        when = max(when, history.last_date + timedelta(days=step.repeat_interval))
+    return when
+
+
+def sort_steps(steps):
+    return sorted(steps, key=lambda step: (step.days, step.id))
+
+
+def due_step(steps, due_date, history_by_step, run_date):
+    """The step occurrence due for an item on ``run_date``, or None.
+
+    ``steps`` must be sorted by trigger day (see :func:`sort_steps`);
+    ``history_by_step`` maps a step id to its :class:`StepHistory`.
+    """
+    for step, start, end in _windows(steps, due_date):
+        if start > run_date or (end is not None and end < run_date):
+            continue
+        history = history_by_step.get(step.id, NO_HISTORY)
+        when = _occurrence_date(step, start, history)
+        if when is not None and when <= run_date:
+            return Due(step, history.consumed, when)
+        return None
+    return None
+
+
+def next_due(steps, due_date, history_by_step, from_date):
+    """The next step occurrence on or after ``from_date``: a forecast.
+
+    Returns a :class:`Due` whose date is the first day the occurrence will be
+    due (``from_date`` itself when it is due already), or None.
+    """
+    for step, start, end in _windows(steps, due_date):
+        if end is not None and end < from_date:
+            continue
+        history = history_by_step.get(step.id, NO_HISTORY)
+        when = _occurrence_date(step, start, history)
+        if when is None:
+            continue
+        when = max(when, from_date)
+        if end is None or when <= end:
+            return Due(step, history.consumed, when)
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item for which a step occurrence is due."""
+
+    item_id: int
+    partner_id: int
+    amount: Decimal  # residual in company currency
+    due: Due
+
+
+def apply_minimums(candidates):
+    """Split due candidates into (to_act, skipped) by the step minimums.
+
+    The item minimum compares each item's residual; the partner minimum
+    compares the total of the partner's items due for the same step on this
+    run. ``skipped`` is a list of (candidate, reason).
+    """
+    to_act, skipped, groups = [], [], {}
+    for candidate in candidates:
+        if candidate.amount < candidate.due.step.min_item_amount:
+            skipped.append((candidate, SKIP_BELOW_ITEM_MINIMUM))
+            continue
+        key = (candidate.partner_id, candidate.due.step.id)
+        groups.setdefault(key, []).append(candidate)
+    for (_partner_id, _step_id), group in groups.items():
+        step = group[0].due.step
+        total = sum((candidate.amount for candidate in group), Decimal(0))
+        if total < step.min_partner_amount:
+            skipped.extend((candidate, SKIP_BELOW_PARTNER_MINIMUM) for candidate in group)
+        else:
+            to_act.extend(group)
+    return to_act, skipped
+
+
+def days_overdue(due_date, on_date):
+    return max((on_date - due_date).days, 0)

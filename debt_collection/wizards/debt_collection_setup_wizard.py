@@ -1,0 +1,205 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.debt_collection_calendar_mixin import WEEKDAY_FIELDS
+
+
+class DebtCollectionSetupWizard(models.TransientModel):
+    """Switch collection on in three steps; writes the company's default policy.
+
+    Steps it creates carry a ``setup_role`` so that running the wizard again
+    updates them in place instead of duplicating them (their history keeps
+    pointing at the same steps).
+    """
+
+    _name = "debt.collection.setup.wizard"
+    _inherit = ["debt.collection.calendar.mixin"]
+    _description = "Debt Collection Setup"
+
+    state = fields.Selection(
+        [("predue", "Pre-due reminders"), ("overdue", "Overdue"), ("calendar", "Sending")],
+        default="predue",
+        required=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    # 1. Pre-due reminders
+    predue_enabled = fields.Boolean("Send Pre-due Reminders", default=True)
+    predue_days = fields.Integer("Days Before Due Date", default=3)
+    predue_min_amount = fields.Monetary("Minimum Amount (Pre-due)")
+    # 2. Overdue
+    overdue_min_amount = fields.Monetary(
+        "Minimum Debt", help="Customers owing less than this are not chased."
+    )
+    overdue_days = fields.Integer("First Reminder (Days After Due)", default=7)
+    overdue_repeat_interval = fields.Integer("Repeat Every (Days)", default=7)
+    overdue_repeat_max = fields.Integer("Repeat At Most", default=2)
+    demand_days = fields.Integer(
+        "Payment Demand (Days After Due)",
+        default=30,
+        help="0: no payment demand.",
+    )
+    final_demand_days = fields.Integer(
+        "Final Demand (Days After Due)",
+        default=60,
+        help="0: no final demand.",
+    )
+    # 3. Sending
+    existing = fields.Selection(
+        selection=lambda self: self.env["res.company"]
+        ._fields["debt_collection_existing"]
+        .selection,
+        string="Existing Open Documents",
+        default="none",
+        required=True,
+    )
+    existing_due_from = fields.Date("Due From")
+    send_report = fields.Boolean("E-mail Me a Report After Each Run", default=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        company = self.env.company
+        for name in (*WEEKDAY_FIELDS, "debt_collection_send_hour"):
+            if name in fields_list:
+                values[name] = company[name]
+        return values
+
+    def _reopen(self, state):
+        self.state = state
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _check_predue(self):
+        if self.predue_enabled and self.predue_days < 1:
+            raise UserError(_("Pre-due reminders go out at least 1 day before the due date."))
+        if self.predue_min_amount < 0:
+            raise UserError(_("The minimum amount cannot be negative."))
+
+    def _check_overdue(self):
+        if self.overdue_min_amount < 0:
+            raise UserError(_("The minimum debt cannot be negative."))
+        if self.overdue_days < 0:
+            raise UserError(_("The first reminder cannot come before the due date."))
+        if self.overdue_repeat_interval < 0 or self.overdue_repeat_max < 0:
+            raise UserError(_("Repeats cannot be negative."))
+        if self.overdue_repeat_interval and self.overdue_repeat_max < 1:
+            raise UserError(_("When reminders repeat, they repeat at least once."))
+        if self.demand_days < 0 or self.final_demand_days < 0:
+            raise UserError(_("Demand days cannot be negative."))
+        if self.demand_days and self.demand_days <= self.overdue_days:
+            raise UserError(_("The payment demand must come after the first reminder."))
+        later_than = self.demand_days or self.overdue_days
+        if self.final_demand_days and self.final_demand_days <= later_than:
+            raise UserError(
+                _("The final demand must come after the reminder and the payment demand.")
+            )
+
+    def action_next(self):
+        self.ensure_one()
+        if self.state == "predue":
+            self._check_predue()
+            return self._reopen("overdue")
+        self._check_overdue()
+        return self._reopen("calendar")
+
+    def action_back(self):
+        self.ensure_one()
+        return self._reopen("overdue" if self.state == "calendar" else "predue")
+
+    def _prepare_steps_vals(self):
+        """{setup role: step values}; roles left out are archived."""
+        steps = {}
+        template = self.env["debt.collection.step"]._default_template
+        if self.predue_enabled:
+            steps["predue"] = {
+                "name": _("Pre-due reminder"),
+                "days": -self.predue_days,
+                "action": "reminder",
+                "min_item_amount": self.predue_min_amount,
+                "mail_template_id": template("reminder", -1).id,
+            }
+        steps["overdue"] = {
+            "name": _("Overdue reminder"),
+            "days": self.overdue_days,
+            "action": "reminder",
+            "repeat_interval": self.overdue_repeat_interval,
+            "repeat_max": self.overdue_repeat_max if self.overdue_repeat_interval else 0,
+            "min_partner_amount": self.overdue_min_amount,
+            "pay_by_days": 7,
+            "mail_template_id": template("reminder", 1).id,
+        }
+        if self.demand_days:
+            steps["demand"] = {
+                "name": _("Payment demand"),
+                "days": self.demand_days,
+                "action": "demand",
+                "pay_by_days": 7,
+                "min_partner_amount": self.overdue_min_amount,
+                "mail_template_id": template("demand", 1).id,
+            }
+        if self.final_demand_days:
+            steps["final_demand"] = {
+                "name": _("Final demand"),
+                "days": self.final_demand_days,
+                "action": "final_demand",
+                "pay_by_days": 7,
+                "min_partner_amount": self.overdue_min_amount,
+                "mail_template_id": template("final_demand", 1).id,
+            }
+        return steps
+
+    def action_finish(self):
+        self.ensure_one()
+        self._check_predue()
+        self._check_overdue()
+        if self.existing == "from_due_date" and not self.existing_due_from:
+            raise UserError(_("Give the due date from which existing documents are collected."))
+        company = self.company_id
+        policy = company.debt_collection_policy_id or self.env["debt.collection.policy"].create(
+            {"name": _("Standard collection"), "company_id": company.id}
+        )
+        self._write_steps(policy)
+        calendar = {name: self[name] for name in (*WEEKDAY_FIELDS, "debt_collection_send_hour")}
+        company.write(
+            {
+                **calendar,
+                "debt_collection_policy_id": policy.id,
+                "debt_collection_existing": self.existing,
+                "debt_collection_existing_due_from": self.existing_due_from,
+            }
+        )
+        if self.send_report:
+            company.debt_collection_report_user_ids = [fields.Command.link(self.env.user.id)]
+        company._debt_collection_switch_on()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_policy"
+        )
+        action.update({"res_id": policy.id, "view_mode": "form", "views": [(False, "form")]})
+        return action
+
+    def _write_steps(self, policy):
+        wanted = self._prepare_steps_vals()
+        existing = {
+            step.setup_role: step
+            for step in policy.with_context(active_test=False).step_ids
+            if step.setup_role
+        }
+        # Archive them all, then reactivate in trigger order, so that the order
+        # constraint never sees a half-updated policy.
+        for step in existing.values():
+            step.active = False
+        Step = self.env["debt.collection.step"]
+        for sequence, (role, vals) in enumerate(wanted.items(), start=1):
+            vals = dict(vals, sequence=sequence * 10, setup_role=role, active=True)
+            if role in existing:
+                existing[role].write(vals)
+            else:
+                Step.create(dict(vals, policy_id=policy.id))
