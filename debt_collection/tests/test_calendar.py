@@ -5,16 +5,18 @@ from datetime import date, datetime
 
 from ..tools import calendar
 
-MONDAY_TO_FRIDAY = {1, 2, 3, 4, 5}
+MONDAY_TO_FRIDAY = frozenset({1, 2, 3, 4, 5})
 SEND_HOUR = 8
-# Polish public holidays around Christmas 2025 and Easter 2025.
-HOLIDAYS = {
-    date(2025, 4, 21),  # Easter Monday
-    date(2025, 12, 25),  # Thursday
-    date(2025, 12, 26),  # Friday
-    date(2026, 1, 1),  # Thursday
-    date(2026, 1, 6),  # Tuesday
-}
+# Polish public holidays (Easter Monday 2025, Christmas, New Year, Epiphany).
+HOLIDAYS = frozenset(
+    {
+        date(2025, 4, 21),  # Easter Monday
+        date(2025, 12, 25),  # Thursday
+        date(2025, 12, 26),  # Friday
+        date(2026, 1, 1),  # Thursday
+        date(2026, 1, 6),  # Tuesday
+    }
+)
 NO_HOLIDAYS = frozenset()
 
 
@@ -54,7 +56,9 @@ class TestIsSendingDay(unittest.TestCase):
         )
 
     def test_no_weekday_means_no_sending_day(self):
-        self.assertFalse(calendar.is_sending_day(date(2025, 12, 24), set(), NO_HOLIDAYS))
+        self.assertFalse(
+            calendar.is_sending_day(date(2025, 12, 24), set(), NO_HOLIDAYS)
+        )
 
 
 class TestIsSendingAllowed(unittest.TestCase):
@@ -125,7 +129,9 @@ class TestNextSendingDay(unittest.TestCase):
 
     def test_single_weekday_waits_for_the_next_week(self):
         # Wednesdays only, from Thursday 2025-12-18.
-        self.assertEqual(self.next_day(date(2025, 12, 18), weekdays={3}), date(2025, 12, 24))
+        self.assertEqual(
+            self.next_day(date(2025, 12, 18), weekdays={3}), date(2025, 12, 24)
+        )
 
     def test_without_holidays_the_weekday_set_decides(self):
         self.assertEqual(

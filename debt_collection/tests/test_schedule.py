@@ -20,7 +20,7 @@ FINAL = schedule.StepRule(id=4, days=60)
 POLICY = schedule.sort_steps([FINAL, DEMAND, REMINDER, PRE_DUE])
 
 DUE_DATE = date(2025, 8, 8)  # a Friday
-MONDAY_TO_FRIDAY = {1, 2, 3, 4, 5}
+MONDAY_TO_FRIDAY = frozenset({1, 2, 3, 4, 5})
 
 
 def day(offset):
@@ -32,7 +32,7 @@ def history(consumed, last_date=None):
     return schedule.StepHistory(consumed=consumed, last_date=last_date)
 
 
-def walk(steps, first_day, last_day, runs_on=None, due_date=DUE_DATE):
+def walk(steps, first_day, last_day, runs_on=None):
     """Run the scheduler on every day from ``first_day`` to ``last_day``.
 
     Each occurrence that is due is consumed on the day it fires (as the engine
@@ -43,7 +43,7 @@ def walk(steps, first_day, last_day, runs_on=None, due_date=DUE_DATE):
     current = first_day
     while current <= last_day:
         if runs_on is None or runs_on(current):
-            due = schedule.due_step(steps, due_date, history_by_step, current)
+            due = schedule.due_step(steps, DUE_DATE, history_by_step, current)
             if due is not None:
                 fired.append((current, due.step, due.occurrence))
                 previous = history_by_step.get(due.step.id, schedule.NO_HISTORY)
@@ -350,7 +350,9 @@ def candidate(item_id, partner_id, amount, step, occurrence=0, when=DUE_DATE):
 
 class TestApplyMinimums(unittest.TestCase):
     ITEM_MIN = schedule.StepRule(id=10, days=7, min_item_amount=Decimal("100.00"))
-    PARTNER_MIN = schedule.StepRule(id=11, days=30, min_partner_amount=Decimal("500.00"))
+    PARTNER_MIN = schedule.StepRule(
+        id=11, days=30, min_partner_amount=Decimal("500.00")
+    )
 
     def split(self, candidates):
         """(item ids to act on, {item id: reason} skipped), order-independent."""
@@ -447,7 +449,9 @@ class TestApplyMinimums(unittest.TestCase):
     def test_skipped_candidates_keep_their_due_occurrence(self):
         skipped_candidate = candidate(1, 1, "10.00", self.ITEM_MIN, occurrence=2)
         _to_act, skipped = schedule.apply_minimums([skipped_candidate])
-        self.assertEqual(skipped, [(skipped_candidate, schedule.SKIP_BELOW_ITEM_MINIMUM)])
+        self.assertEqual(
+            skipped, [(skipped_candidate, schedule.SKIP_BELOW_ITEM_MINIMUM)]
+        )
 
     def test_float_residual_rounding_up_to_the_minimum_passes(self):
         # The engine converts the float residual with to_decimal first.
@@ -465,7 +469,9 @@ class TestDaysOverdue(unittest.TestCase):
         self.assertEqual(schedule.days_overdue(DUE_DATE, date(2025, 8, 9)), 1)
         self.assertEqual(schedule.days_overdue(DUE_DATE, date(2025, 9, 22)), 45)
         # Across a year end.
-        self.assertEqual(schedule.days_overdue(date(2025, 12, 15), date(2026, 1, 14)), 30)
+        self.assertEqual(
+            schedule.days_overdue(date(2025, 12, 15), date(2026, 1, 14)), 30
+        )
 
     def test_never_negative_before_the_due_date(self):
         self.assertEqual(schedule.days_overdue(DUE_DATE, date(2025, 8, 5)), 0)
@@ -501,4 +507,3 @@ class TestToDecimal(unittest.TestCase):
     def test_integers_and_decimals_are_accepted(self):
         self.assertEqual(str(to_decimal(5)), "5.00")
         self.assertEqual(to_decimal(Decimal("2.675")), Decimal("2.68"))
-

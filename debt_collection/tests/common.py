@@ -1,0 +1,200 @@
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DebtCollectionCase(AccountTestInvoicingCommon):
+    """A Polish company (PLN, Europe/Warsaw) with collection switched on and a
+    policy of five steps, and helpers to invoice, pay and run the engine on a
+    given day."""
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        return cls._create_company(
+            name="Windykacja Sp. z o.o.",
+            currency_id=cls.env.ref("base.PLN").id,
+            email="windykacja@example.com",
+            **kwargs,
+        )
+
+    @classmethod
+    def get_default_groups(cls):
+        # The test user configures collection: it is a Debt Collection Manager.
+        return super().get_default_groups() | cls.env.ref(
+            "debt_collection.group_debt_collection_manager"
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.pln = cls.env.ref("base.PLN")
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2020-01-01", 0.25)])
+        cls.collector = new_test_user(
+            cls.env,
+            login="collector",
+            name="Collector Anna",
+            email="anna.collector@example.com",
+            groups="base.group_user,debt_collection.group_debt_collection_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="dc_manager",
+            name="Manager Marek",
+            email="marek.manager@example.com",
+            groups="base.group_user,debt_collection.group_debt_collection_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.policy = cls.env["debt.collection.policy"].create(
+            {"name": "Standard", "company_id": cls.company.id}
+        )
+        Step = cls.env["debt.collection.step"]
+        template = Step._default_template
+        cls.step_predue = Step.create(
+            {
+                "policy_id": cls.policy.id,
+                "name": "Pre-due reminder",
+                "sequence": 10,
+                "days": -3,
+                "action": "reminder",
+                "mail_template_id": template("reminder", -3).id,
+            }
+        )
+        cls.step_reminder = Step.create(
+            {
+                "policy_id": cls.policy.id,
+                "name": "Overdue reminder",
+                "sequence": 20,
+                "days": 7,
+                "repeat_interval": 7,
+                "repeat_max": 2,
+                "action": "reminder",
+                "pay_by_days": 7,
+                "min_item_amount": 20,
+                "mail_template_id": template("reminder", 7).id,
+            }
+        )
+        cls.step_demand = Step.create(
+            {
+                "policy_id": cls.policy.id,
+                "name": "Payment demand",
+                "sequence": 30,
+                "days": 40,
+                "action": "demand",
+                "pay_by_days": 7,
+                "min_partner_amount": 100,
+                "mail_template_id": template("demand", 40).id,
+            }
+        )
+        cls.step_call = Step.create(
+            {
+                "policy_id": cls.policy.id,
+                "name": "Phone the customer",
+                "sequence": 40,
+                "days": 50,
+                "action": "activity",
+                "activity_summary": "Call about overdue invoices",
+                "activity_deadline_days": 2,
+            }
+        )
+        cls.step_final = Step.create(
+            {
+                "policy_id": cls.policy.id,
+                "name": "Final demand",
+                "sequence": 50,
+                "days": 70,
+                "action": "final_demand",
+                "pay_by_days": 5,
+                "mail_template_id": template("final_demand", 70).id,
+            }
+        )
+        cls.company.write(
+            {
+                "debt_collection_policy_id": cls.policy.id,
+                "debt_collection_tz": "Europe/Warsaw",
+                "debt_collection_send_hour": 8,
+                "debt_collection_user_id": cls.collector.id,
+                "debt_collection_existing": "all",
+            }
+        )
+        cls.company._debt_collection_switch_on()
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Hurtownia Kowalski Sp. z o.o.",
+                "is_company": True,
+                "email": "biuro@kowalski.example.com",
+                "lang": "en_US",
+            }
+        )
+
+    # Documents ---------------------------------------------------------
+
+    @classmethod
+    def _invoice(cls, partner, due, amount, invoice_date=None, currency=None, post=True,
+                 move_type="out_invoice"):
+        """A customer invoice of ``amount`` (no tax) due on ``due``."""
+        due = _to_date(due)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": _to_date(invoice_date) if invoice_date else due - timedelta(days=14),
+                "invoice_date_due": due,
+                "invoice_payment_term_id": False,
+                "currency_id": (currency or cls.pln).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, on):
+        """Register a payment of ``amount`` for ``invoice`` on date ``on``."""
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "payment_date": _to_date(on)})
+            ._create_payments()
+        )
+
+    # Running -------------------------------------------------------------
+
+    def _run(self, day, hour=10):
+        """One automatic run at ``hour`` o'clock (Warsaw) on ``day``."""
+        day = _to_date(day)
+        # UTC hour - 1 is ``hour`` in Warsaw in winter and hour + 1 in summer.
+        with freeze_time(datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)):
+            return self.env["debt.collection.engine"]._run_collection_pass(
+                companies=self.company
+            )
+
+    def _events(self, **domain):
+        search = [("company_id", "=", self.company.id), ("event_type", "=", "action")]
+        search += [(key, "=", value) for key, value in domain.items()]
+        return self.env["debt.collection.event"].search(search, order="id")
+
+    def _mails(self, partner=None):
+        domain = [("model", "=", "debt.collection.notice")]
+        if partner:
+            domain.append(("recipient_ids", "in", partner.ids))
+        return self.env["mail.mail"].search(domain, order="id")
+
+
+def _to_date(value):
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
