@@ -63,8 +63,8 @@ _venv_site_packages() {
     "$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'
 }
 
-# Downloads the official Odoo 18.0 source into .cache/odoo and installs its
-# Python requirements into .venv. Returns 1 when the internet is unreachable.
+# Downloads the official Odoo 18.0 source into .cache/odoo.
+# Returns 1 when the internet is unreachable.
 _download_odoo() {
     local dest="$CACHE/odoo" tmp="$CACHE/odoo.download"
     rm -rf "$tmp" && mkdir -p "$tmp"
@@ -82,9 +82,22 @@ _download_odoo() {
         return 1
     fi
     rm -rf "$dest" && mv "$tmp" "$dest"
-    say "Installing Odoo's Python requirements into .venv"
-    "$PY" -m pip install -q -r "$dest/requirements.txt" ||
-        die "pip install -r $dest/requirements.txt failed (Debian needs e.g. libpq-dev python3-dev build-essential libldap2-dev libsasl2-dev)"
+}
+
+# A bare source tree (ODOO_SRC, download) lacks Odoo's Python dependencies.
+# Odoo's pins for Python < 3.12 partly fail to build from PyPI nowadays: if
+# they do, use its Python 3.12 pins instead (scripts/odoo_requirements.py).
+_install_odoo_requirements() {
+    local reqs="$1" log="$CACHE/log/odoo-requirements.log"
+    mkdir -p "$CACHE/log"
+    say "Installing Odoo's Python requirements ($reqs) into .venv (log: .cache/log/odoo-requirements.log)"
+    "$PY" -m pip install -r "$reqs" >"$log" 2>&1 && return 0
+    say "Some official pins failed to install; retrying with Odoo's Python 3.12 pins"
+    "$PY" "$ROOT/scripts/odoo_requirements.py" "$reqs" "$CACHE/odoo-requirements.txt"
+    "$PY" -m pip install -r "$CACHE/odoo-requirements.txt" >>"$log" 2>&1 || {
+        tail -n 30 "$log" >&2
+        die "installing Odoo's Python requirements failed (log: $log). On Debian, building them needs: apt-get install build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev"
+    }
 }
 
 # Sets ODOO_DIR (folder containing the odoo package) and ADDONS_PATH.
@@ -106,7 +119,7 @@ ensure_odoo() {
         elif _download_odoo; then
             ODOO_DIR="$CACHE/odoo"
         else
-            die "Odoo 18 not found${major:+ (python imports Odoo $major from $dir)} and it cannot be downloaded (no internet).
+            die "Odoo 18 not found${major:+ (python imports Odoo $major from $dir)} and it could not be downloaded (no internet?).
 Provide it in one of these ways, then run make again:
   - export ODOO_SRC=/path/to/odoo-18.0   (the folder that contains the 'odoo' package), or
   - install Odoo 18 for ${PYTHON:-python3} so that: ${PYTHON:-python3} -c 'import odoo' works."
@@ -115,6 +128,10 @@ Provide it in one of these ways, then run make again:
     # A .pth in .venv puts this Odoo first on sys.path (before system site-packages).
     [ "$(_odoo_importable | cut -d' ' -f2-)" = "$ODOO_DIR" ] || echo "$ODOO_DIR" >"$pth"
     found="$(_odoo_importable)"
+    if [ "$found" != "18 $ODOO_DIR" ] && [ -f "$ODOO_DIR/requirements.txt" ]; then
+        _install_odoo_requirements "$ODOO_DIR/requirements.txt"
+        found="$(_odoo_importable)"
+    fi
     [ "$found" = "18 $ODOO_DIR" ] ||
         die "python cannot import Odoo 18 from $ODOO_DIR (got: ${found:-import error}); check: cd / && $PY -c 'import odoo'"
     # Official source layout has the addons in <src>/addons; packaged installs
@@ -181,7 +198,7 @@ _pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && _as_pg "$PG_BIN/pg_ctl" -D "
 pg_start() {
     pg_settings
     [ "$PG_PRIVATE" = 1 ] || return 0
-    if [ "$PG_DIR" != "$CACHE/pg" ]; then
+    if [ "$PG_DIR" != "$CACHE/pg" ] && [ "$(readlink "$CACHE/pg")" != "$PG_DIR" ]; then
         # Keep .cache/pg as the one place to look for the cluster.
         mkdir -p "$CACHE" && ln -sfn "$PG_DIR" "$CACHE/pg"
         say "PostgreSQL data folder: $PG_DIR (linked from .cache/pg)"
