@@ -25,7 +25,7 @@ class ResCompany(models.Model):
             ("none", "None, only new documents"),
         ],
         string="Existing Documents Included",
-        default="all",
+        default="none",
         required=True,
         help="Which documents that existed when collection was switched on are "
         "collected. New documents are always included.",

@@ -1,0 +1,334 @@
+"""Benchmark of one full collection pass (``make bench``).
+
+Builds (once) a database with 20,000 posted customer invoices over 2,000
+customers, with mixed due dates and partial payments, then runs one engine
+pass and prints: items examined, actions taken, seconds, items per second, SQL
+queries in total and per customer. The pass runs in a transaction that is
+rolled back at the end, so every ``make bench`` measures the same first pass
+(the heaviest one: nothing has been sent yet). A second measurement on a
+quarter of the customers shows that the cost per customer does not grow with
+the number of customers.
+"""
+
+import argparse
+import random
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tools import SQL
+
+RUN_DATE = date(2026, 3, 2)  # a Monday
+BENCH_COMPANY = "Bench Sp. z o.o."
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--invoices", type=int, default=20000)
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data")
+    return parser.parse_args()
+
+
+def ensure_database(args):
+    """Create the database with the addon (no demo data) when missing."""
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    exists = args.database in odoo.service.db.list_dbs(force=True)
+    if exists and not args.rebuild:
+        return
+    if exists:
+        odoo.service.db.exp_drop(args.database)
+    print(f"Creating database {args.database} (installs account + debt_collection) ...")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            args.config,
+            "-d",
+            args.database,
+            "-i",
+            "debt_collection",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+
+
+def get_company(env):
+    return env["res.company"].search([("name", "=", BENCH_COMPANY)], limit=1)
+
+
+def build_data(env, args):
+    """Company, policy, customers, invoices and partial payments."""
+    started = time.monotonic()
+    pln = env.ref("base.PLN")
+    pln.active = True
+    company = env["res.company"].create({"name": BENCH_COMPANY, "currency_id": pln.id})
+    env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    company.currency_id = pln
+    env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+    template = env["debt.collection.step"]._default_template
+    policy = env["debt.collection.policy"].create(
+        {
+            "name": "Bench policy",
+            "company_id": company.id,
+            "step_ids": [
+                Command.create(
+                    {
+                        "name": "Pre-due reminder",
+                        "days": -3,
+                        "action": "reminder",
+                        "mail_template_id": template("reminder", -3).id,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Overdue reminder",
+                        "days": 7,
+                        "repeat_interval": 7,
+                        "repeat_max": 2,
+                        "min_item_amount": 20,
+                        "pay_by_days": 7,
+                        "action": "reminder",
+                        "mail_template_id": template("reminder", 7).id,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Payment demand",
+                        "days": 30,
+                        "min_partner_amount": 100,
+                        "pay_by_days": 7,
+                        "action": "demand",
+                        "mail_template_id": template("demand", 30).id,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Phone the customer",
+                        "days": 45,
+                        "action": "activity",
+                        "activity_deadline_days": 2,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Final demand",
+                        "days": 60,
+                        "pay_by_days": 7,
+                        "action": "final_demand",
+                        "mail_template_id": template("final_demand", 60).id,
+                    }
+                ),
+            ],
+        }
+    )
+    company.write(
+        {
+            "debt_collection_policy_id": policy.id,
+            "debt_collection_user_id": SUPERUSER_ID + 1,  # the admin user
+            "email": "windykacja@bench.example.com",
+        }
+    )
+    company._debt_collection_switch_on()
+    rng = random.Random(2026)
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Customer {n:05d}",
+                "is_company": True,
+                "email": f"customer{n:05d}@bench.example.com",
+            }
+            for n in range(args.customers)
+        ]
+    )
+    journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+    )
+    invoices = env["account.move"]
+    for start in range(0, args.invoices, 1000):
+        vals_list = []
+        for n in range(start, min(start + 1000, args.invoices)):
+            due = RUN_DATE + timedelta(days=rng.randint(-100, 30))
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": partners[n % len(partners)].id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Goods",
+                                "quantity": 1,
+                                "price_unit": rng.randint(1000, 500000) / 100,
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+            )
+        batch = env["account.move"].create(vals_list)
+        batch.action_post()
+        invoices |= batch
+        env.cr.commit()
+        print(f"  {len(invoices)} invoices posted ({time.monotonic() - started:.0f} s)")
+    # Partial payments on one invoice in ten: a payment entry per 500 items.
+    receivable = company.partner_id.with_company(company).property_account_receivable_id
+    bank = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+    )
+    paid = invoices[::10]
+    for start in range(0, len(paid), 500):
+        chunk = paid[start : start + 500]
+        amounts = [round(inv.amount_total * rng.uniform(0.2, 0.8), 2) for inv in chunk]
+        entry = env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": bank.id,
+                "date": RUN_DATE - timedelta(days=1),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.id,
+                            "partner_id": inv.partner_id.id,
+                            "credit": amount,
+                            "name": f"Payment {inv.name}",
+                        }
+                    )
+                    for inv, amount in zip(chunk, amounts, strict=True)
+                ]
+                + [
+                    Command.create(
+                        {
+                            "account_id": bank.default_account_id.id,
+                            "debit": sum(amounts),
+                            "name": "Bank",
+                        }
+                    )
+                ],
+            }
+        )
+        entry.action_post()
+        credits = entry.line_ids.filtered(lambda line: line.account_id == receivable)
+        for inv, credit in zip(chunk, credits, strict=True):
+            (inv.line_ids.filtered(lambda line: line.account_id == receivable) | credit).reconcile()
+        env.cr.commit()
+        print(f"  {start + len(chunk)} partial payments ({time.monotonic() - started:.0f} s)")
+    env.cr.commit()
+    print(f"Data built in {time.monotonic() - started:.0f} s")
+
+
+def measure(env, company, partner_ids=None):
+    """Time the decision and the whole pass; everything is rolled back."""
+    engine = env["debt.collection.engine"].with_company(company)
+    restrict = engine._restrict_partners(partner_ids) if partner_ids else None
+    cr = env.cr
+    engine.env.invalidate_all()
+    queries = cr.sql_log_count
+    started = time.monotonic()
+    plan = engine._plan(company, RUN_DATE, restrict=restrict)
+    decide_seconds = time.monotonic() - started
+    decide_queries = cr.sql_log_count - queries
+    items = len(engine._fetch_items(company, restrict))
+    queries = cr.sql_log_count
+    started = time.monotonic()
+    engine._execute_plan(plan, origin="automatic")
+    env.flush_all()
+    act_seconds = time.monotonic() - started
+    act_queries = cr.sql_log_count - queries
+    counts = dict(
+        env.execute_query(
+            SQL(
+                "SELECT state, count(*) FROM debt_collection_event "
+                "WHERE company_id = %s GROUP BY state",
+                company.id,
+            )
+        )
+    )
+    mails = env["mail.mail"].search_count([("model", "=", "debt.collection.notice")])
+    activities = env["mail.activity"].search_count([("res_model", "=", "res.partner")])
+    customers = len(plan.partner_ids)
+    cr.rollback()
+    return {
+        "customers": customers,
+        "items": items,
+        "decide_seconds": decide_seconds,
+        "decide_queries": decide_queries,
+        "act_seconds": act_seconds,
+        "act_queries": act_queries,
+        "done": counts.get("done", 0),
+        "skipped": counts.get("skipped", 0),
+        "failed": counts.get("failed", 0),
+        "mails": mails,
+        "activities": activities,
+    }
+
+
+def report(title, result):
+    total = result["decide_seconds"] + result["act_seconds"]
+    queries = result["decide_queries"] + result["act_queries"]
+    customers = max(result["customers"], 1)
+    print(f"\n{title}")
+    print(f"  customers with work        {result['customers']:>10}")
+    print(f"  items examined             {result['items']:>10}")
+    print(
+        f"  actions taken              {result['done']:>10}  "
+        f"(skipped {result['skipped']}, failed {result['failed']}; "
+        f"{result['mails']} e-mails queued, {result['activities']} activities)"
+    )
+    print(
+        f"  decision                   {result['decide_seconds']:>10.2f} s  "
+        f"{result['items'] / result['decide_seconds']:>9.0f} items/s  "
+        f"{result['decide_queries']} queries"
+    )
+    print(
+        f"  whole pass                 {total:>10.2f} s  "
+        f"{result['items'] / total:>9.0f} items/s  {queries} queries"
+    )
+    print(f"  SQL queries per customer   {queries / customers:>10.2f}")
+
+
+def main():
+    args = parse_args()
+    ensure_database(args)
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = get_company(env)
+        if not company:
+            build_data(env, args)
+            company = get_company(env)
+        env = env(context={"allowed_company_ids": [company.id]})
+        count = env["account.move"].search_count(
+            [("company_id", "=", company.id), ("move_type", "=", "out_invoice")]
+        )
+        partners = env["res.partner"].search(
+            [("name", "=like", "Customer %"), ("email", "=like", "%@bench.example.com")],
+            order="id",
+        )
+        print(
+            f"Database {args.database}: {count} invoices, {len(partners)} customers, "
+            f"run date {RUN_DATE}"
+        )
+        # Warm-up: load the registry's caches, templates and views once.
+        measure(env, company, partners[:20].ids)
+        quarter = measure(env, company, partners[: len(partners) // 4].ids)
+        full = measure(env, company)
+        report(f"One pass over a quarter of the customers ({len(partners) // 4})", quarter)
+        report(f"One full pass ({len(partners)} customers)", full)
+
+
+if __name__ == "__main__":
+    main()
