@@ -89,9 +89,9 @@ class AccountMove(models.Model):
 
     @api.depends_context("company")
     def _compute_debt_collection_next(self):
-        forecast = self.env["debt.collection.engine"]._move_forecast(self)
+        forecast = self.env["debt.collection.engine"]._move_forecast(self._origin)
         for move in self:
-            step, date = forecast.get(move.id, (False, False))
+            step, date = forecast.get(move._origin.id, (False, False))
             move.debt_collection_next_step_id = step
             move.debt_collection_next_date = date
 

@@ -253,7 +253,8 @@ class DebtCollectionEngine(models.AbstractModel):
             and not (row["hold_until"] and row["hold_until"] >= run_date)
         ]
         if policies is not None:
-            rows = [row for row in rows if row["policy_id"] in set(policies.ids)]
+            allowed = set(policies.ids)
+            rows = [row for row in rows if row["policy_id"] in allowed]
         if not rows:
             return plan
         rules, steps = self._get_policy_rules({row["policy_id"] for row in rows})
@@ -342,10 +343,17 @@ class DebtCollectionEngine(models.AbstractModel):
         return {k: (Step.browse(step_id), date) for k, (step_id, date) in best.items()}
 
     def _move_forecast(self, moves):
-        company = self.env.company
-        return self._next_actions(
-            company, SQL("aml.move_id = ANY(%s)", moves.ids), "move_id"
-        )
+        """{move id: (step, date)} of the moves' next collection action."""
+        result = {}
+        moves = moves.filtered("id")
+        for company in moves.company_id:
+            company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
+            result.update(
+                self.with_company(company)._next_actions(
+                    company, SQL("aml.move_id = ANY(%s)", company_moves.ids), "move_id"
+                )
+            )
+        return result
 
     def _partner_summary(self, company, partners):
         """Overdue amount, oldest days, stage and next action per customer."""

@@ -72,10 +72,10 @@ class ResPartner(models.Model):
     def _compute_debt_collection_summary(self):
         company = self.env.company
         summary = self.env["debt.collection.engine"]._partner_summary(
-            company, self.commercial_partner_id
+            company, self.commercial_partner_id._origin
         )
         for partner in self:
-            values = summary.get(partner.commercial_partner_id.id, {})
+            values = summary.get(partner.commercial_partner_id._origin.id, {})
             partner.debt_collection_currency_id = company.currency_id
             partner.debt_collection_overdue_amount = values.get("overdue", 0.0)
             partner.debt_collection_oldest_days = values.get("oldest_days", 0)
