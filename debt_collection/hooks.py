@@ -1,3 +1,6 @@
+from odoo.tools import SQL
+
+
 def pre_init_hook(env):
     """Add the subject-to-collection flags as plain columns with a default.
 
@@ -6,6 +9,9 @@ def pre_init_hook(env):
     """
     for table in ("account_move", "res_partner"):
         env.cr.execute(
-            f"ALTER TABLE {table} "  # noqa: S608 - constant table names
-            "ADD COLUMN IF NOT EXISTS debt_collection_subject boolean DEFAULT true"
+            SQL(
+                "ALTER TABLE %s ADD COLUMN IF NOT EXISTS debt_collection_subject "
+                "boolean DEFAULT true",
+                SQL.identifier(table),
+            )
         )
