@@ -179,12 +179,12 @@ class AccountMove(models.Model):
     def action_debt_collection_add_note(self):
         self.ensure_one()
         return self.commercial_partner_id._debt_collection_open_wizard(
-            "debt.collection.note.wizard", _("Add a collection note"), self
+            "debt.collection.note.wizard", _("Add a Collection Note"), self
         )
 
     def action_debt_collection_hold(self):
         partner = self.commercial_partner_id
         partner.ensure_one()
         return partner._debt_collection_open_wizard(
-            "debt.collection.hold.wizard", _("Put on hold"), self
+            "debt.collection.hold.wizard", _("Put on Hold"), self
         )

@@ -86,12 +86,12 @@ class DebtCollectionEvent(models.Model):
         "day it waits for."
     )
     origin = fields.Selection(
-        [("automatic", "Automatic run"), ("manual", "Manual")],
+        [("automatic", "Automatic"), ("manual", "Manual")],
         required=True,
         default="manual",
     )
     user_id = fields.Many2one(
-        "res.users", string="By", default=lambda self: self.env.user
+        "res.users", string="User", default=lambda self: self.env.user
     )
     run_id = fields.Many2one("debt.collection.run", index="btree_not_null")
     notice_id = fields.Many2one(

@@ -39,7 +39,9 @@ class DebtCollectionNotice(models.Model):
         string="Cc",
     )
     mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True)
-    mail_partner_to = fields.Char(compute="_compute_mail_addresses")
+    # To and Cc as addresses: Odoo sends e-mail addresses of one mail.mail in
+    # one message, while recipient partners would each get their own.
+    mail_email_to = fields.Char(compute="_compute_mail_addresses")
     mail_email_cc = fields.Char(compute="_compute_mail_addresses")
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     amount_residual = fields.Monetary(
@@ -68,7 +70,9 @@ class DebtCollectionNotice(models.Model):
     @api.depends("recipient_ids", "cc_partner_ids")
     def _compute_mail_addresses(self):
         for notice in self:
-            notice.mail_partner_to = ",".join(str(pid) for pid in notice.recipient_ids.ids)
+            notice.mail_email_to = ",".join(
+                partner.email_formatted for partner in notice.recipient_ids if partner.email
+            )
             notice.mail_email_cc = ",".join(
                 partner.email_formatted for partner in notice.cc_partner_ids if partner.email
             )

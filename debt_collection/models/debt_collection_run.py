@@ -14,7 +14,7 @@ class DebtCollectionRun(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     date = fields.Date("Run Date", required=True)
     origin = fields.Selection(
-        [("automatic", "Automatic run"), ("manual", "Manual")],
+        [("automatic", "Automatic"), ("manual", "Manual")],
         required=True,
         default="automatic",
     )

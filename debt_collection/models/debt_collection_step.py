@@ -231,7 +231,7 @@ class DebtCollectionStep(models.Model):
                 raise ValidationError(
                     _(
                         "Step %(step)s: template %(template)s is made for "
-                        "%(model)s, not for collection notices.",
+                        "%(model)s, not for collection messages.",
                         step=step.name,
                         template=step.mail_template_id.name,
                         model=step.mail_template_id.model_id.name,

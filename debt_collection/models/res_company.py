@@ -52,7 +52,7 @@ class ResCompany(models.Model):
     debt_collection_user_id = fields.Many2one(
         "res.users",
         string="Default Collector",
-        help="Receives collection tasks of customers without a collection responsible.",
+        help="Gets the collection activities of customers without a collection responsible.",
     )
     debt_collection_report_user_ids = fields.Many2many(
         "res.users",

@@ -20,7 +20,7 @@ class ResPartner(models.Model):
     debt_collection_user_id = fields.Many2one(
         "res.users",
         string="Collection Responsible",
-        help="Gets the collection tasks of this customer and signs its reminders.",
+        help="Gets the collection activities of this customer and signs its reminders.",
     )
     debt_collection_contact_ids = fields.Many2many(
         "res.partner",
@@ -112,7 +112,7 @@ class ResPartner(models.Model):
 
     def action_debt_collection_add_note(self):
         return self.commercial_partner_id._debt_collection_open_wizard(
-            "debt.collection.note.wizard", _("Add a collection note")
+            "debt.collection.note.wizard", _("Add a Collection Note")
         )
 
     def _debt_collection_open_wizard(self, model, title, moves=None):

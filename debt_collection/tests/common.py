@@ -188,9 +188,13 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         return self.env["debt.collection.event"].search(search, order="id")
 
     def _mails(self, partner=None):
+        """Queued collection e-mails, those of ``partner``'s messages if given."""
         domain = [("model", "=", "debt.collection.notice")]
         if partner:
-            domain.append(("recipient_ids", "in", partner.ids))
+            notices = self.env["debt.collection.notice"].search(
+                [("partner_id", "=", partner.commercial_partner_id.id)]
+            )
+            domain.append(("res_id", "in", notices.ids))
         return self.env["mail.mail"].search(domain, order="id")
 
 

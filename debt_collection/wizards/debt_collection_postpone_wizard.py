@@ -11,6 +11,7 @@ class DebtCollectionPostponeWizard(models.TransientModel):
         "debt_collection_postpone_line_rel",
         "wizard_id",
         "line_id",
+        string="Lines",
         required=True,
     )
     date = fields.Date("Postpone To", required=True)

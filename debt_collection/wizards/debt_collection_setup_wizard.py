@@ -28,7 +28,7 @@ class DebtCollectionSetupWizard(models.TransientModel):
     # 1. Pre-due reminders
     predue_enabled = fields.Boolean("Send Pre-due Reminders", default=True)
     predue_days = fields.Integer("Days Before Due Date", default=3)
-    predue_min_amount = fields.Monetary("Minimum Amount (Pre-due)")
+    predue_min_amount = fields.Monetary("Minimum Per Document (Pre-due)")
     # 2. Overdue
     overdue_min_amount = fields.Monetary(
         "Minimum Debt", help="Customers owing less than this are not chased."

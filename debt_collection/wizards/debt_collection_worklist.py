@@ -19,7 +19,7 @@ class DebtCollectionWorklist(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
-    line_ids = fields.One2many("debt.collection.worklist.line", "worklist_id")
+    line_ids = fields.One2many("debt.collection.worklist.line", "worklist_id", string="Lines")
 
     @api.model
     def action_open_today(self):
@@ -76,7 +76,11 @@ class DebtCollectionWorklistLine(models.TransientModel):
     _order = "partner_id, step_id"
 
     worklist_id = fields.Many2one(
-        "debt.collection.worklist", required=True, ondelete="cascade", index=True
+        "debt.collection.worklist",
+        string="To-Do List",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     company_id = fields.Many2one(related="worklist_id.company_id")
     date = fields.Date(related="worklist_id.date")
@@ -85,7 +89,7 @@ class DebtCollectionWorklistLine(models.TransientModel):
     channel = fields.Selection(related="step_id.channel")
     manual_approval = fields.Boolean(related="step_id.manual_approval")
     kind = fields.Selection(
-        [("to_do", "To do"), ("skip", "Will be skipped")], required=True
+        [("to_do", "To Do"), ("skip", "Will Be Skipped")], required=True
     )
     reason = fields.Selection(
         selection=lambda self: self.env["debt.collection.event"]._fields["reason"].selection
