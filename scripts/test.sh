@@ -46,7 +46,8 @@ fi
 
 say "pytest (Odoo log: .cache/log/pytest-odoo.log)"
 rc=0
-"$PY" -m pytest -p no:cacheprovider -ra \
+# no:benchmark: a machine-wide pytest-benchmark would only add noise and a .benchmarks folder.
+"$PY" -m pytest -p no:cacheprovider -p no:benchmark -ra \
     --odoo-config="$TEST_CONF" --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
     "${paths[@]}" "${extra[@]}" || rc=$?
 exit $rc
