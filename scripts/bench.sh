@@ -10,6 +10,8 @@ script="$ROOT/tools/bench/run_bench.py"
 [ -f "$script" ] || die "$script does not exist yet"
 setup_all
 trap pg_stop_if_started EXIT
-read -r -a extra <<<"${BENCH_ARGS:-}"
+# eval: honour shell quoting in BENCH_ARGS, like a command line
+extra=()
+eval "extra=(${BENCH_ARGS:-})"
 cd "$ROOT"
 "$PY" "$script" --config "$CONF" --database debt_collection_bench "${extra[@]}"

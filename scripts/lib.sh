@@ -264,7 +264,8 @@ write_conf() {
 }
 
 write_confs() {
-    # Demo data is loaded by Odoo 18 unless without_demo is set: keep it off.
+    # Both get without_demo = False (write_conf.py): Odoo 18 then loads demo
+    # data on install, which make demo and make test want.
     write_conf "$CONF" db_name=debt_collection_demo \
         dbfilter='^debt_collection_(demo|bench)$' \
         http_port="${ODOO_HTTP_PORT:-8069}" http_interface="${ODOO_HTTP_INTERFACE:-127.0.0.1}"

@@ -32,7 +32,9 @@ fi
 
 # Test folders of every addon, unless PYTEST_ARGS already names a path.
 cd "$ROOT"
-read -r -a extra <<<"${PYTEST_ARGS:-}"
+# eval: honour shell quoting, e.g. PYTEST_ARGS='-k "a and not b"'
+extra=()
+eval "extra=(${PYTEST_ARGS:-})"
 given_path=0
 for arg in "${extra[@]}"; do
     if [ -e "${arg%%::*}" ]; then given_path=1; fi
