@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 HOLD_FIELDS = ("debt_collection_hold_until", "debt_collection_hold_reason")
@@ -9,12 +10,20 @@ HOLD_FIELDS = ("debt_collection_hold_until", "debt_collection_hold_reason")
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    debt_collection_partner_id = fields.Many2one(
+        "res.partner",
+        string="Collected Customer",
+        compute="_compute_debt_collection_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="The customer of the receivable items: the invoice's customer, or "
+        "for a journal entry (opening balance) the partner of its receivable lines.",
+    )
     debt_collection_subject = fields.Boolean(
         "Subject to Collection",
         compute="_compute_debt_collection_subject",
         store=True,
         readonly=False,
-        precompute=True,
         copy=False,
         tracking=True,
         help="Switched off, no collection action touches this document. Taken "
@@ -71,10 +80,23 @@ class AccountMove(models.Model):
         compute="_compute_debt_collection_has_receivable"
     )
 
-    @api.depends("partner_id")
-    def _compute_debt_collection_subject(self):
+    @api.depends("commercial_partner_id", "line_ids.partner_id", "line_ids.account_id")
+    def _compute_debt_collection_partner_id(self):
         for move in self:
-            partner = move.partner_id.commercial_partner_id
+            receivable = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            move.debt_collection_partner_id = (
+                move.commercial_partner_id
+                or receivable.partner_id.commercial_partner_id[:1]
+            )
+
+    @api.depends("debt_collection_partner_id")
+    def _compute_debt_collection_subject(self):
+        # Only when the customer changes: switching the customer's flag later
+        # does not rewrite its documents (either flag off stops collection).
+        for move in self:
+            partner = move.debt_collection_partner_id
             move.debt_collection_subject = (
                 partner.debt_collection_subject if partner else True
             )
@@ -91,9 +113,9 @@ class AccountMove(models.Model):
     def _compute_debt_collection_next(self):
         forecast = self.env["debt.collection.engine"]._move_forecast(self._origin)
         for move in self:
-            step, date = forecast.get(move._origin.id, (False, False))
-            move.debt_collection_next_step_id = step
-            move.debt_collection_next_date = date
+            values = forecast.get(move._origin.id, {})
+            move.debt_collection_next_step_id = values.get("next_step")
+            move.debt_collection_next_date = values.get("next_date")
 
     def write(self, vals):
         logged = [name for name in ("debt_collection_subject", *HOLD_FIELDS) if name in vals]
@@ -150,7 +172,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         return {
             "company_id": self.company_id.id,
-            "partner_id": self.commercial_partner_id.id,
+            "partner_id": self.debt_collection_partner_id.id,
             "move_id": self.id,
             "event_type": event_type,
             "channel": "system",
@@ -178,13 +200,14 @@ class AccountMove(models.Model):
 
     def action_debt_collection_add_note(self):
         self.ensure_one()
-        return self.commercial_partner_id._debt_collection_open_wizard(
+        return self.debt_collection_partner_id._debt_collection_open_wizard(
             "debt.collection.note.wizard", _("Add a Collection Note"), self
         )
 
     def action_debt_collection_hold(self):
-        partner = self.commercial_partner_id
-        partner.ensure_one()
+        partner = self.debt_collection_partner_id
+        if len(partner) != 1:
+            raise UserError(_("Put documents of one customer on hold at a time."))
         return partner._debt_collection_open_wizard(
             "debt.collection.hold.wizard", _("Put on Hold"), self
         )

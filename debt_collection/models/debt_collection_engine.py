@@ -16,12 +16,14 @@ A pass for one company and one run date:
    and the batch is committed (outside tests).
 """
 
+import html
 import logging
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -169,6 +171,7 @@ class DebtCollectionEngine(models.AbstractModel):
                             %(default_policy)s) AS policy_id,
                    m.debt_collection_subject AND cp.debt_collection_subject AS subject,
                    m.debt_collection_hold_until AS hold_until,
+                   m.debt_collection_stage_id AS stage_id,
                    %(existing)s AS included
               FROM account_move_line aml
               JOIN account_move m ON m.id = aml.move_id
@@ -252,6 +255,10 @@ class DebtCollectionEngine(models.AbstractModel):
             and row["included"]
             and not (row["hold_until"] and row["hold_until"] >= run_date)
         ]
+        overdue_totals = defaultdict(Decimal)
+        for row in rows:
+            if row["date_maturity"] < run_date:
+                overdue_totals[row["partner_id"]] += to_decimal(row["amount_residual"])
         if policies is not None:
             allowed = set(policies.ids)
             rows = [row for row in rows if row["policy_id"] in allowed]
@@ -273,7 +280,13 @@ class DebtCollectionEngine(models.AbstractModel):
                 continue
             amount = to_decimal(row["amount_residual"])
             candidates.append(
-                schedule.Candidate(row["id"], row["partner_id"], amount, due)
+                schedule.Candidate(
+                    row["id"],
+                    row["partner_id"],
+                    amount,
+                    due,
+                    overdue=row["date_maturity"] < run_date,
+                )
             )
             planned[row["id"]] = PlannedItem(
                 item_id=row["id"],
@@ -287,7 +300,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 policy_id=row["policy_id"],
                 occurrence=due.occurrence,
             )
-        to_act, skipped = schedule.apply_minimums(candidates)
+        to_act, skipped = schedule.apply_minimums(candidates, overdue_totals)
         groups = {}
         for candidate in to_act:
             key = (candidate.partner_id, candidate.due.step.id)
@@ -332,75 +345,62 @@ class DebtCollectionEngine(models.AbstractModel):
             result[row["id"]] = (row, due)
         return result
 
-    def _next_actions(self, company, restrict, key):
-        """{key(row): (step, date)}: the earliest next action per key."""
+    def _summaries(self, company, restrict, key):
+        """Per ``key`` of the open items ("partner_id" or "move_id"): overdue
+        amount (company currency), oldest days overdue, stage (the most
+        advanced step applied) and next action with its date."""
         today = company._debt_collection_today()
-        best = {}
+        summaries = defaultdict(
+            lambda: {"overdue": 0.0, "oldest_days": 0, "stage_ids": set(), "next": None}
+        )
         for row, due in self._forecast(company, restrict, today).values():
-            if due and (row[key] not in best or due.date < best[row[key]][1]):
-                best[row[key]] = (due.step.id, due.date)
-        Step = self.env["debt.collection.step"]
-        return {k: (Step.browse(step_id), date) for k, (step_id, date) in best.items()}
+            values = summaries[row[key]]
+            if row["date_maturity"] < today:
+                values["overdue"] += row["amount_residual"]
+                values["oldest_days"] = max(
+                    values["oldest_days"], schedule.days_overdue(row["date_maturity"], today)
+                )
+            if row["stage_id"]:
+                values["stage_ids"].add(row["stage_id"])
+            if due and (not values["next"] or due.date < values["next"][1]):
+                values["next"] = (due.step.id, due.date)
+        Step = self.env["debt.collection.step"].with_context(active_test=False)
+        stages = Step.browse({i for v in summaries.values() for i in v["stage_ids"]})
+        result = {}
+        for record_id, values in summaries.items():
+            step_id, date = values["next"] or (None, False)
+            result[record_id] = {
+                "overdue": company.currency_id.round(values["overdue"]),
+                "oldest_days": values["oldest_days"],
+                "stage": max(
+                    stages.filtered(lambda s, ids=values["stage_ids"]: s.id in ids),
+                    key=lambda s: (s.days, s.id),
+                    default=Step,
+                ),
+                "next_step": Step.browse(step_id),
+                "next_date": date,
+            }
+        return result
 
     def _move_forecast(self, moves):
-        """{move id: (step, date)} of the moves' next collection action."""
+        """{move id: summary} (see :meth:`_summaries`) of the moves."""
         result = {}
         moves = moves.filtered("id")
         for company in moves.company_id:
             company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
             result.update(
-                self.with_company(company)._next_actions(
+                self.with_company(company)._summaries(
                     company, SQL("aml.move_id = ANY(%s)", company_moves.ids), "move_id"
                 )
             )
         return result
 
     def _partner_summary(self, company, partners):
-        """Overdue amount, oldest days, stage and next action per customer."""
+        """{customer id: summary} (see :meth:`_summaries`) of the customers."""
         partners = partners.filtered("id")
         if not partners:
             return {}
-        today = company._debt_collection_today()
-        summary = defaultdict(dict)
-        overdue = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id.commercial_partner_id", "in", partners.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", ">", 0),
-                ("date_maturity", "<", today),
-            ],
-            ["partner_id"],
-            ["amount_residual:sum", "date_maturity:min"],
-        )
-        for partner, amount, oldest in overdue:
-            values = summary[partner.commercial_partner_id.id]
-            values["overdue"] = values.get("overdue", 0.0) + amount
-            days = schedule.days_overdue(oldest, today)
-            values["oldest_days"] = max(values.get("oldest_days", 0), days)
-        stages = self.env["account.move"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("commercial_partner_id", "in", partners.ids),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("debt_collection_stage_id", "!=", False),
-            ],
-            ["commercial_partner_id", "debt_collection_stage_id"],
-        )
-        for partner, step in stages:
-            current = summary[partner.id].get("stage")
-            if not current or (step.days, step.id) > (current.days, current.id):
-                summary[partner.id]["stage"] = step
-        next_actions = self._next_actions(
-            company, SQL("cp.id = ANY(%s)", partners.ids), "partner_id"
-        )
-        for partner_id, (step, date) in next_actions.items():
-            summary[partner_id]["next_step"] = step
-            summary[partner_id]["next_date"] = date
-        return summary
+        return self._summaries(company, self._restrict_partners(partners.ids), "partner_id")
 
     # ------------------------------------------------------------------
     # Recording and acting
@@ -596,7 +596,8 @@ class DebtCollectionEngine(models.AbstractModel):
         """Act for ``groups`` [(partner, events)] of one step, then record.
 
         The action runs in a savepoint: if it raises, nothing it did remains
-        and its events are recorded as failed with the error, to be retried.
+        and the events of the customers it failed for are recorded as failed
+        with the error, to be retried.
         """
         handler = getattr(self, f"_execute_action_{step.action}", None)
         if handler is None:
@@ -604,15 +605,18 @@ class DebtCollectionEngine(models.AbstractModel):
                 _("The collection action %(action)s is not installed.", action=step.action)
             )
         events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
-        try:
-            with self.env.cr.savepoint():
-                failures = handler(step, groups, run_date, run) or {}
-        except Exception as error:  # noqa: BLE001 - recorded on the events, retried
-            _logger.exception("Collection step %s failed", step.display_name)
-            self.env.invalidate_all()
-            failures = {
-                event.id: ("error", str(error)) for event in events
-            }
+        failures, error = self._run_handler(handler, step, groups, run_date, run)
+        if error:
+            # The batch raised: find whose fault it is, one customer at a time,
+            # so that the others are still served.
+            failures = {}
+            for group in groups:
+                group_failures, error = self._run_handler(
+                    handler, step, [group], run_date, run
+                )
+                if error:
+                    group_failures = {event.id: ("error", error) for event in group[1]}
+                failures.update(group_failures)
         failed = events.filtered(lambda e: e.id in failures)
         for (reason, error), event_ids in _group_failures(failures).items():
             events.browse(event_ids).write(
@@ -621,6 +625,18 @@ class DebtCollectionEngine(models.AbstractModel):
         succeeded = events - failed
         succeeded.write({"state": "done"})
         succeeded.move_id._debt_collection_set_stage(step, run_date)
+
+    def _run_handler(self, handler, step, groups, run_date, run):
+        """Run a step action in a savepoint: (its failures, None), or ({}, the
+        error text) if it raised, and then nothing it did remains."""
+        try:
+            with self.env.cr.savepoint():
+                return handler(step, groups, run_date, run) or {}, None
+        except Exception as error:  # noqa: BLE001 - recorded on the events, retried
+            _logger.warning("Collection step %s failed: %s", step.display_name, error)
+            self.env.invalidate_all()
+            # Odoo escapes messages that quote templates (Markup): store text.
+            return {}, html.unescape(str(error))
 
     # ------------------------------------------------------------------
     # Step actions: one method per action, named _execute_action_<action>.

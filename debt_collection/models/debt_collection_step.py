@@ -252,7 +252,7 @@ class DebtCollectionStep(models.Model):
 
     @api.constrains("name", "days", "sequence", "policy_id", "active")
     def _check_policy_order(self):
-        for policy in self.policy_id:
+        for policy in self.policy_id.with_context(active_test=True):
             steps = policy.step_ids.sorted(lambda s: (s.sequence, s.days, s.id))
             names = steps.mapped("name")
             duplicates = {name for name in names if names.count(name) > 1}

@@ -91,13 +91,19 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("debt_collection_enabled"):
+            self._debt_collection_switch_on()
+        return result
+
     def _debt_collection_switch_on(self):
         """Enable collection; documents existing now become "existing" ones."""
         for company in self:
-            values = {"debt_collection_enabled": True}
+            if not company.debt_collection_enabled:
+                company.debt_collection_enabled = True  # write() comes back here
             if not company.debt_collection_enabled_date:
-                values["debt_collection_enabled_date"] = fields.Datetime.now()
-            company.write(values)
+                company.debt_collection_enabled_date = fields.Datetime.now()
         cron = self.env.ref("debt_collection.ir_cron_debt_collection", raise_if_not_found=False)
         if cron and not cron.active:
             cron.sudo().active = True  # sudo: cron jobs belong to the system

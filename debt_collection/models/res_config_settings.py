@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -47,18 +47,39 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_collection_max_attempts", readonly=False
     )
     debt_collection_existing = fields.Selection(
-        related="company_id.debt_collection_existing", readonly=False
+        selection=lambda self: self.env["res.company"]
+        ._fields["debt_collection_existing"]
+        .selection,
+        string="Existing Documents Included",
+        compute="_compute_debt_collection_existing",
+        readonly=False,
+        store=True,
     )
     debt_collection_existing_due_from = fields.Date(
-        related="company_id.debt_collection_existing_due_from", readonly=False
+        "Existing Documents Due From",
+        compute="_compute_debt_collection_existing",
+        readonly=False,
+        store=True,
     )
 
+    @api.depends("company_id")
+    def _compute_debt_collection_existing(self):
+        for settings in self:
+            settings.debt_collection_existing = settings.company_id.debt_collection_existing
+            settings.debt_collection_existing_due_from = (
+                settings.company_id.debt_collection_existing_due_from
+            )
+
     def set_values(self):
-        was_enabled = {c.id: c.debt_collection_enabled for c in self.company_id}
         super().set_values()
+        # Both in one write: the company checks them together.
+        values = {
+            "debt_collection_existing": self.debt_collection_existing,
+            "debt_collection_existing_due_from": self.debt_collection_existing_due_from,
+        }
         company = self.company_id
-        if company.debt_collection_enabled and not was_enabled.get(company.id):
-            company._debt_collection_switch_on()
+        if any(company[name] != value for name, value in values.items()):
+            company.write(values)
 
     def action_open_debt_collection_holidays(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

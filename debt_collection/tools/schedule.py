@@ -129,15 +129,20 @@ class Candidate:
     partner_id: int
     amount: Decimal  # residual in company currency
     due: Due
+    overdue: bool = False  # already counted in the partner's overdue total
 
 
-def apply_minimums(candidates):
+def apply_minimums(candidates, overdue_totals=None):
     """Split due candidates into (to_act, skipped) by the step minimums.
 
-    The item minimum compares each item's residual; the partner minimum
-    compares the total of the partner's items due for the same step on this
-    run. ``skipped`` is a list of (candidate, reason).
+    The item minimum compares each item's residual. The partner minimum
+    compares the customer's total: what it owes overdue (``overdue_totals``,
+    by partner id) plus its items due for the step that are not overdue yet
+    (pre-due reminders). Without ``overdue_totals`` the total is the sum of
+    the customer's items due for the step. ``skipped`` is a list of
+    (candidate, reason).
     """
+    overdue_totals = overdue_totals or {}
     to_act, skipped, groups = [], [], {}
     for candidate in candidates:
         if candidate.amount < candidate.due.step.min_item_amount:
@@ -147,7 +152,9 @@ def apply_minimums(candidates):
         groups.setdefault(key, []).append(candidate)
     for (_partner_id, _step_id), group in groups.items():
         step = group[0].due.step
-        total = sum((candidate.amount for candidate in group), Decimal(0))
+        total = overdue_totals.get(group[0].partner_id, Decimal(0)) + sum(
+            (candidate.amount for candidate in group if not candidate.overdue), Decimal(0)
+        )
         if total < step.min_partner_amount:
             skipped.extend((candidate, SKIP_BELOW_PARTNER_MINIMUM) for candidate in group)
         else:

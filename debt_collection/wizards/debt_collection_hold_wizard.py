@@ -12,7 +12,7 @@ class DebtCollectionHoldWizard(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Documents",
-        domain="[('commercial_partner_id', '=', partner_id), ('state', '=', 'posted')]",
+        domain="[('debt_collection_partner_id', '=', partner_id), ('state', '=', 'posted')]",
     )
     hold_until = fields.Date("Hold Until", required=True)
     reason = fields.Selection(
@@ -28,7 +28,7 @@ class DebtCollectionHoldWizard(models.TransientModel):
         self.ensure_one()
         if not self.move_ids:
             raise UserError(_("Choose the documents to put on hold."))
-        if self.move_ids.commercial_partner_id - self.partner_id:
+        if self.move_ids.debt_collection_partner_id - self.partner_id:
             raise UserError(_("The documents must belong to the customer."))
         if self.hold_until < fields.Date.context_today(self):
             raise UserError(_("The hold date cannot be in the past."))

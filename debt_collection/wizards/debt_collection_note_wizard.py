@@ -13,7 +13,7 @@ class DebtCollectionNoteWizard(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move",
         string="Documents",
-        domain="[('commercial_partner_id', '=', partner_id), ('state', '=', 'posted')]",
+        domain="[('debt_collection_partner_id', '=', partner_id), ('state', '=', 'posted')]",
         help="Empty: the note is about the customer.",
     )
     channel = fields.Selection(
@@ -31,7 +31,7 @@ class DebtCollectionNoteWizard(models.TransientModel):
     @api.constrains("move_ids", "partner_id")
     def _check_moves_partner(self):
         for wizard in self:
-            if wizard.move_ids.commercial_partner_id - wizard.partner_id:
+            if wizard.move_ids.debt_collection_partner_id - wizard.partner_id:
                 raise UserError(_("The documents must belong to the customer."))
 
     def action_add_note(self):

@@ -56,7 +56,12 @@ class DebtCollectionSetupWizard(models.TransientModel):
         required=True,
     )
     existing_due_from = fields.Date("Due From")
-    send_report = fields.Boolean("E-mail Me a Report After Each Run", default=True)
+    send_report = fields.Boolean(
+        "E-mail Me a Report After Each Run",
+        default=lambda self: self.env.user
+        in self.env.company.debt_collection_report_user_ids
+        or not self.env.company.debt_collection_policy_id,
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -163,9 +168,7 @@ class DebtCollectionSetupWizard(models.TransientModel):
         if self.existing == "from_due_date" and not self.existing_due_from:
             raise UserError(_("Give the due date from which existing documents are collected."))
         company = self.company_id
-        policy = company.debt_collection_policy_id or self.env["debt.collection.policy"].create(
-            {"name": _("Standard collection"), "company_id": company.id}
-        )
+        policy = self._get_policy()
         self._write_steps(policy)
         calendar = {name: self[name] for name in (*WEEKDAY_FIELDS, "debt_collection_send_hour")}
         company.write(
@@ -176,14 +179,31 @@ class DebtCollectionSetupWizard(models.TransientModel):
                 "debt_collection_existing_due_from": self.existing_due_from,
             }
         )
-        if self.send_report:
-            company.debt_collection_report_user_ids = [fields.Command.link(self.env.user.id)]
+        command = fields.Command.link if self.send_report else fields.Command.unlink
+        company.debt_collection_report_user_ids = [command(self.env.user.id)]
         company._debt_collection_switch_on()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_policy"
         )
         action.update({"res_id": policy.id, "view_mode": "form", "views": [(False, "form")]})
         return action
+
+    def _get_policy(self):
+        """The policy the wizard writes: the company's default when the wizard
+        made it (or it is empty), else a new one, leaving hand-made steps alone."""
+        policy = self.company_id.debt_collection_policy_id
+        hand_made = policy.with_context(active_test=False).step_ids.filtered(
+            lambda s: not s.setup_role
+        )
+        if policy and not hand_made:
+            return policy
+        Policy = self.env["debt.collection.policy"]
+        name = _("Standard collection")
+        if Policy.with_context(active_test=False).search_count(
+            [("company_id", "=", self.company_id.id), ("name", "=", name)]
+        ):
+            name = _("Standard collection (%(date)s)", date=fields.Date.context_today(self))
+        return Policy.create({"name": name, "company_id": self.company_id.id})
 
     def _write_steps(self, policy):
         wanted = self._prepare_steps_vals()
