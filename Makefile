@@ -2,6 +2,7 @@
 # for the knobs: ODOO_SRC, PGHOST/PGPORT/PGUSER/PGPASSWORD, PYTHON, ...).
 #
 #   make demo          serve the addons with demo data on http://localhost:8069
+#   make demo-reset    same, on a freshly created demo database
 #   make test          fresh test database + pytest (PYTEST_ARGS="-k engine")
 #   make test-fast     pytest on the existing test database (no reinstall)
 #   make test-update   same, after `-u` of the addons (XML/data changes)
@@ -19,11 +20,11 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export PYTEST_ARGS BENCH_ARGS
 
-.PHONY: help venv setup demo test test-fast test-update lint format bench \
+.PHONY: help venv setup demo demo-reset test test-fast test-update lint format bench \
 	pg-start pg-stop pg-status psql clean distclean
 
 help:
-	@sed -n '4,17s/^# \{0,1\}//p' Makefile
+	@sed -n '4,18s/^# \{0,1\}//p' Makefile
 
 venv:
 	@scripts/setup.sh --venv
@@ -33,6 +34,9 @@ setup:
 
 demo:
 	@scripts/demo.sh
+
+demo-reset:
+	@scripts/demo.sh --reset
 
 test:
 	@scripts/test.sh

@@ -4,6 +4,7 @@
   drop NAME                 drop NAME (closing its connections) and its filestore
   not-installed NAME ADDON...
                             print the addons not in state "installed"; exit 1 if any
+  sessions                  print how many other client sessions are connected
 
 Connection settings come from the [options] of the Odoo config CONF, so this
 talks to exactly the server Odoo uses.
@@ -73,11 +74,26 @@ def not_installed(conf, name, *addons):
     return 1 if missing else 0
 
 
+def sessions(conf):
+    with connect(conf, "postgres") as conn, conn.cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        print(cr.fetchone()[0])
+    return 0
+
+
 def main(conf_path, command, *args):
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(conf_path)
     conf = parser["options"]
-    commands = {"exists": exists, "drop": drop, "not-installed": not_installed}
+    commands = {
+        "exists": exists,
+        "drop": drop,
+        "not-installed": not_installed,
+        "sessions": sessions,
+    }
     return commands[command](conf, *args)
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: serve Odoo with the addons and demo data on http://localhost:8069
 # (login admin / admin). The database debt_collection_demo is created and given
-# one collection pass the first time, then reused. Ctrl-C stops Odoo, then the
-# private PostgreSQL server if this script started it.
+# one collection pass the first time, then reused (demo.sh --reset, i.e.
+# make demo-reset, drops it first: after model or data changes). Ctrl-C stops
+# Odoo, then the private PostgreSQL server if this script started it.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,6 +13,10 @@ setup_all
 trap pg_stop_if_started EXIT
 trap 'exit 130' INT TERM # run the EXIT trap once Odoo is down
 
+if [ "${1:-}" = --reset ]; then
+    say "Dropping $DB"
+    db drop "$DB"
+fi
 if ! db exists "$DB"; then
     mapfile -t addons < <(repo_addons)
     say "Creating $DB with ${addons[*]} and demo data (log: .cache/log/demo-install.log)"

@@ -245,9 +245,18 @@ pg_stop() {
     _as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
 }
 
-# Stops the private server only if this process started it.
+# Stops the private server if this process started it and nobody else (another
+# make target, a shell, a second pytest) has connected to it meanwhile.
 pg_stop_if_started() {
-    if [ "$PG_STARTED_HERE" = 1 ]; then pg_stop; fi
+    [ "$PG_STARTED_HERE" = 1 ] || return 0
+    local _
+    for _ in 1 2 3 4 5; do # our own sessions may take a moment to end
+        if [ "$(db sessions 2>/dev/null || echo 0)" = 0 ]; then
+            pg_stop
+            return 0
+        fi
+        sleep 0.2
+    done
 }
 
 # ------------------------------------------------------------ Odoo config
@@ -267,7 +276,7 @@ write_confs() {
     # Both get without_demo = False (write_conf.py): Odoo 18 then loads demo
     # data on install, which make demo and make test want.
     write_conf "$CONF" db_name=debt_collection_demo \
-        dbfilter='^debt_collection_(demo|bench)$' \
+        dbfilter='^debt_collection_demo$' \
         http_port="${ODOO_HTTP_PORT:-8069}" http_interface="${ODOO_HTTP_INTERFACE:-127.0.0.1}"
     # Tests: log to a file (pytest shows captured records of failing tests),
     # no cron threads; pytest-odoo picks its own free HTTP port.
