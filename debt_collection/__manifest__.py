@@ -26,6 +26,9 @@
     "demo": [
         "demo/debt_collection_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["debt_collection/static/tests/tours/*.js"],
+    },
     "pre_init_hook": "pre_init_hook",
     "installable": True,
     "application": False,

@@ -118,7 +118,9 @@ class AccountMove(models.Model):
             move.debt_collection_next_date = values.get("next_date")
 
     def write(self, vals):
-        logged = [name for name in ("debt_collection_subject", *HOLD_FIELDS) if name in vals]
+        logged = [
+            name for name in ("debt_collection_subject", *HOLD_FIELDS) if name in vals
+        ]
         if not logged:
             return super().write(vals)
         before = {move.id: {name: move[name] for name in logged} for move in self}
@@ -146,7 +148,8 @@ class AccountMove(models.Model):
             if any(old.get(name, move[name]) != move[name] for name in HOLD_FIELDS):
                 vals_list.append(move._debt_collection_hold_event_vals())
         if vals_list:
-            self.env["debt.collection.event"].create(vals_list)
+            # sudo: whoever may change the document may have it recorded.
+            self.env["debt.collection.event"].sudo().create(vals_list)
 
     def _debt_collection_hold_event_vals(self):
         if self.debt_collection_hold_until:
@@ -163,7 +166,10 @@ class AccountMove(models.Model):
         else:
             note = _("Hold lifted.")
         if self.env.context.get("debt_collection_hold_note"):
-            note = Markup("%s<br/>%s") % (note, self.env.context["debt_collection_hold_note"])
+            note = Markup("%s<br/>%s") % (
+                note,
+                self.env.context["debt_collection_hold_note"],
+            )
         vals = self._debt_collection_event_vals("hold", note)
         vals["hold_until"] = self.debt_collection_hold_until
         return vals

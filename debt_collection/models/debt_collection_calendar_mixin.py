@@ -55,7 +55,5 @@ class DebtCollectionCalendarMixin(models.AbstractModel):
         """ISO weekday numbers (1 = Monday) on which sending is allowed."""
         self.ensure_one()
         return {
-            index
-            for index, name in enumerate(WEEKDAY_FIELDS, start=1)
-            if self[name]
+            index for index, name in enumerate(WEEKDAY_FIELDS, start=1) if self[name]
         }

@@ -76,7 +76,9 @@ class Plan:
 
     @property
     def partner_ids(self):
-        return sorted({g.partner_id for g in self.groups} | {i.partner_id for i in self.skipped})
+        return sorted(
+            {g.partner_id for g in self.groups} | {i.partner_id for i in self.skipped}
+        )
 
 
 class DebtCollectionEngine(models.AbstractModel):
@@ -104,6 +106,7 @@ class DebtCollectionEngine(models.AbstractModel):
 
         Returns (customers done, customers remaining) for cron progress.
         """
+        # sudo: the cron's user may not be a member of every company.
         companies = companies or self.env["res.company"].sudo().search(
             [("debt_collection_enabled", "=", True)]
         )
@@ -152,7 +155,10 @@ class DebtCollectionEngine(models.AbstractModel):
         to plan for a few customers or documents only).
         """
         existing = SQL("TRUE")
-        if company.debt_collection_enabled_date and company.debt_collection_existing != "all":
+        if (
+            company.debt_collection_enabled_date
+            and company.debt_collection_existing != "all"
+        ):
             existing = SQL("m.create_date >= %s", company.debt_collection_enabled_date)
             if company.debt_collection_existing == "from_due_date":
                 existing = SQL(
@@ -240,7 +246,9 @@ class DebtCollectionEngine(models.AbstractModel):
             {step.id: step for step in steps},
         )
 
-    def _plan(self, company, run_date, policies=None, include_manual=False, restrict=None):
+    def _plan(
+        self, company, run_date, policies=None, include_manual=False, restrict=None
+    ):
         """What is due on ``run_date``: a :class:`Plan` (nothing is written).
 
         ``policies`` limits the plan to those policies (the calendar);
@@ -324,7 +332,9 @@ class DebtCollectionEngine(models.AbstractModel):
         rows = self._fetch_items(company, restrict)
         if not rows:
             return {}
-        rules, _steps = self._get_policy_rules({r["policy_id"] for r in rows if r["policy_id"]})
+        rules, _steps = self._get_policy_rules(
+            {r["policy_id"] for r in rows if r["policy_id"]}
+        )
         history, postponed = self._fetch_history(company, [row["id"] for row in rows])
         result = {}
         for row in rows:
@@ -358,7 +368,8 @@ class DebtCollectionEngine(models.AbstractModel):
             if row["date_maturity"] < today:
                 values["overdue"] += row["amount_residual"]
                 values["oldest_days"] = max(
-                    values["oldest_days"], schedule.days_overdue(row["date_maturity"], today)
+                    values["oldest_days"],
+                    schedule.days_overdue(row["date_maturity"], today),
                 )
             if row["stage_id"]:
                 values["stage_ids"].add(row["stage_id"])
@@ -400,7 +411,9 @@ class DebtCollectionEngine(models.AbstractModel):
         partners = partners.filtered("id")
         if not partners:
             return {}
-        return self._summaries(company, self._restrict_partners(partners.ids), "partner_id")
+        return self._summaries(
+            company, self._restrict_partners(partners.ids), "partner_id"
+        )
 
     # ------------------------------------------------------------------
     # Recording and acting
@@ -446,12 +459,14 @@ class DebtCollectionEngine(models.AbstractModel):
                 origin,
             )
             done += len(batch)
+            # A cron run commits each batch: what is sent is recorded for good
+            # (exactly-once relies on it) and a crash loses one batch at most.
             if self._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         if run:
             run._finish()
             if self._can_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return done, len(partner_ids) - done
 
     def _restrict_partners(self, partner_ids):
@@ -465,8 +480,12 @@ class DebtCollectionEngine(models.AbstractModel):
             {g.step_id for g in plan.groups} | {i.step_id for i in plan.skipped}
         )
         channels = {step.id: step.channel for step in steps}
-        rows = [(item, g.step_id, state, reason) for g in plan.groups for item in g.items]
-        rows += [(item, item.step_id, state, reason or item.reason) for item in plan.skipped]
+        rows = [
+            (item, g.step_id, state, reason) for g in plan.groups for item in g.items
+        ]
+        rows += [
+            (item, item.step_id, state, reason or item.reason) for item in plan.skipped
+        ]
         self._claim_events(
             company, date, rows, channels, self.env["debt.collection.run"], "manual"
         )
@@ -493,7 +512,9 @@ class DebtCollectionEngine(models.AbstractModel):
                     [claimed[i.item_id] for i in group.items if i.item_id in claimed]
                 )
                 if events:
-                    step_groups.append((self.env["res.partner"].browse(group.partner_id), events))
+                    step_groups.append(
+                        (self.env["res.partner"].browse(group.partner_id), events)
+                    )
             if step_groups:
                 self._execute_step(step, step_groups, run_date, run)
 
@@ -602,7 +623,10 @@ class DebtCollectionEngine(models.AbstractModel):
         handler = getattr(self, f"_execute_action_{step.action}", None)
         if handler is None:
             raise UserError(
-                _("The collection action %(action)s is not installed.", action=step.action)
+                _(
+                    "The collection action %(action)s is not installed.",
+                    action=step.action,
+                )
             )
         events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
         failures, error = self._run_handler(handler, step, groups, run_date, run)
@@ -617,6 +641,8 @@ class DebtCollectionEngine(models.AbstractModel):
                 if error:
                     group_failures = {event.id: ("error", error) for event in group[1]}
                 failures.update(group_failures)
+        # sudo: the engine records the outcome; users may not edit history.
+        events = events.sudo()
         failed = events.filtered(lambda e: e.id in failures)
         for (reason, error), event_ids in _group_failures(failures).items():
             events.browse(event_ids).write(
@@ -662,9 +688,7 @@ class DebtCollectionEngine(models.AbstractModel):
         for partner, events in groups:
             user = self._get_activity_user(step, partner)
             if not user:
-                failures.update(
-                    {event.id: ("no_assignee", False) for event in events}
-                )
+                failures.update({event.id: ("no_assignee", False) for event in events})
                 continue
             vals_list.append(
                 {
@@ -677,13 +701,16 @@ class DebtCollectionEngine(models.AbstractModel):
                         {"events": events, "run_date": run_date},
                     ),
                     "user_id": user.id,
-                    "date_deadline": run_date + timedelta(days=step.activity_deadline_days),
+                    "date_deadline": run_date
+                    + timedelta(days=step.activity_deadline_days),
                 }
             )
             events_list.append(events)
+        # sudo: a collector may assign an activity to another user on a
+        # customer they may not edit; the step decided who gets it.
         activities = self.env["mail.activity"].sudo().create(vals_list)
         for activity, events in zip(activities, events_list, strict=True):
-            events.write({"activity_id": activity.id})
+            events.sudo().write({"activity_id": activity.id})  # sudo: history
         return failures
 
     def _get_activity_user(self, step, partner):
@@ -693,8 +720,10 @@ class DebtCollectionEngine(models.AbstractModel):
             user = partner.user_id
         else:
             user = partner.debt_collection_user_id
-        return user or partner.company_id.debt_collection_user_id or (
-            self.env.company.debt_collection_user_id
+        return (
+            user
+            or partner.company_id.debt_collection_user_id
+            or (self.env.company.debt_collection_user_id)
         )
 
     # E-mail ---------------------------------------------------------------
@@ -722,7 +751,9 @@ class DebtCollectionEngine(models.AbstractModel):
         return to, cc - to
 
     def _get_responsible(self, partner):
-        return partner.debt_collection_user_id or self.env.company.debt_collection_user_id
+        return (
+            partner.debt_collection_user_id or self.env.company.debt_collection_user_id
+        )
 
     def _prepare_notice_vals(self, step, partner, events, run_date, run, to, cc):
         if step.pay_by_days:
@@ -757,7 +788,7 @@ class DebtCollectionEngine(models.AbstractModel):
             return failures
         notices = self.env["debt.collection.notice"].create(vals_list)
         for notice, events in zip(notices, events_list, strict=True):
-            events.write({"notice_id": notice.id})
+            events.sudo().write({"notice_id": notice.id})  # sudo: history
         # No notification layout: the template is the whole letter, without
         # Odoo's "view record" buttons or follower footer.
         mails = step.mail_template_id.send_mail_batch(notices.ids)

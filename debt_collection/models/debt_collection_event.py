@@ -90,9 +90,7 @@ class DebtCollectionEvent(models.Model):
         required=True,
         default="manual",
     )
-    user_id = fields.Many2one(
-        "res.users", string="User", default=lambda self: self.env.user
-    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     run_id = fields.Many2one("debt.collection.run", index="btree_not_null")
     notice_id = fields.Many2one(
         "debt.collection.notice", string="Message", index="btree_not_null"
@@ -101,7 +99,7 @@ class DebtCollectionEvent(models.Model):
     note = fields.Html()
     hold_until = fields.Date()
     date_maturity = fields.Date("Due Date")
-    days_overdue = fields.Integer("Days Overdue")
+    days_overdue = fields.Integer()
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     amount_residual = fields.Monetary(
         "Amount Due", currency_field="company_currency_id"
@@ -115,7 +113,6 @@ class DebtCollectionEvent(models.Model):
     )
 
     def init(self):
-        super().init()
         # The exactly-once key of step actions (see the engine's _claim_events).
         self.env.cr.execute(
             SQL(
@@ -124,6 +121,7 @@ class DebtCollectionEvent(models.Model):
                    WHERE move_line_id IS NOT NULL AND step_id IS NOT NULL"""
             )
         )
+        return super().init()
 
     @api.depends("event_type", "step_id", "partner_id", "move_id")
     def _compute_display_name(self):

@@ -71,8 +71,12 @@ class DebtCollectionNotice(models.Model):
     def _compute_mail_addresses(self):
         for notice in self:
             notice.mail_email_to = ",".join(
-                partner.email_formatted for partner in notice.recipient_ids if partner.email
+                partner.email_formatted
+                for partner in notice.recipient_ids
+                if partner.email
             )
             notice.mail_email_cc = ",".join(
-                partner.email_formatted for partner in notice.cc_partner_ids if partner.email
+                partner.email_formatted
+                for partner in notice.cc_partner_ids
+                if partner.email
             )

@@ -52,10 +52,13 @@ class DebtCollectionPolicy(models.Model):
 
     def _inverse_is_default(self):
         for policy in self:
+            # sudo: managers of collection may choose the default policy
+            # without being allowed to edit the company itself.
+            company = policy.company_id.sudo()
             if policy.is_default:
-                policy.company_id.debt_collection_policy_id = policy
-            elif policy.company_id.debt_collection_policy_id == policy:
-                policy.company_id.debt_collection_policy_id = False
+                company.debt_collection_policy_id = policy
+            elif company.debt_collection_policy_id == policy:
+                company.debt_collection_policy_id = False
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):

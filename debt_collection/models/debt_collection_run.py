@@ -67,14 +67,14 @@ class DebtCollectionRun(models.Model):
         """[(step, channel label, state label, count)] for the report."""
         self.ensure_one()
         channels = dict(
-            self.env["debt.collection.event"]._fields["channel"]._description_selection(
-                self.env
-            )
+            self.env["debt.collection.event"]
+            ._fields["channel"]
+            ._description_selection(self.env)
         )
         states = dict(
-            self.env["debt.collection.event"]._fields["state"]._description_selection(
-                self.env
-            )
+            self.env["debt.collection.event"]
+            ._fields["state"]
+            ._description_selection(self.env)
         )
         counter = Counter(
             (event.step_id, event.channel, event.state) for event in self.event_ids

@@ -62,9 +62,9 @@ class DebtCollectionStep(models.Model):
         default="reminder",
     )
     channel = fields.Selection(
-        selection=lambda self: self.env["debt.collection.event"]
-        ._fields["channel"]
-        .selection,
+        selection=lambda self: (
+            self.env["debt.collection.event"]._fields["channel"].selection
+        ),
         compute="_compute_channel",
     )
     manual_approval = fields.Boolean(
@@ -107,10 +107,9 @@ class DebtCollectionStep(models.Model):
     # How: activity
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         domain=[("res_model", "in", [False, "res.partner"])],
     )
-    activity_summary = fields.Char("Activity Summary")
+    activity_summary = fields.Char()
     activity_user_rule = fields.Selection(
         [
             ("responsible", "Collection responsible"),
@@ -225,7 +224,10 @@ class DebtCollectionStep(models.Model):
         for step in self.filtered(lambda s: s.action in email_actions):
             if not step.mail_template_id:
                 raise ValidationError(
-                    _("Step %(step)s sends an e-mail: choose its template.", step=step.name)
+                    _(
+                        "Step %(step)s sends an e-mail: choose its template.",
+                        step=step.name,
+                    )
                 )
             if step.mail_template_id.model != NOTICE_MODEL:
                 raise ValidationError(
@@ -247,7 +249,10 @@ class DebtCollectionStep(models.Model):
                 and not step.activity_user_id
             ):
                 raise ValidationError(
-                    _("Step %(step)s: choose the user who gets the activity.", step=step.name)
+                    _(
+                        "Step %(step)s: choose the user who gets the activity.",
+                        step=step.name,
+                    )
                 )
 
     @api.constrains("name", "days", "sequence", "policy_id", "active")
@@ -265,7 +270,7 @@ class DebtCollectionStep(models.Model):
                         name=", ".join(sorted(duplicates)),
                     )
                 )
-            for previous, step in zip(steps, steps[1:]):
+            for previous, step in zip(steps[:-1], steps[1:], strict=True):
                 if step.days <= previous.days:
                     raise ValidationError(
                         _(

@@ -2,6 +2,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
 from odoo.addons.base.models.res_partner import _tz_get
 
 
@@ -73,8 +74,22 @@ class ResCompany(models.Model):
     def _check_debt_collection_max_attempts(self):
         for company in self:
             if company.debt_collection_max_attempts < 1:
+                raise ValidationError(_("An action must be attempted at least once."))
+
+    @api.constrains("debt_collection_policy_id")
+    def _check_debt_collection_policy_company(self):
+        for company in self:
+            # sudo: the chosen policy may be unreadable here.
+            policy = company.debt_collection_policy_id.sudo()
+            if policy and policy.company_id != company:
                 raise ValidationError(
-                    _("An action must be attempted at least once.")
+                    _(
+                        "Policy %(policy)s belongs to %(other)s: it cannot be the "
+                        "default policy of %(company)s.",
+                        policy=policy.name,
+                        other=policy.company_id.name,
+                        company=company.name,
+                    )
                 )
 
     @api.constrains("debt_collection_existing", "debt_collection_existing_due_from")
@@ -85,10 +100,7 @@ class ResCompany(models.Model):
                 and not company.debt_collection_existing_due_from
             ):
                 raise ValidationError(
-                    _(
-                        "Give the due date from which existing documents are "
-                        "collected."
-                    )
+                    _("Give the due date from which existing documents are collected.")
                 )
 
     def write(self, vals):
@@ -104,7 +116,9 @@ class ResCompany(models.Model):
                 company.debt_collection_enabled = True  # write() comes back here
             if not company.debt_collection_enabled_date:
                 company.debt_collection_enabled_date = fields.Datetime.now()
-        cron = self.env.ref("debt_collection.ir_cron_debt_collection", raise_if_not_found=False)
+        cron = self.env.ref(
+            "debt_collection.ir_cron_debt_collection", raise_if_not_found=False
+        )
         if cron and not cron.active:
             cron.sudo().active = True  # sudo: cron jobs belong to the system
 

@@ -47,9 +47,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_collection_max_attempts", readonly=False
     )
     debt_collection_existing = fields.Selection(
-        selection=lambda self: self.env["res.company"]
-        ._fields["debt_collection_existing"]
-        .selection,
+        selection=lambda self: (
+            self.env["res.company"]._fields["debt_collection_existing"].selection
+        ),
         string="Existing Documents Included",
         compute="_compute_debt_collection_existing",
         readonly=False,
@@ -65,13 +65,15 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_debt_collection_existing(self):
         for settings in self:
-            settings.debt_collection_existing = settings.company_id.debt_collection_existing
+            settings.debt_collection_existing = (
+                settings.company_id.debt_collection_existing
+            )
             settings.debt_collection_existing_due_from = (
                 settings.company_id.debt_collection_existing_due_from
             )
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         # Both in one write: the company checks them together.
         values = {
             "debt_collection_existing": self.debt_collection_existing,
@@ -80,6 +82,7 @@ class ResConfigSettings(models.TransientModel):
         company = self.company_id
         if any(company[name] != value for name, value in values.items()):
             company.write(values)
+        return result
 
     def action_open_debt_collection_holidays(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -61,6 +62,24 @@ class ResPartner(models.Model):
         "Next Collection Action On", compute="_compute_debt_collection_summary"
     )
 
+    @api.constrains("debt_collection_policy_id")
+    def _check_debt_collection_policy_company(self):
+        # Company-dependent: the value written is the current company's.
+        company = self.env.company
+        for partner in self:
+            # sudo: the chosen policy may be unreadable here.
+            policy = partner.debt_collection_policy_id.sudo()
+            if policy and policy.company_id != company:
+                raise ValidationError(
+                    _(
+                        "Policy %(policy)s belongs to %(other)s: choose a policy "
+                        "of %(company)s for this customer.",
+                        policy=policy.name,
+                        other=policy.company_id.name,
+                        company=company.name,
+                    )
+                )
+
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + [
@@ -86,9 +105,9 @@ class ResPartner(models.Model):
     def write(self, vals):
         if "debt_collection_subject" not in vals:
             return super().write(vals)
-        changed = self.filtered(
-            lambda p: p.is_company or not p.parent_id
-        ).filtered(lambda p: p.debt_collection_subject != vals["debt_collection_subject"])
+        changed = self.filtered(lambda p: p.is_company or not p.parent_id).filtered(
+            lambda p: p.debt_collection_subject != vals["debt_collection_subject"]
+        )
         result = super().write(vals)
         if changed:
             message = (
@@ -96,7 +115,8 @@ class ResPartner(models.Model):
                 if vals["debt_collection_subject"]
                 else _("Collection switched off for this customer.")
             )
-            self.env["debt.collection.event"].create(
+            # sudo: whoever may change the customer may have it recorded.
+            self.env["debt.collection.event"].sudo().create(
                 [
                     {
                         "company_id": self.env.company.id,

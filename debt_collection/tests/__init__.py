@@ -5,5 +5,7 @@ from . import test_engine_items
 from . import test_engine_runs
 from . import test_mail
 from . import test_schedule
+from . import test_security
 from . import test_smoke
+from . import test_tour
 from . import test_worklist

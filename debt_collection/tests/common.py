@@ -138,21 +138,36 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
     # Documents ---------------------------------------------------------
 
     @classmethod
-    def _invoice(cls, partner, due, amount, invoice_date=None, currency=None, post=True,
-                 move_type="out_invoice"):
+    def _invoice(
+        cls,
+        partner,
+        due,
+        amount,
+        invoice_date=None,
+        currency=None,
+        post=True,
+        move_type="out_invoice",
+    ):
         """A customer invoice of ``amount`` (no tax) due on ``due``."""
         due = _to_date(due)
         move = cls.env["account.move"].create(
             {
                 "move_type": move_type,
                 "partner_id": partner.id,
-                "invoice_date": _to_date(invoice_date) if invoice_date else due - timedelta(days=14),
+                "invoice_date": _to_date(invoice_date)
+                if invoice_date
+                else due - timedelta(days=14),
                 "invoice_date_due": due,
                 "invoice_payment_term_id": False,
                 "currency_id": (currency or cls.pln).id,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        {
+                            "name": "Goods",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [],
+                        }
                     )
                 ],
             }
@@ -177,7 +192,9 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         """One automatic run at ``hour`` o'clock (Warsaw) on ``day``."""
         day = _to_date(day)
         # UTC hour - 1 is ``hour`` in Warsaw in winter and hour + 1 in summer.
-        with freeze_time(datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)):
+        with freeze_time(
+            datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)
+        ):
             return self.env["debt.collection.engine"]._run_collection_pass(
                 companies=self.company
             )

@@ -16,7 +16,9 @@ class TestEngineTimeline(DebtCollectionCase):
             before = len(self._events())
             self._run(day)
             for event in self._events()[before:]:
-                fired.append((str(day), event.step_id.name, event.occurrence, event.state))
+                fired.append(
+                    (str(day), event.step_id.name, event.occurrence, event.state)
+                )
         self.assertEqual(
             fired,
             [

@@ -205,7 +205,9 @@ class TestMailContent(DebtCollectionMailCase):
         )
         text = self._text(mail)
         # The addressee stands on its own line above the greeting.
-        self.assertTrue(text.startswith("Hurtownia Kowalski Sp. z o.o. Dear Sir or Madam,"))
+        self.assertTrue(
+            text.startswith("Hurtownia Kowalski Sp. z o.o. Dear Sir or Madam,")
+        )
         self.assertIn(
             "according to our records the following documents are overdue", text
         )

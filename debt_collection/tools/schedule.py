@@ -153,10 +153,13 @@ def apply_minimums(candidates, overdue_totals=None):
     for (_partner_id, _step_id), group in groups.items():
         step = group[0].due.step
         total = overdue_totals.get(group[0].partner_id, Decimal(0)) + sum(
-            (candidate.amount for candidate in group if not candidate.overdue), Decimal(0)
+            (candidate.amount for candidate in group if not candidate.overdue),
+            Decimal(0),
         )
         if total < step.min_partner_amount:
-            skipped.extend((candidate, SKIP_BELOW_PARTNER_MINIMUM) for candidate in group)
+            skipped.extend(
+                (candidate, SKIP_BELOW_PARTNER_MINIMUM) for candidate in group
+            )
         else:
             to_act.extend(group)
     return to_act, skipped

@@ -14,11 +14,11 @@ class DebtCollectionHoldWizard(models.TransientModel):
         string="Documents",
         domain="[('debt_collection_partner_id', '=', partner_id), ('state', '=', 'posted')]",
     )
-    hold_until = fields.Date("Hold Until", required=True)
+    hold_until = fields.Date(required=True)
     reason = fields.Selection(
-        selection=lambda self: self.env["account.move"]
-        ._fields["debt_collection_hold_reason"]
-        .selection,
+        selection=lambda self: (
+            self.env["account.move"]._fields["debt_collection_hold_reason"].selection
+        ),
         required=True,
         default="promise",
     )

@@ -17,7 +17,11 @@ class DebtCollectionSetupWizard(models.TransientModel):
     _description = "Debt Collection Setup"
 
     state = fields.Selection(
-        [("predue", "Pre-due reminders"), ("overdue", "Overdue"), ("calendar", "Sending")],
+        [
+            ("predue", "Pre-due reminders"),
+            ("overdue", "Overdue"),
+            ("calendar", "Sending"),
+        ],
         default="predue",
         required=True,
     )
@@ -48,9 +52,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
     )
     # 3. Sending
     existing = fields.Selection(
-        selection=lambda self: self.env["res.company"]
-        ._fields["debt_collection_existing"]
-        .selection,
+        selection=lambda self: (
+            self.env["res.company"]._fields["debt_collection_existing"].selection
+        ),
         string="Existing Open Documents",
         default="none",
         required=True,
@@ -58,9 +62,10 @@ class DebtCollectionSetupWizard(models.TransientModel):
     existing_due_from = fields.Date("Due From")
     send_report = fields.Boolean(
         "E-mail Me a Report After Each Run",
-        default=lambda self: self.env.user
-        in self.env.company.debt_collection_report_user_ids
-        or not self.env.company.debt_collection_policy_id,
+        default=lambda self: (
+            self.env.user in self.env.company.debt_collection_report_user_ids
+            or not self.env.company.debt_collection_policy_id
+        ),
     )
 
     @api.model
@@ -84,7 +89,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
 
     def _check_predue(self):
         if self.predue_enabled and self.predue_days < 1:
-            raise UserError(_("Pre-due reminders go out at least 1 day before the due date."))
+            raise UserError(
+                _("Pre-due reminders go out at least 1 day before the due date.")
+            )
         if self.predue_min_amount < 0:
             raise UserError(_("The minimum amount cannot be negative."))
 
@@ -104,7 +111,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
         later_than = self.demand_days or self.overdue_days
         if self.final_demand_days and self.final_demand_days <= later_than:
             raise UserError(
-                _("The final demand must come after the reminder and the payment demand.")
+                _(
+                    "The final demand must come after the reminder and the payment demand."
+                )
             )
 
     def action_next(self):
@@ -136,7 +145,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
             "days": self.overdue_days,
             "action": "reminder",
             "repeat_interval": self.overdue_repeat_interval,
-            "repeat_max": self.overdue_repeat_max if self.overdue_repeat_interval else 0,
+            "repeat_max": self.overdue_repeat_max
+            if self.overdue_repeat_interval
+            else 0,
             "min_partner_amount": self.overdue_min_amount,
             "pay_by_days": 7,
             "mail_template_id": template("reminder", 1).id,
@@ -166,11 +177,18 @@ class DebtCollectionSetupWizard(models.TransientModel):
         self._check_predue()
         self._check_overdue()
         if self.existing == "from_due_date" and not self.existing_due_from:
-            raise UserError(_("Give the due date from which existing documents are collected."))
-        company = self.company_id
+            raise UserError(
+                _("Give the due date from which existing documents are collected.")
+            )
+        # sudo: only Settings administrators may write companies, and this
+        # wizard is for Debt Collection Managers (its ACL); it writes only the
+        # company's collection settings.
+        company = self.company_id.sudo()
         policy = self._get_policy()
         self._write_steps(policy)
-        calendar = {name: self[name] for name in (*WEEKDAY_FIELDS, "debt_collection_send_hour")}
+        calendar = {
+            name: self[name] for name in (*WEEKDAY_FIELDS, "debt_collection_send_hour")
+        }
         company.write(
             {
                 **calendar,
@@ -185,7 +203,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_policy"
         )
-        action.update({"res_id": policy.id, "view_mode": "form", "views": [(False, "form")]})
+        action.update(
+            {"res_id": policy.id, "view_mode": "form", "views": [(False, "form")]}
+        )
         return action
 
     def _get_policy(self):
@@ -202,7 +222,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
         if Policy.with_context(active_test=False).search_count(
             [("company_id", "=", self.company_id.id), ("name", "=", name)]
         ):
-            name = _("Standard collection (%(date)s)", date=fields.Date.context_today(self))
+            name = _(
+                "Standard collection (%(date)s)", date=fields.Date.context_today(self)
+            )
         return Policy.create({"name": name, "company_id": self.company_id.id})
 
     def _write_steps(self, policy):

@@ -19,11 +19,15 @@ class DebtCollectionWorklist(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
-    line_ids = fields.One2many("debt.collection.worklist.line", "worklist_id", string="Lines")
+    line_ids = fields.One2many(
+        "debt.collection.worklist.line", "worklist_id", string="Lines"
+    )
 
     @api.model
     def action_open_today(self):
-        return self.create({"date": self.env.company._debt_collection_today()}).action_show()
+        return self.create(
+            {"date": self.env.company._debt_collection_today()}
+        ).action_show()
 
     def action_show(self):
         """Plan for the chosen date and open the planned actions."""
@@ -53,7 +57,9 @@ class DebtCollectionWorklist(models.TransientModel):
             skipped[item.partner_id, item.step_id, item.reason].append(item)
         for (partner_id, step_id, reason), items in skipped.items():
             vals_list.append(
-                self._prepare_group_line_vals(partner_id, step_id, items, "skip", reason)
+                self._prepare_group_line_vals(
+                    partner_id, step_id, items, "skip", reason
+                )
             )
         return vals_list
 
@@ -92,7 +98,9 @@ class DebtCollectionWorklistLine(models.TransientModel):
         [("to_do", "To Do"), ("skip", "Will Be Skipped")], required=True
     )
     reason = fields.Selection(
-        selection=lambda self: self.env["debt.collection.event"]._fields["reason"].selection
+        selection=lambda self: (
+            self.env["debt.collection.event"]._fields["reason"].selection
+        )
     )
     move_ids = fields.Many2many("account.move", string="Documents")
     item_ids = fields.Many2many("account.move.line", string="Items")
@@ -145,7 +153,9 @@ class DebtCollectionWorklistLine(models.TransientModel):
             group.items = [i for i in group.items if i.item_id in wanted]
         plan.groups = [g for g in plan.groups if g.items]
         plan.skipped = [
-            i for i in plan.skipped if i.item_id in selected.get((i.partner_id, i.step_id), ())
+            i
+            for i in plan.skipped
+            if i.item_id in selected.get((i.partner_id, i.step_id), ())
         ]
         return engine, plan
 

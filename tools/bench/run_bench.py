@@ -31,7 +31,9 @@ def parse_args():
     parser.add_argument("--database", required=True)
     parser.add_argument("--invoices", type=int, default=20000)
     parser.add_argument("--customers", type=int, default=2000)
-    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="drop and rebuild the data"
+    )
     return parser.parse_args()
 
 
@@ -73,7 +75,9 @@ def build_data(env, args):
     pln = env.ref("base.PLN")
     pln.active = True
     company = env["res.company"].create({"name": BENCH_COMPANY, "currency_id": pln.id})
-    env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+    env["account.chart.template"].try_loading(
+        "generic_coa", company=company, install_demo=False
+    )
     company.currency_id = pln
     # No chatter tracking while generating data: it is not what is measured.
     env = env(
@@ -232,9 +236,14 @@ def build_data(env, args):
         entry.action_post()
         credits = entry.line_ids.filtered(lambda line: line.account_id == receivable)
         for inv, credit in zip(chunk, credits, strict=True):
-            (inv.line_ids.filtered(lambda line: line.account_id == receivable) | credit).reconcile()
+            (
+                inv.line_ids.filtered(lambda line: line.account_id == receivable)
+                | credit
+            ).reconcile()
         env.cr.commit()
-        print(f"  {start + len(chunk)} partial payments ({time.monotonic() - started:.0f} s)")
+        print(
+            f"  {start + len(chunk)} partial payments ({time.monotonic() - started:.0f} s)"
+        )
     company._debt_collection_switch_on()  # last: marks the data complete
     env.cr.commit()
     print(f"Data built in {time.monotonic() - started:.0f} s")
@@ -327,7 +336,10 @@ def main():
             [("company_id", "=", company.id), ("move_type", "=", "out_invoice")]
         )
         partners = env["res.partner"].search(
-            [("name", "=like", "Customer %"), ("email", "=like", "%@bench.example.com")],
+            [
+                ("name", "=like", "Customer %"),
+                ("email", "=like", "%@bench.example.com"),
+            ],
             order="id",
         )
         print(
@@ -338,7 +350,9 @@ def main():
         measure(env, company, partners[:20].ids)
         quarter = measure(env, company, partners[: len(partners) // 4].ids)
         full = measure(env, company)
-        report(f"One pass over a quarter of the customers ({len(partners) // 4})", quarter)
+        report(
+            f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
+        )
         report(f"One full pass ({len(partners)} customers)", full)
 
 

@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DebtCollectionCase
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorTour(DebtCollectionCase, HttpCase):
+    """A collector works through the web client in headless Chromium."""
+
+    def test_collector_adds_a_note_from_the_customer_form(self):
+        today = self.company._debt_collection_today()
+        # Ten days overdue: the overdue reminder (day 7) is due today.
+        invoice = self._invoice(self.customer, today - timedelta(days=10), 1234.56)
+        self.start_tour("/odoo", "debt_collection_tour", login="collector")
+        note = self.env["debt.collection.event"].search([("event_type", "=", "note")])
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.note, Markup("<p>Phoned, promised to pay on Friday</p>"))
+        self.assertEqual(
+            (
+                note.partner_id,
+                note.move_id,
+                note.channel,
+                note.user_id,
+                note.company_id,
+            ),
+            (
+                self.customer,
+                self.env["account.move"],
+                "phone",
+                self.collector,
+                self.company,
+            ),
+        )
+        # Looking at the to-do list and adding a note sent nothing.
+        self.assertFalse(self._events())
+        self.assertFalse(self._mails())
+        self.assertFalse(invoice.debt_collection_stage_id)
