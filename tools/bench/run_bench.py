@@ -44,7 +44,10 @@ def ensure_database(args):
     if exists and not args.rebuild:
         return
     if exists:
-        odoo.service.db.exp_drop(args.database)
+        odoo.sql_db.close_db(args.database)
+        with odoo.sql_db.db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True  # DROP DATABASE cannot run in a transaction
+            cr.execute(SQL("DROP DATABASE %s", SQL.identifier(args.database)))
     print(f"Creating database {args.database} (installs account + debt_collection) ...")
     subprocess.run(
         [
