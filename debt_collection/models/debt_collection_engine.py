@@ -62,10 +62,6 @@ class PlannedGroup:
     step_id: int
     items: list = field(default_factory=list)
 
-    @property
-    def amount(self):
-        return sum(item.amount for item in self.items)
-
 
 @dataclass
 class Plan:
@@ -336,6 +332,7 @@ class DebtCollectionEngine(models.AbstractModel):
             {r["policy_id"] for r in rows if r["policy_id"]}
         )
         history, postponed = self._fetch_history(company, [row["id"] for row in rows])
+        calendars = self._policy_calendars(company, rules)
         result = {}
         for row in rows:
             due = None
@@ -352,8 +349,22 @@ class DebtCollectionEngine(models.AbstractModel):
                 postponed_to = due and postponed.get((row["id"], due.step.id))
                 if postponed_to and postponed_to > due.date:
                     due = schedule.Due(due.step, due.occurrence, postponed_to)
+                if due:
+                    # The first day the calendar lets it go out.
+                    day = sending_calendar.next_sending_day(
+                        due.date, *calendars[row["policy_id"]]
+                    )
+                    due = schedule.Due(due.step, due.occurrence, day or due.date)
             result[row["id"]] = (row, due)
         return result
+
+    def _policy_calendars(self, company, policy_ids):
+        """{policy id: (weekdays, holidays)} of the sending calendars."""
+        holidays = company._debt_collection_holidays()
+        return {
+            policy.id: (policy._calendar_source()._debt_collection_weekdays(), holidays)
+            for policy in self.env["debt.collection.policy"].browse(list(policy_ids))
+        }
 
     def _summaries(self, company, restrict, key):
         """Per ``key`` of the open items ("partner_id" or "move_id"): overdue

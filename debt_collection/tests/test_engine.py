@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import DebtCollectionCase
@@ -33,3 +35,19 @@ class TestEngineTimeline(DebtCollectionCase):
         )
         self.assertEqual(len(self._mails(self.customer)), 6)
         self.assertEqual(invoice.debt_collection_stage_id, self.step_final)
+
+    def test_next_action_date_follows_the_calendar(self):
+        """The forecast shows the day the action will really go out: the
+        reminder due on Saturday 14 March is announced for Monday 16 March,
+        and for Tuesday 17 when Monday is a holiday."""
+        invoice = self._invoice(self.customer, "2026-03-07", 500.00)
+        with freeze_time("2026-03-10 10:00:00"):
+            self.assertEqual(invoice.debt_collection_next_step_id, self.step_reminder)
+            self.assertEqual(str(invoice.debt_collection_next_date), "2026-03-16")
+            self.env["debt.collection.holiday"].create(
+                {"name": "Święto firmowe", "date": "2026-03-16"}
+            )
+            invoice.invalidate_recordset()
+            self.customer.invalidate_recordset()
+            self.assertEqual(str(invoice.debt_collection_next_date), "2026-03-17")
+            self.assertEqual(str(self.customer.debt_collection_next_date), "2026-03-17")
