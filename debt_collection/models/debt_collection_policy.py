@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class DebtCollectionPolicy(models.Model):
@@ -70,6 +70,21 @@ class DebtCollectionPolicy(models.Model):
                     "This policy has already been applied to documents; archive it "
                     "instead of deleting it, so that the collection history stays "
                     "complete."
+                )
+            )
+
+    def _check_usable_in(self, company):
+        """Refuse to use this policy (if any) for another company's documents."""
+        # sudo: the chosen policy may be unreadable for the user.
+        policy = self.sudo()
+        if policy and policy.company_id != company:
+            raise ValidationError(
+                _(
+                    "Policy %(policy)s belongs to %(other)s: choose a policy of "
+                    "%(company)s.",
+                    policy=policy.name,
+                    other=policy.company_id.name,
+                    company=company.name,
                 )
             )
 

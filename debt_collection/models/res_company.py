@@ -79,18 +79,7 @@ class ResCompany(models.Model):
     @api.constrains("debt_collection_policy_id")
     def _check_debt_collection_policy_company(self):
         for company in self:
-            # sudo: the chosen policy may be unreadable here.
-            policy = company.debt_collection_policy_id.sudo()
-            if policy and policy.company_id != company:
-                raise ValidationError(
-                    _(
-                        "Policy %(policy)s belongs to %(other)s: it cannot be the "
-                        "default policy of %(company)s.",
-                        policy=policy.name,
-                        other=policy.company_id.name,
-                        company=company.name,
-                    )
-                )
+            company.debt_collection_policy_id._check_usable_in(company)
 
     @api.constrains("debt_collection_existing", "debt_collection_existing_due_from")
     def _check_debt_collection_existing(self):

@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -65,20 +64,8 @@ class ResPartner(models.Model):
     @api.constrains("debt_collection_policy_id")
     def _check_debt_collection_policy_company(self):
         # Company-dependent: the value written is the current company's.
-        company = self.env.company
         for partner in self:
-            # sudo: the chosen policy may be unreadable here.
-            policy = partner.debt_collection_policy_id.sudo()
-            if policy and policy.company_id != company:
-                raise ValidationError(
-                    _(
-                        "Policy %(policy)s belongs to %(other)s: choose a policy "
-                        "of %(company)s for this customer.",
-                        policy=policy.name,
-                        other=policy.company_id.name,
-                        company=company.name,
-                    )
-                )
+            partner.debt_collection_policy_id._check_usable_in(self.env.company)
 
     @api.model
     def _commercial_fields(self):
