@@ -474,6 +474,8 @@ class DebtCollectionEngine(models.AbstractModel):
             # (exactly-once relies on it) and a crash loses one batch at most.
             if self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            # Keep the cache (and memory) of a long pass bounded per batch.
+            self.env.invalidate_all()
         if run:
             run._finish()
             if self._can_commit():
@@ -718,8 +720,15 @@ class DebtCollectionEngine(models.AbstractModel):
             )
             events_list.append(events)
         # sudo: a collector may assign an activity to another user on a
-        # customer they may not edit; the step decided who gets it.
-        activities = self.env["mail.activity"].sudo().create(vals_list)
+        # customer they may not edit; the step decided who gets it. No
+        # "assigned to you" e-mail per activity: a run may open hundreds, and
+        # they are listed in the collector's activities.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
         for activity, events in zip(activities, events_list, strict=True):
             events.sudo().write({"activity_id": activity.id})  # sudo: history
         return failures
