@@ -6,6 +6,5 @@ from . import test_engine_runs
 from . import test_mail
 from . import test_schedule
 from . import test_security
-from . import test_smoke
 from . import test_tour
 from . import test_worklist
