@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 HOLD_FIELDS = ("debt_collection_hold_until", "debt_collection_hold_reason")
@@ -76,6 +76,26 @@ class AccountMove(models.Model):
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "move_id", string="Collection History"
     )
+    debt_collection_interest_kind = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._selection_interest_kind(),
+        string="Late-Payment Interest",
+        copy=False,
+        help="Empty: the customer's.",
+    )
+    debt_collection_interest_rate = fields.Float(
+        "Contractual Rate (%)", digits=(6, 2), copy=False
+    )
+    debt_collection_interest_margin = fields.Float(
+        "Margin Over Statutory (%)", digits=(6, 2), copy=False
+    )
+    debt_collection_interest_note_id = fields.Many2one(
+        "debt.collection.interest.note",
+        string="Interest Note",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="This entry is the posted interest note.",
+    )
     debt_collection_has_receivable = fields.Boolean(
         compute="_compute_debt_collection_has_receivable"
     )
@@ -90,6 +110,17 @@ class AccountMove(models.Model):
                 move.commercial_partner_id
                 or receivable.partner_id.commercial_partner_id[:1]
             )
+
+    @api.constrains("debt_collection_interest_rate", "debt_collection_interest_margin")
+    def _check_debt_collection_interest_rate(self):
+        for move in self:
+            if (
+                move.debt_collection_interest_rate < 0
+                or move.debt_collection_interest_margin < 0
+            ):
+                raise ValidationError(
+                    _("An interest rate or margin cannot be negative.")
+                )
 
     @api.depends("debt_collection_partner_id")
     def _compute_debt_collection_subject(self):

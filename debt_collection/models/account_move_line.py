@@ -7,3 +7,8 @@ class AccountMoveLine(models.Model):
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "move_line_id", string="Collection History"
     )
+
+    def reconcile(self):
+        result = super().reconcile()
+        self.move_id.debt_collection_interest_note_id._log_paid()
+        return result

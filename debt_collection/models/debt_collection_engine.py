@@ -144,12 +144,28 @@ class DebtCollectionEngine(models.AbstractModel):
     # Deciding
     # ------------------------------------------------------------------
 
-    def _get_collectible_items_query(self, company, restrict=None):
+    def _get_collectible_items_query(
+        self, company, restrict=None, paid_late_since=None
+    ):
         """SQL selecting the company's collectible items with their policy.
 
         ``restrict`` is an optional SQL condition on ``aml``/``m``/``cp`` (used
-        to plan for a few customers or documents only).
+        to plan for a few customers or documents only). With
+        ``paid_late_since``, the items instead are those fully paid after their
+        due date, on or after that day (for steps triggered by a late payment).
         """
+        if paid_late_since:
+            selection = SQL(
+                """aml.reconciled AND aml.balance > 0
+                   AND paid.payment_date > aml.date_maturity
+                   AND paid.payment_date >= %s""",
+                paid_late_since,
+            )
+        else:
+            selection = SQL(
+                """(aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+                   AND aml.amount_residual > 0"""
+            )
         existing = SQL("TRUE")
         if (
             company.debt_collection_enabled_date
@@ -174,20 +190,27 @@ class DebtCollectionEngine(models.AbstractModel):
                    m.debt_collection_subject AND cp.debt_collection_subject AS subject,
                    m.debt_collection_hold_until AS hold_until,
                    m.debt_collection_stage_id AS stage_id,
+                   aml.balance, paid.payment_date,
                    %(existing)s AS included
               FROM account_move_line aml
               JOIN account_move m ON m.id = aml.move_id
               JOIN account_account a ON a.id = aml.account_id
               JOIN res_partner p ON p.id = aml.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              LEFT JOIN LATERAL (
+                    SELECT max(apr.max_date) AS payment_date
+                      FROM account_partial_reconcile apr
+                     WHERE apr.debit_move_id = aml.id AND %(paid_late)s
+              ) paid ON TRUE
              WHERE aml.company_id = %(company)s
                AND aml.parent_state = 'posted'
-               AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
                AND a.account_type = 'asset_receivable'
-               AND aml.amount_residual > 0
                AND aml.date_maturity IS NOT NULL
+               AND %(selection)s
                AND %(restrict)s
             """,
+            paid_late=SQL("TRUE" if paid_late_since else "FALSE"),
+            selection=selection,
             company_key=str(company.id),
             default_policy=company.debt_collection_policy_id.id or None,
             existing=existing,
@@ -195,10 +218,10 @@ class DebtCollectionEngine(models.AbstractModel):
             restrict=restrict or SQL("TRUE"),
         )
 
-    def _fetch_items(self, company, restrict=None):
+    def _fetch_items(self, company, restrict=None, paid_late_since=None):
         self.env.flush_all()
         return self.env.execute_query_dict(
-            self._get_collectible_items_query(company, restrict)
+            self._get_collectible_items_query(company, restrict, paid_late_since)
         )
 
     def _fetch_history(self, company, item_ids):
@@ -230,12 +253,14 @@ class DebtCollectionEngine(models.AbstractModel):
         return history, postponed
 
     def _get_policy_rules(self, policy_ids):
-        """{policy id: sorted [StepRule]} and {step id: step} of active steps."""
+        """{policy id: sorted [StepRule]} of the due-date ladder and {step id:
+        step} of all active steps (steps triggered by a late payment are not
+        on the ladder: see :meth:`_paid_late_candidates`)."""
         steps = self.env["debt.collection.step"].search(
             [("policy_id", "in", list(policy_ids)), ("policy_id.active", "=", True)]
         )
         rules = defaultdict(list)
-        for step in steps:
+        for step in steps.filtered(lambda s: not s._is_payment_triggered()):
             rules[step.policy_id.id].append(step._schedule_rule())
         return (
             {policy_id: schedule.sort_steps(r) for policy_id, r in rules.items()},
@@ -266,8 +291,6 @@ class DebtCollectionEngine(models.AbstractModel):
         if policies is not None:
             allowed = set(policies.ids)
             rows = [row for row in rows if row["policy_id"] in allowed]
-        if not rows:
-            return plan
         rules, steps = self._get_policy_rules({row["policy_id"] for row in rows})
         history, postponed = self._fetch_history(company, [row["id"] for row in rows])
         candidates, planned = [], {}
@@ -292,18 +315,12 @@ class DebtCollectionEngine(models.AbstractModel):
                     overdue=row["date_maturity"] < run_date,
                 )
             )
-            planned[row["id"]] = PlannedItem(
-                item_id=row["id"],
-                move_id=row["move_id"],
-                partner_id=row["partner_id"],
-                date_maturity=row["date_maturity"],
-                amount=row["amount_residual"],
-                amount_currency=row["amount_residual_currency"],
-                amount_original=row["amount_original"],
-                currency_id=row["currency_id"],
-                policy_id=row["policy_id"],
-                occurrence=due.occurrence,
-            )
+            planned[row["id"]] = _planned_item(row, due.occurrence)
+        paid_late, paid_planned = self._paid_late_candidates(
+            company, run_date, policies, include_manual, restrict
+        )
+        candidates += paid_late
+        planned.update(paid_planned)
         to_act, skipped = schedule.apply_minimums(candidates, overdue_totals)
         groups = {}
         for candidate in to_act:
@@ -318,6 +335,53 @@ class DebtCollectionEngine(models.AbstractModel):
             item.step_id = candidate.due.step.id
             plan.skipped.append(item)
         return plan
+
+    def _paid_late_candidates(
+        self, company, run_date, policies, include_manual, restrict
+    ):
+        """Candidates of the steps triggered by a late payment (e.g. propose an
+        interest note 7 days after an invoice was paid late): once per item,
+        for payments made since collection was switched on."""
+        domain = [
+            ("policy_id.company_id", "=", company.id),
+            ("action", "=", "interest_note"),
+        ]
+        if policies is not None:
+            domain.append(("policy_id", "in", policies.ids))
+        if not include_manual:
+            domain.append(("manual_approval", "=", False))
+        steps = (
+            self.env["debt.collection.step"]
+            .search(domain)
+            .filtered(lambda s: s._is_payment_triggered())
+        )
+        if not steps:
+            return [], {}
+        since = (company.debt_collection_enabled_date or fields.Datetime.now()).date()
+        rows = [
+            row
+            for row in self._fetch_items(company, restrict, paid_late_since=since)
+            if row["subject"] and row["included"]
+        ]
+        history, _postponed = self._fetch_history(company, [row["id"] for row in rows])
+        steps_by_policy = defaultdict(list)
+        for step in steps:
+            steps_by_policy[step.policy_id.id].append(step)
+        candidates, planned = [], {}
+        for row in rows:
+            for step in steps_by_policy.get(row["policy_id"], ()):
+                done = history.get(row["id"], {}).get(step.id)
+                if (done and done.consumed) or (
+                    row["payment_date"] + timedelta(days=step.days) > run_date
+                ):
+                    continue
+                due = schedule.Due(step._schedule_rule(), 0, run_date)
+                amount = to_decimal(row["balance"])
+                candidates.append(
+                    schedule.Candidate(row["id"], row["partner_id"], amount, due)
+                )
+                planned[row["id"]] = _planned_item(row, 0)
+        return candidates, planned
 
     def _forecast(self, company, restrict, from_date):
         """{item id: (row, Due or None)}: the next action of each open item.
@@ -657,13 +721,19 @@ class DebtCollectionEngine(models.AbstractModel):
         # sudo: the engine records the outcome; users may not edit history.
         events = events.sudo()
         failed = events.filtered(lambda e: e.id in failures)
+        skip_reasons = self._get_skip_reasons()
         for (reason, error), event_ids in _group_failures(failures).items():
+            state = "skipped" if reason in skip_reasons else "failed"
             events.browse(event_ids).write(
-                {"state": "failed", "reason": reason, "error": error}
+                {"state": state, "reason": reason, "error": error}
             )
         succeeded = events - failed
         succeeded.write({"state": "done"})
         succeeded.move_id._debt_collection_set_stage(step, run_date)
+
+    def _get_skip_reasons(self):
+        """Outcomes of an action that are final, not failures to retry."""
+        return {"nothing_to_charge"}
 
     def _run_handler(self, handler, step, groups, run_date, run):
         """Run a step action in a savepoint: (its failures, None), or ({}, the
@@ -691,6 +761,23 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _execute_action_final_demand(self, step, groups, run_date, run):
         return self._send_notices(step, groups, run_date, run)
+
+    def _execute_action_interest_note(self, step, groups, run_date, run):
+        """Draft interest notes for approval, one per customer (and currency),
+        for the documents of the group; nothing to charge is a skip."""
+        failures = {}
+        Note = self.env["debt.collection.interest.note"]
+        for partner, events in groups:
+            notes, _skipped = Note._propose(
+                self.env.company, run_date, partners=partner, invoices=events.move_id
+            )
+            if notes:
+                events.sudo().write({"interest_note_id": notes[:1].id})  # sudo: history
+            else:
+                failures.update(
+                    {event.id: ("nothing_to_charge", False) for event in events}
+                )
+        return failures
 
     def _execute_action_activity(self, step, groups, run_date, run):
         failures, vals_list, events_list = {}, [], []
@@ -815,6 +902,21 @@ class DebtCollectionEngine(models.AbstractModel):
         for notice, mail in zip(notices, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
         return failures
+
+
+def _planned_item(row, occurrence):
+    return PlannedItem(
+        item_id=row["id"],
+        move_id=row["move_id"],
+        partner_id=row["partner_id"],
+        date_maturity=row["date_maturity"],
+        amount=row["amount_residual"],
+        amount_currency=row["amount_residual_currency"],
+        amount_original=row["amount_original"],
+        currency_id=row["currency_id"],
+        policy_id=row["policy_id"],
+        occurrence=occurrence,
+    )
 
 
 def _group_failures(failures):

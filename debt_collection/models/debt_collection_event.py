@@ -39,6 +39,7 @@ class DebtCollectionEvent(models.Model):
             ("note", "Note"),
             ("hold", "Hold"),
             ("flag", "Collection switched on or off"),
+            ("interest_note", "Interest note"),
         ],
         string="Type",
         required=True,
@@ -75,6 +76,7 @@ class DebtCollectionEvent(models.Model):
             ("operator", "Skipped by an operator"),
             ("no_recipient", "No recipient with an e-mail address"),
             ("no_assignee", "Nobody to assign the activity to"),
+            ("nothing_to_charge", "No interest to charge"),
             ("error", "Error"),
         ],
     )
@@ -96,6 +98,9 @@ class DebtCollectionEvent(models.Model):
         "debt.collection.notice", string="Message", index="btree_not_null"
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
+    interest_note_id = fields.Many2one(
+        "debt.collection.interest.note", index="btree_not_null", ondelete="set null"
+    )
     note = fields.Html()
     hold_until = fields.Date()
     date_maturity = fields.Date("Due Date")
@@ -143,7 +148,9 @@ class DebtCollectionEvent(models.Model):
     def action_open_source(self):
         """Open the document the event is about (or its customer)."""
         self.ensure_one()
-        record = self.move_id or self.notice_id or self.partner_id
+        record = (
+            self.move_id or self.interest_note_id or self.notice_id or self.partner_id
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": record._name,

@@ -57,6 +57,7 @@ class DebtCollectionStep(models.Model):
             ("demand", "E-mail payment demand"),
             ("final_demand", "E-mail final demand"),
             ("activity", "Collector activity"),
+            ("interest_note", "Propose interest note"),
         ],
         required=True,
         default="reminder",
@@ -66,6 +67,14 @@ class DebtCollectionStep(models.Model):
             self.env["debt.collection.event"]._fields["channel"].selection
         ),
         compute="_compute_channel",
+    )
+    interest_trigger = fields.Selection(
+        [("due", "Days after the due date"), ("payment", "Days after a late payment")],
+        string="Count Days From",
+        default="due",
+        required=True,
+        help="An interest note can be proposed while documents are overdue, or "
+        "after a document was paid late (interest then runs to the payment day).",
     )
     manual_approval = fields.Boolean(
         "Requires Approval",
@@ -136,7 +145,12 @@ class DebtCollectionStep(models.Model):
             "demand": "email",
             "final_demand": "email",
             "activity": "activity",
+            "interest_note": "system",
         }
+
+    def _is_payment_triggered(self):
+        self.ensure_one()
+        return self.action == "interest_note" and self.interest_trigger == "payment"
 
     def _get_email_actions(self):
         return {
@@ -255,7 +269,9 @@ class DebtCollectionStep(models.Model):
                     )
                 )
 
-    @api.constrains("name", "days", "sequence", "policy_id", "active")
+    @api.constrains(
+        "name", "days", "sequence", "policy_id", "active", "action", "interest_trigger"
+    )
     def _check_policy_order(self):
         for policy in self.policy_id.with_context(active_test=True):
             steps = policy.step_ids.sorted(lambda s: (s.sequence, s.days, s.id))
@@ -270,7 +286,9 @@ class DebtCollectionStep(models.Model):
                         name=", ".join(sorted(duplicates)),
                     )
                 )
-            for previous, step in zip(steps[:-1], steps[1:], strict=True):
+            # Steps counted from a late payment stand outside the ladder.
+            ladder = steps.filtered(lambda s: not s._is_payment_triggered())
+            for previous, step in zip(ladder[:-1], ladder[1:], strict=True):
                 if step.days <= previous.days:
                     raise ValidationError(
                         _(

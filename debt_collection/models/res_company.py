@@ -70,6 +70,89 @@ class ResCompany(models.Model):
         "the next runs until it has been attempted this many times.",
     )
 
+    # Interest notes
+    debt_collection_interest_journal_id = fields.Many2one(
+        "account.journal",
+        string="Interest Notes Journal",
+        check_company=True,
+        domain=[("type", "=", "sale")],
+        help="Posted interest notes go to this sales journal (created on first use).",
+    )
+    debt_collection_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest Income Account",
+        check_company=True,
+        help="Financial income account credited with late-payment interest.",
+    )
+    debt_collection_compensation_account_id = fields.Many2one(
+        "account.account",
+        string="Compensation Income Account",
+        check_company=True,
+        help="Other operating income account credited with the compensation for "
+        "recovery costs.",
+    )
+    debt_collection_interest_min_total = fields.Monetary(
+        "Minimum Interest Note",
+        currency_field="currency_id",
+        default=10.0,
+        help="No interest note is proposed for a lower total.",
+    )
+    debt_collection_interest_day_basis = fields.Selection(
+        [("365", "365 days"), ("actual", "Actual days of the year")],
+        string="Interest Day Basis",
+        default="365",
+        required=True,
+    )
+    debt_collection_interest_payment_days = fields.Integer(
+        "Interest Note Payment Days",
+        default=7,
+        help="An interest note is due this many days after its date.",
+    )
+    debt_collection_rate_horizon_months = fields.Integer(
+        "Rate Horizon (Months)",
+        default=6,
+        help="A statutory rate is trusted this many months after it started; "
+        "computing beyond asks for the next rate instead of guessing.",
+    )
+
+    @api.constrains(
+        "debt_collection_interest_min_total",
+        "debt_collection_interest_payment_days",
+        "debt_collection_rate_horizon_months",
+    )
+    def _check_debt_collection_interest_settings(self):
+        for company in self:
+            if (
+                company.debt_collection_interest_min_total < 0
+                or company.debt_collection_interest_payment_days < 0
+            ):
+                raise ValidationError(
+                    _("The interest note minimum and payment days cannot be negative.")
+                )
+            if company.debt_collection_rate_horizon_months < 1:
+                raise ValidationError(_("A rate is trusted for at least one month."))
+
+    def _debt_collection_interest_journal(self):
+        """The interest notes journal, created with code NO when missing."""
+        self.ensure_one()
+        journal = self.debt_collection_interest_journal_id
+        if journal:
+            return journal
+        Journal = self.env["account.journal"].sudo()  # sudo: configuration on first use
+        codes = set(Journal.search([("company_id", "=", self.id)]).mapped("code"))
+        code = next(c for c in ("NO", "NOD", "NOTA", "INT") if c not in codes)
+        journal = Journal.create(
+            {
+                "name": _("Interest Notes"),
+                "code": code,
+                "type": "sale",
+                "company_id": self.id,
+                "default_account_id": self.debt_collection_interest_account_id.id,
+            }
+        )
+        self.sudo().debt_collection_interest_journal_id = journal
+        return journal
+
     @api.constrains("debt_collection_max_attempts")
     def _check_debt_collection_max_attempts(self):
         for company in self:

@@ -62,6 +62,28 @@ class ResConfigSettings(models.TransientModel):
         store=True,
     )
 
+    debt_collection_interest_journal_id = fields.Many2one(
+        related="company_id.debt_collection_interest_journal_id", readonly=False
+    )
+    debt_collection_interest_account_id = fields.Many2one(
+        related="company_id.debt_collection_interest_account_id", readonly=False
+    )
+    debt_collection_compensation_account_id = fields.Many2one(
+        related="company_id.debt_collection_compensation_account_id", readonly=False
+    )
+    debt_collection_interest_min_total = fields.Monetary(
+        related="company_id.debt_collection_interest_min_total", readonly=False
+    )
+    debt_collection_interest_day_basis = fields.Selection(
+        related="company_id.debt_collection_interest_day_basis", readonly=False
+    )
+    debt_collection_interest_payment_days = fields.Integer(
+        related="company_id.debt_collection_interest_payment_days", readonly=False
+    )
+    debt_collection_rate_horizon_months = fields.Integer(
+        related="company_id.debt_collection_rate_horizon_months", readonly=False
+    )
+
     @api.depends("company_id")
     def _compute_debt_collection_existing(self):
         for settings in self:

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -30,6 +31,26 @@ class ResPartner(models.Model):
         string="Collection Contacts",
         help="Receive copies of collection messages. Empty: the invoice address "
         "contacts.",
+    )
+    debt_collection_b2b = fields.Boolean(
+        "Business Customer",
+        compute="_compute_debt_collection_b2b",
+        store=True,
+        readonly=False,
+        help="Business-to-business transactions: late payment gives the right to "
+        "the statutory compensation (40/70/100 EUR). On for companies by default.",
+    )
+    debt_collection_interest_kind = fields.Selection(
+        selection="_selection_interest_kind",
+        string="Late-Payment Interest",
+        company_dependent=True,
+        help="Empty: statutory interest for delay in commercial transactions.",
+    )
+    debt_collection_interest_rate = fields.Float(
+        "Contractual Rate (%)", digits=(6, 2), company_dependent=True
+    )
+    debt_collection_interest_margin = fields.Float(
+        "Margin Over Statutory (%)", digits=(6, 2), company_dependent=True
     )
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "partner_id", string="Collection History"
@@ -72,7 +93,30 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + [
             "debt_collection_subject",
             "debt_collection_user_id",
+            "debt_collection_b2b",
         ]
+
+    @api.model
+    def _selection_interest_kind(self):
+        return (
+            self.env["debt.collection.interest.note"]._fields["interest_kind"].selection
+        )
+
+    @api.depends("is_company")
+    def _compute_debt_collection_b2b(self):
+        for partner in self:
+            partner.debt_collection_b2b = partner.is_company
+
+    @api.constrains("debt_collection_interest_rate", "debt_collection_interest_margin")
+    def _check_debt_collection_interest_rate(self):
+        for partner in self:
+            if (
+                partner.debt_collection_interest_rate < 0
+                or partner.debt_collection_interest_margin < 0
+            ):
+                raise ValidationError(
+                    _("An interest rate or margin cannot be negative.")
+                )
 
     @api.depends_context("company")
     def _compute_debt_collection_summary(self):

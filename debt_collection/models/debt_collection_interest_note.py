@@ -1,0 +1,809 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_is_zero
+
+from ..tools import interest
+from ..tools.amount_words import amount_in_words
+from ..tools.money import to_decimal
+
+INTEREST_KINDS = [
+    ("statutory_commercial", "Statutory, commercial transactions"),
+    ("statutory_civil", "Statutory, civil (art. 481 KC)"),
+    ("contractual_fixed", "Contractual, fixed rate"),
+    ("contractual_margin", "Contractual, statutory commercial + margin"),
+]
+
+
+class DebtCollectionInterestNote(models.Model):
+    """An interest note (nota odsetkowa): late-payment interest and the
+    statutory compensation charged to one customer for one or many invoices.
+    Posting turns it into a receivable in the interest notes journal."""
+
+    _name = "debt.collection.interest.note"
+    _inherit = ["mail.thread"]
+    _description = "Interest Note"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+    )
+    date = fields.Date(
+        "Calculation Date",
+        required=True,
+        default=fields.Date.context_today,
+        help="Interest on what is still unpaid runs up to and including this date.",
+    )
+    date_due = fields.Date(
+        "Pay By",
+        compute="_compute_date_due",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        check_company=True,
+        help="Empty: the note is due on the Pay By date.",
+    )
+    interest_kind = fields.Selection(
+        INTEREST_KINDS,
+        compute="_compute_interest_kind",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    line_ids = fields.One2many(
+        "debt.collection.interest.note.line", "note_id", string="Lines", copy=False
+    )
+    amount_interest = fields.Monetary(
+        "Interest", compute="_compute_amounts", store=True
+    )
+    amount_compensation = fields.Monetary(
+        "Compensation", compute="_compute_amounts", store=True
+    )
+    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
+    flow_state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("posted", "Posted"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        copy=False,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("posted", "Posted"),
+            ("paid", "Paid"),
+            ("cancelled", "Cancelled"),
+        ],
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    confirmed_date = fields.Datetime(readonly=True, copy=False)
+    posted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    posted_date = fields.Datetime(readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    cancelled_date = fields.Datetime(readonly=True, copy=False)
+    paid_logged = fields.Boolean(readonly=True, copy=False)
+    warning = fields.Text(readonly=True, copy=False)
+    amount_in_words = fields.Char(compute="_compute_amount_in_words")
+
+    @api.depends("move_id.name", "flow_state")
+    def _compute_name(self):
+        for note in self:
+            note.name = (
+                note.move_id.name
+                if note.move_id.name not in (False, "/")
+                else _("Draft")
+            )
+
+    @api.depends("date", "company_id")
+    def _compute_date_due(self):
+        for note in self:
+            days = note.company_id.debt_collection_interest_payment_days
+            note.date_due = note.date and note.date + timedelta(days=days)
+
+    @api.depends("partner_id")
+    def _compute_interest_kind(self):
+        for note in self:
+            note.interest_kind = (
+                note.partner_id.commercial_partner_id.debt_collection_interest_kind
+                or "statutory_commercial"
+            )
+
+    @api.depends("line_ids.amount", "line_ids.line_type")
+    def _compute_amounts(self):
+        for note in self:
+            interest_lines = note.line_ids.filtered(
+                lambda line: line.line_type == "interest"
+            )
+            note.amount_interest = sum(interest_lines.mapped("amount"))
+            note.amount_compensation = sum(
+                (note.line_ids - interest_lines).mapped("amount")
+            )
+            note.amount_total = note.amount_interest + note.amount_compensation
+
+    @api.depends("flow_state", "move_id.payment_state")
+    def _compute_state(self):
+        for note in self:
+            paid = note.move_id.payment_state in ("paid", "in_payment")
+            note.state = (
+                "paid" if note.flow_state == "posted" and paid else note.flow_state
+            )
+
+    @api.depends("amount_total", "currency_id", "partner_id.lang")
+    def _compute_amount_in_words(self):
+        for note in self:
+            note.amount_in_words = amount_in_words(
+                to_decimal(note.amount_total),
+                note.currency_id.name,
+                note.partner_id.lang or self.env.lang or "en_US",
+            )
+
+    # Workflow --------------------------------------------------------------
+
+    def _check_state(self, allowed, action):
+        for note in self:
+            if note.state not in allowed:
+                raise UserError(
+                    _(
+                        "Interest note %(note)s is %(state)s: it cannot be %(action)s.",
+                        note=note.display_name,
+                        state=dict(
+                            note._fields["state"]._description_selection(self.env)
+                        )[note.state],
+                        action=action,
+                    )
+                )
+
+    def _check_manager(self):
+        if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):
+            raise UserError(
+                _(
+                    "Only Debt Collection Managers may confirm, post or cancel interest notes."
+                )
+            )
+
+    def write(self, vals):
+        locked = set(vals) & {
+            "partner_id",
+            "currency_id",
+            "date",
+            "line_ids",
+            "interest_kind",
+        }
+        if locked and self.filtered(lambda n: n.flow_state != "draft"):
+            raise UserError(_("Only draft interest notes can be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_draft(self):
+        if self.filtered(lambda n: n.flow_state != "draft"):
+            raise UserError(
+                _("Only draft interest notes can be deleted; cancel the others.")
+            )
+
+    def action_confirm(self):
+        self._check_manager()
+        self._check_state(("draft",), _("confirmed"))
+        for note in self:
+            if not note.line_ids or note.currency_id.is_zero(note.amount_total):
+                raise UserError(
+                    _("Interest note %(note)s charges nothing.", note=note.display_name)
+                )
+        self.write(
+            {
+                "flow_state": "confirmed",
+                "confirmed_by_id": self.env.uid,
+                "confirmed_date": fields.Datetime.now(),
+            }
+        )
+        self._log_event(_("Interest note confirmed."))
+
+    def action_post(self):
+        self._check_manager()
+        self._check_state(("confirmed",), _("posted"))
+        moves = self.env["account.move"].create(
+            [note._prepare_move_vals() for note in self]
+        )
+        moves.action_post()
+        for note, move in zip(self, moves, strict=True):
+            note.write(
+                {
+                    "move_id": move.id,
+                    "flow_state": "posted",
+                    "posted_by_id": self.env.uid,
+                    "posted_date": fields.Datetime.now(),
+                }
+            )
+        self._log_event(_("Interest note posted."))
+
+    def action_cancel(self):
+        self._check_manager()
+        self._check_state(("draft", "confirmed", "posted"), _("cancelled"))
+        for note in self.filtered("move_id"):
+            if note.move_id.payment_state not in ("not_paid", "reversed"):
+                raise UserError(
+                    _(
+                        "Interest note %(note)s has payments: remove them from the "
+                        "journal entry before cancelling the note.",
+                        note=note.display_name,
+                    )
+                )
+            if note.move_id.state == "posted":
+                note.move_id._reverse_moves(
+                    [
+                        {
+                            "date": fields.Date.context_today(self),
+                            "ref": _("Cancellation of %(note)s", note=note.name),
+                        }
+                    ],
+                    cancel=True,
+                )
+        self.write(
+            {
+                "flow_state": "cancelled",
+                "cancelled_by_id": self.env.uid,
+                "cancelled_date": fields.Datetime.now(),
+            }
+        )
+        self._log_event(_("Interest note cancelled."))
+
+    def action_draft(self):
+        self._check_manager()
+        self._check_state(("confirmed",), _("reset to draft"))
+        self.write(
+            {"flow_state": "draft", "confirmed_by_id": False, "confirmed_date": False}
+        )
+        self._log_event(_("Interest note reset to draft."))
+
+    def action_send(self):
+        """Open the e-mail composer with the note's template and PDF."""
+        self.ensure_one()
+        self._check_state(("posted", "paid"), _("sent"))
+        template = self.env.ref("debt_collection.mail_template_interest_note")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
+    def action_open_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    def _log_paid(self):
+        """Record once that a posted note got paid (called after reconciling)."""
+        self.flush_recordset(["state"])
+        paid = self.filtered(lambda n: n.state == "paid" and not n.paid_logged)
+        if paid:
+            paid.paid_logged = True
+            paid._log_event(_("Interest note paid."))
+
+    def _log_event(self, message):
+        """One collection event per note and invoice, visible on both."""
+        vals_list = []
+        for note in self:
+            moves = note.line_ids.invoice_id or self.env["account.move"]
+            for move in moves or [False]:
+                vals_list.append(
+                    {
+                        "company_id": note.company_id.id,
+                        "partner_id": note.partner_id.id,
+                        "move_id": move and move.id,
+                        "event_type": "interest_note",
+                        "channel": "system",
+                        "interest_note_id": note.id,
+                        "note": Markup("%s %s") % (note.name, message),
+                    }
+                )
+        # sudo: the history records what a permitted user did.
+        self.env["debt.collection.event"].sudo().create(vals_list)
+
+    # Accounting ----------------------------------------------------------------
+
+    def _prepare_move_vals(self):
+        self.ensure_one()
+        company = self.company_id
+        journal = company._debt_collection_interest_journal()
+        accounts = {
+            "interest": company.debt_collection_interest_account_id,
+            "compensation": company.debt_collection_compensation_account_id,
+        }
+        for line_type, account in accounts.items():
+            if not account and self.line_ids.filtered(
+                lambda line, t=line_type: line.line_type == t
+            ):
+                raise UserError(
+                    _(
+                        "Set the %(kind)s account of interest notes in Invoicing > "
+                        "Configuration > Settings > Debt Collection.",
+                        kind=dict(
+                            self.line_ids._fields["line_type"]._description_selection(
+                                self.env
+                            )
+                        )[line_type],
+                    )
+                )
+        return {
+            "move_type": "out_invoice",
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "partner_id": self.partner_id.id,
+            "currency_id": self.currency_id.id,
+            "invoice_date": self.date,
+            "date": self.date,
+            "invoice_payment_term_id": self.payment_term_id.id,
+            "invoice_date_due": self.date_due,
+            "invoice_origin": ", ".join(self.line_ids.invoice_id.mapped("name")),
+            "debt_collection_interest_note_id": self.id,
+            "invoice_line_ids": [
+                Command.create(line._prepare_move_line_vals(accounts[line.line_type]))
+                for line in self.line_ids
+            ],
+        }
+
+    # Proposal --------------------------------------------------------------
+
+    @api.model
+    def _propose(
+        self, company, date, partners=None, invoices=None, due_from=None, due_to=None
+    ):
+        """Create one draft note per customer and currency for what is not yet
+        charged on ``date``. Returns the notes and {partner: reason} skipped."""
+        calculator = self.env["debt.collection.interest.calculator"].with_company(
+            company
+        )
+        proposals, capped = calculator._compute_proposals(
+            company,
+            date,
+            partners=partners,
+            invoices=invoices,
+            due_from=due_from,
+            due_to=due_to,
+        )
+        minimum = company.debt_collection_interest_min_total
+        vals_list, skipped = [], {}
+        for (partner, currency), lines in proposals.items():
+            total = sum(line["amount"] for line in lines)
+            if total < minimum or float_is_zero(
+                total, precision_rounding=currency.rounding
+            ):
+                skipped[partner] = _(
+                    "%(total)s is below the minimum of %(minimum)s.",
+                    total=currency.format(total),
+                    minimum=company.currency_id.format(minimum),
+                )
+                continue
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "currency_id": currency.id,
+                    "date": date,
+                    "line_ids": [Command.create(line) for line in lines],
+                    "warning": capped.get((partner, currency))
+                    and _(
+                        "The contractual rate was capped at the legal maximum (twice "
+                        "the statutory civil rate) for: %(invoices)s.",
+                        invoices=", ".join(sorted(set(capped[partner, currency]))),
+                    ),
+                }
+            )
+        notes = self.create(vals_list)
+        notes._log_event(_("Interest note proposed."))
+        return notes, skipped
+
+
+class DebtCollectionInterestNoteLine(models.Model):
+    _name = "debt.collection.interest.note.line"
+    _description = "Interest Note Line"
+    _order = "note_id, sequence, id"
+
+    note_id = fields.Many2one(
+        "debt.collection.interest.note", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="note_id.company_id", store=True)
+    currency_id = fields.Many2one(related="note_id.currency_id", store=True)
+    line_type = fields.Selection(
+        [("interest", "Interest"), ("compensation", "Compensation")],
+        string="Type",
+        required=True,
+        default="interest",
+    )
+    invoice_id = fields.Many2one("account.move", index=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Item", index="btree_not_null"
+    )
+    date_maturity = fields.Date("Due Date")
+    amount_base = fields.Monetary("Amount Due")
+    payment_dates = fields.Char("Paid On")
+    date_from = fields.Date("Charged From")
+    date_to = fields.Date("Charged To")
+    days = fields.Integer("Days Late")
+    rates = fields.Char("Rates (%)")
+    amount = fields.Monetary(required=True)
+    eur_amount = fields.Monetary("Compensation (EUR)", currency_field="eur_currency_id")
+    eur_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_eur_currency_id"
+    )
+    eur_rate_date = fields.Date("EUR Rate Of")
+    eur_rate = fields.Float("EUR Rate", digits=(12, 6))
+    segment_ids = fields.One2many(
+        "debt.collection.interest.segment", "line_id", string="Periods", copy=False
+    )
+
+    def _compute_eur_currency_id(self):
+        self.eur_currency_id = self.env.ref("base.EUR")
+
+    @api.depends("invoice_id", "line_type")
+    def _compute_display_name(self):
+        types = dict(self._fields["line_type"]._description_selection(self.env))
+        for line in self:
+            line.display_name = (
+                f"{types.get(line.line_type)} {line.invoice_id.name or ''}"
+            )
+
+    def _prepare_move_line_vals(self, account):
+        self.ensure_one()
+        if self.line_type == "interest":
+            name = _(
+                "Interest on %(invoice)s from %(date_from)s to %(date_to)s",
+                invoice=self.invoice_id.name,
+                date_from=self.date_from,
+                date_to=self.date_to,
+            )
+        else:
+            name = _(
+                "Compensation for recovery costs, %(invoice)s (%(eur)s EUR)",
+                invoice=self.invoice_id.name,
+                eur=self.eur_amount,
+            )
+        return {
+            "name": name,
+            "quantity": 1,
+            "price_unit": self.amount,
+            "account_id": account.id,
+            "tax_ids": [Command.clear()],
+        }
+
+
+class DebtCollectionInterestSegment(models.Model):
+    _name = "debt.collection.interest.segment"
+    _description = "Interest Period"
+    _order = "line_id, date_from"
+
+    line_id = fields.Many2one(
+        "debt.collection.interest.note.line",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    currency_id = fields.Many2one(related="line_id.currency_id")
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    days = fields.Integer()
+    balance = fields.Monetary()
+    rate = fields.Float("Rate (%)", digits=(6, 2))
+    interest = fields.Monetary(help="Exact interest of the period, shown rounded.")
+
+
+class DebtCollectionInterestCalculator(models.AbstractModel):
+    """Reads invoices, payments, rates and earlier notes, and asks the pure
+    interest functions what is owed."""
+
+    _name = "debt.collection.interest.calculator"
+    _description = "Interest Calculator"
+
+    def _get_items(
+        self, company, date, partners=None, invoices=None, due_from=None, due_to=None
+    ):
+        """Receivable items that were overdue on ``date``: unpaid or paid late."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("amount_currency", ">", 0),
+            ("date_maturity", "<", date),
+            ("move_id.debt_collection_interest_note_id", "=", False),
+            ("move_id.debt_collection_subject", "=", True),
+            ("move_id.debt_collection_partner_id.debt_collection_subject", "=", True),
+        ]
+        if partners:
+            domain.append(
+                (
+                    "move_id.debt_collection_partner_id",
+                    "in",
+                    partners.commercial_partner_id.ids,
+                )
+            )
+        if invoices:
+            foreign = invoices.filtered(lambda m: m.company_id != company)
+            if foreign:
+                raise UserError(
+                    _(
+                        "Invoice %(invoice)s belongs to %(company)s: propose its interest "
+                        "note in that company.",
+                        invoice=foreign[0].name,
+                        company=foreign[0].company_id.name,
+                    )
+                )
+            domain.append(("move_id", "in", invoices.ids))
+        if due_from:
+            domain.append(("date_maturity", ">=", due_from))
+        if due_to:
+            domain.append(("date_maturity", "<=", due_to))
+        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+
+    def _get_payments(self, items):
+        """{item id: [(date, amount in the item's currency)]}."""
+        payments = defaultdict(list)
+        if not items:
+            return payments
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT debit_move_id, max_date, debit_amount_currency
+                     FROM account_partial_reconcile
+                    WHERE debit_move_id = ANY(%s)""",
+                items.ids,
+            )
+        )
+        for item_id, day, amount in rows:
+            payments[item_id].append((day, to_decimal(amount)))
+        return payments
+
+    def _get_charged(self, items):
+        """{item id: last day already charged} and the invoices already charged
+        a compensation, from notes that are not cancelled."""
+        lines = self.env["debt.collection.interest.note.line"].search(
+            [
+                ("note_id.flow_state", "!=", "cancelled"),
+                "|",
+                ("move_line_id", "in", items.ids),
+                ("invoice_id", "in", items.move_id.ids),
+            ]
+        )
+        charged = {}
+        for line in lines.filtered(lambda x: x.line_type == "interest" and x.date_to):
+            charged[line.move_line_id.id] = max(
+                charged.get(line.move_line_id.id, line.date_to), line.date_to
+            )
+        compensated = set(
+            lines.filtered(lambda x: x.line_type == "compensation").invoice_id.ids
+        )
+        return charged, compensated
+
+    def _get_rate_tables(self, company, until):
+        Rate = self.env["debt.collection.interest.rate"]
+        tables = {}
+        for kind in ("statutory_commercial", "statutory_civil"):
+            periods = Rate._get_periods(kind)
+            try:
+                interest.check_known(
+                    periods, until, company.debt_collection_rate_horizon_months, kind
+                )
+            except interest.MissingRateError as error:
+                raise UserError(self._missing_rate_message(error)) from error
+            tables[kind] = periods
+        return tables
+
+    def _missing_rate_message(self, error):
+        kinds = dict(
+            self.env["debt.collection.interest.rate"]
+            ._fields["rate_type"]
+            ._description_selection(self.env)
+        )
+        return _(
+            "No %(kind)s is known from %(date)s. Add the rate valid from that date in "
+            "Debt Collection > Configuration > Interest Rates (see the README for where "
+            "rates are announced).",
+            kind=kinds.get(error.kind, _("interest rate")),
+            date=error.date,
+        )
+
+    def _item_terms(self, item):
+        """(kind, fixed rate, margin) of an item: document, else customer."""
+        move = item.move_id
+        source = (
+            move
+            if move.debt_collection_interest_kind
+            else move.debt_collection_partner_id
+        )
+        kind = source.debt_collection_interest_kind or "statutory_commercial"
+        return (
+            kind,
+            to_decimal(source.debt_collection_interest_rate),
+            to_decimal(source.debt_collection_interest_margin),
+        )
+
+    def _compute_proposals(
+        self, company, date, partners=None, invoices=None, due_from=None, due_to=None
+    ):
+        """({(partner, currency): [note line values]}, {(partner, currency):
+        [invoice names whose contractual rate was capped]}) owed on ``date``."""
+        items = self._get_items(company, date, partners, invoices, due_from, due_to)
+        if not items:
+            return {}, {}
+        tables = self._get_rate_tables(company, date)
+        payments = self._get_payments(items)
+        charged, compensated = self._get_charged(items)
+        day_basis = company.debt_collection_interest_day_basis
+        proposals, capped_invoices = defaultdict(list), defaultdict(list)
+        for item in items:
+            currency = item.currency_id
+            partner = item.move_id.debt_collection_partner_id
+            kind, rate, margin = self._item_terms(item)
+            periods, capped = interest.effective_periods(
+                kind,
+                tables["statutory_commercial"],
+                tables["statutory_civil"],
+                rate=rate,
+                margin=margin,
+            )
+            start = charged.get(item.id) and charged[item.id] + timedelta(days=1)
+            try:
+                result = interest.compute_interest(
+                    to_decimal(item.amount_currency),
+                    item.date_maturity,
+                    payments[item.id],
+                    date,
+                    periods,
+                    day_basis=day_basis,
+                    start=start,
+                    quantum=to_decimal(currency.rounding, 6),
+                )
+            except interest.MissingRateError as error:
+                error.kind = error.kind or kind
+                raise UserError(self._missing_rate_message(error)) from error
+            if not result.segments or not result.total:
+                continue
+            if capped:
+                capped_invoices[partner, currency].append(item.move_id.name)
+            proposals[partner, currency].append(
+                self._prepare_interest_line(item, result, payments[item.id])
+            )
+        for (partner, currency), lines in proposals.items():
+            if partner.debt_collection_b2b:
+                for invoice in self.env["account.move"].browse(
+                    sorted({line["invoice_id"] for line in lines} - compensated)
+                ):
+                    lines.append(
+                        self._prepare_compensation_line(invoice, currency, company)
+                    )
+        return proposals, capped_invoices
+
+    def _prepare_interest_line(self, item, result, payments):
+        return {
+            "line_type": "interest",
+            "invoice_id": item.move_id.id,
+            "move_line_id": item.id,
+            "date_maturity": item.date_maturity,
+            "amount_base": item.amount_currency,
+            "payment_dates": ", ".join(str(day) for day, _amount in sorted(payments)),
+            "date_from": result.date_from,
+            "date_to": result.date_to,
+            "days": (result.date_to - result.date_from).days + 1,
+            "rates": " / ".join(
+                dict.fromkeys(f"{s.rate:.2f}" for s in result.segments)
+            ),
+            "amount": float(result.total),
+            "segment_ids": [
+                Command.create(
+                    {
+                        "date_from": s.date_from,
+                        "date_to": s.date_to,
+                        "days": s.days,
+                        "balance": float(s.balance),
+                        "rate": float(s.rate),
+                        "interest": float(s.interest),
+                    }
+                )
+                for s in result.segments
+            ],
+        }
+
+    def _prepare_compensation_line(self, invoice, currency, company):
+        """40/70/100 EUR by the amount due, at the EUR rate of the last business
+        day of the month before the due date's month."""
+        rate_day = interest.last_business_day_before_month(
+            invoice.invoice_date_due, company._debt_collection_holidays()
+        )
+        eur = self.env.ref("base.EUR")
+        pln = self.env.ref("base.PLN")
+        company_currency = company.currency_id
+
+        def company_per_unit(source):
+            """Company currency units per unit of ``source`` on the rate day."""
+            if source == company_currency:
+                return to_decimal(1, 6)
+            rate = self.env["res.currency.rate"].search(
+                [
+                    ("currency_id", "=", source.id),
+                    ("name", "=", rate_day),
+                    ("company_id", "in", [False, company.root_id.id]),
+                ],
+                limit=1,
+            )
+            if not rate:
+                raise UserError(
+                    _(
+                        "The %(currency)s rate of %(date)s (the last business day before "
+                        "the month of %(invoice)s's due date) is missing: add it in "
+                        "Invoicing > Configuration > Currencies to compute the compensation.",
+                        currency=source.name,
+                        date=rate_day,
+                        invoice=invoice.name,
+                    )
+                )
+            return to_decimal(rate.inverse_company_rate, 6)
+
+        amount_due = to_decimal(abs(invoice.amount_total_signed))  # company currency
+        amount_due_pln = (
+            amount_due
+            if company_currency == pln
+            else amount_due / company_per_unit(pln)
+        )
+        eur_amount = interest.compensation_eur(amount_due_pln)
+        eur_in_company = company_per_unit(eur)
+        amount_company = eur_amount * eur_in_company
+        amount = (
+            amount_company
+            if currency == company_currency
+            else amount_company / company_per_unit(currency)
+        )
+        return {
+            "line_type": "compensation",
+            "invoice_id": invoice.id,
+            "date_maturity": invoice.invoice_date_due,
+            "amount_base": invoice.amount_total,
+            "eur_amount": float(eur_amount),
+            "eur_rate_date": rate_day,
+            "eur_rate": float(eur_in_company),
+            "amount": currency.round(float(amount)),
+            "sequence": 100,
+        }
