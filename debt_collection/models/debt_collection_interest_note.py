@@ -695,7 +695,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                     periods,
                     day_basis=day_basis,
                     start=start,
-                    quantum=to_decimal(currency.rounding, 6),
+                    quantum=to_decimal(currency.rounding, currency.decimal_places),
                 )
             except interest.MissingRateError as error:
                 error.kind = error.kind or kind
