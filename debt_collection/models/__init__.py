@@ -9,6 +9,7 @@ from . import debt_collection_notice
 from . import debt_collection_run
 from . import debt_collection_interest_rate
 from . import debt_collection_interest_note
+from . import debt_collection_demand
 from . import debt_collection_engine
 from . import res_partner
 from . import account_move

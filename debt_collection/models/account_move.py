@@ -96,6 +96,9 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="This entry is the posted interest note.",
     )
+    debt_collection_demand_count = fields.Integer(
+        compute="_compute_debt_collection_demand_count"
+    )
     debt_collection_has_receivable = fields.Boolean(
         compute="_compute_debt_collection_has_receivable"
     )
@@ -234,6 +237,23 @@ class AccountMove(models.Model):
         self.invalidate_recordset(
             ["debt_collection_stage_id", "debt_collection_last_action_date"]
         )
+
+    def _compute_debt_collection_demand_count(self):
+        counts = dict(
+            self.env["debt.collection.demand.line"]._read_group(
+                [("move_id", "in", self.ids)], ["move_id"], ["demand_id:count_distinct"]
+            )
+        )
+        for move in self:
+            move.debt_collection_demand_count = counts.get(move, 0)
+
+    def action_debt_collection_demands(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_demand"
+        )
+        action["domain"] = [("line_ids.move_id", "in", self.ids)]
+        action["context"] = {}
+        return action
 
     def action_debt_collection_add_note(self):
         self.ensure_one()

@@ -11,4 +11,7 @@ class AccountMoveLine(models.Model):
     def reconcile(self):
         result = super().reconcile()
         self.move_id.debt_collection_interest_note_id._log_paid()
+        self.env["debt.collection.demand.line"].search(
+            [("move_line_id", "in", self.ids)]
+        ).demand_id._close_if_paid()
         return result

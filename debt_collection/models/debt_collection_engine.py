@@ -742,7 +742,9 @@ class DebtCollectionEngine(models.AbstractModel):
             with self.env.cr.savepoint():
                 return handler(step, groups, run_date, run) or {}, None
         except Exception as error:  # noqa: BLE001 - recorded on the events, retried
-            _logger.warning("Collection step %s failed: %s", step.display_name, error)
+            _logger.warning(
+                "Collection step %s failed: %s", step.display_name, error, exc_info=True
+            )
             self.env.invalidate_all()
             # Odoo escapes messages that quote templates (Markup): store text.
             return {}, html.unescape(str(error))
@@ -757,10 +759,39 @@ class DebtCollectionEngine(models.AbstractModel):
         return self._send_notices(step, groups, run_date, run)
 
     def _execute_action_demand(self, step, groups, run_date, run):
-        return self._send_notices(step, groups, run_date, run)
+        return self._prepare_demands("demand", step, groups, run_date)
 
     def _execute_action_final_demand(self, step, groups, run_date, run):
-        return self._send_notices(step, groups, run_date, run)
+        return self._prepare_demands("final_demand", step, groups, run_date)
+
+    def _prepare_demands(self, kind, step, groups, run_date):
+        """Demand documents, one per customer: waiting for approval, or
+        approved and e-mailed with their PDF when the step says so (those
+        without an e-mail address wait approved, to be posted)."""
+        events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
+        demands = self.env["debt.collection.demand"]._create_for_items(
+            self.env.company,
+            kind,
+            events.move_line_id,
+            date=run_date,
+            auto_approve=step.demand_auto_approve,
+        )
+        for demand in demands:
+            events.filtered(
+                lambda e, d=demand: e.partner_id == d.partner_id
+            ).sudo().write(
+                {"demand_id": demand.id}  # sudo: history
+            )
+        to_approve = demands.filtered(lambda d: d.state == "draft")
+        to_approve.action_submit()
+        approved = demands - to_approve
+        by_email = approved.filtered("mail_email_to")
+        if by_email:
+            by_email._send_email(step.mail_template_id)
+        (approved - by_email)._log_event(
+            _("No e-mail address: print it and send it by post.")
+        )
+        return {}
 
     def _execute_action_interest_note(self, step, groups, run_date, run):
         """Draft interest notes for approval, one per customer (and currency),
@@ -856,6 +887,17 @@ class DebtCollectionEngine(models.AbstractModel):
             responsible = self._get_responsible(partner)
             cc |= responsible.partner_id.filtered("email")
         return to, cc - to
+
+    def _get_letter_recipients(self, partner):
+        """(to, cc) of formal letters: the invoice contacts (else the customer),
+        the collection contacts in copy."""
+        to, cc = self._get_notice_recipients(
+            self.env["debt.collection.step"].new(
+                {"recipient_rule": "invoice_contact", "cc_collection_contacts": True}
+            ),
+            partner,
+        )
+        return to, cc
 
     def _get_responsible(self, partner):
         return (

@@ -40,6 +40,7 @@ class DebtCollectionEvent(models.Model):
             ("hold", "Hold"),
             ("flag", "Collection switched on or off"),
             ("interest_note", "Interest note"),
+            ("demand", "Payment demand"),
         ],
         string="Type",
         required=True,
@@ -98,6 +99,9 @@ class DebtCollectionEvent(models.Model):
         "debt.collection.notice", string="Message", index="btree_not_null"
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
+    demand_id = fields.Many2one(
+        "debt.collection.demand", index="btree_not_null", ondelete="set null"
+    )
     interest_note_id = fields.Many2one(
         "debt.collection.interest.note", index="btree_not_null", ondelete="set null"
     )
@@ -149,7 +153,11 @@ class DebtCollectionEvent(models.Model):
         """Open the document the event is about (or its customer)."""
         self.ensure_one()
         record = (
-            self.move_id or self.interest_note_id or self.notice_id or self.partner_id
+            self.move_id
+            or self.demand_id
+            or self.interest_note_id
+            or self.notice_id
+            or self.partner_id
         )
         return {
             "type": "ir.actions.act_window",

@@ -1,11 +1,11 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL, float_is_zero, formatLang
 
 from ..tools import interest
 from ..tools.amount_words import amount_in_words
@@ -172,19 +172,13 @@ class DebtCollectionInterestNote(models.Model):
 
     # Workflow --------------------------------------------------------------
 
-    def _check_state(self, allowed, action):
-        for note in self:
-            if note.state not in allowed:
-                raise UserError(
-                    _(
-                        "Interest note %(note)s is %(state)s: it cannot be %(action)s.",
-                        note=note.display_name,
-                        state=dict(
-                            note._fields["state"]._description_selection(self.env)
-                        )[note.state],
-                        action=action,
-                    )
-                )
+    def _check_state(self, allowed, refusal):
+        """Refuse unless every record is in an ``allowed`` state; ``refusal``
+        (record, state label) gives the message."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(refusal(record, states[record.state]))
 
     def _check_manager(self):
         if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):
@@ -194,7 +188,26 @@ class DebtCollectionInterestNote(models.Model):
                 )
             )
 
+    # Changed only by the workflow buttons, which check the rights first.
+    _workflow_fields = frozenset(
+        {
+            "flow_state",
+            "move_id",
+            "confirmed_by_id",
+            "confirmed_date",
+            "posted_by_id",
+            "posted_date",
+            "cancelled_by_id",
+            "cancelled_date",
+            "paid_logged",
+        }
+    )
+
     def write(self, vals):
+        if self._workflow_fields & set(vals) and not self.env.su:
+            raise UserError(
+                _("The state of an interest note changes only with its buttons.")
+            )
         locked = set(vals) & {
             "partner_id",
             "currency_id",
@@ -206,6 +219,14 @@ class DebtCollectionInterestNote(models.Model):
             raise UserError(_("Only draft interest notes can be changed."))
         return super().write(vals)
 
+    def _check_draft_lines(self):
+        if self.filtered(lambda n: n.flow_state != "draft"):
+            raise UserError(_("Only draft interest notes can be changed."))
+
+    def _workflow_write(self, vals):
+        # sudo: the caller checked the user's rights (see _workflow_fields).
+        return self.sudo().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):
         if self.filtered(lambda n: n.flow_state != "draft"):
@@ -215,13 +236,20 @@ class DebtCollectionInterestNote(models.Model):
 
     def action_confirm(self):
         self._check_manager()
-        self._check_state(("draft",), _("confirmed"))
+        self._check_state(
+            ("draft",),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be confirmed: it is %(state)s.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
         for note in self:
             if not note.line_ids or note.currency_id.is_zero(note.amount_total):
                 raise UserError(
                     _("Interest note %(note)s charges nothing.", note=note.display_name)
                 )
-        self.write(
+        self._workflow_write(
             {
                 "flow_state": "confirmed",
                 "confirmed_by_id": self.env.uid,
@@ -232,13 +260,20 @@ class DebtCollectionInterestNote(models.Model):
 
     def action_post(self):
         self._check_manager()
-        self._check_state(("confirmed",), _("posted"))
+        self._check_state(
+            ("confirmed",),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be posted: it is %(state)s; confirm it first.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
         moves = self.env["account.move"].create(
             [note._prepare_move_vals() for note in self]
         )
         moves.action_post()
         for note, move in zip(self, moves, strict=True):
-            note.write(
+            note._workflow_write(
                 {
                     "move_id": move.id,
                     "flow_state": "posted",
@@ -250,7 +285,14 @@ class DebtCollectionInterestNote(models.Model):
 
     def action_cancel(self):
         self._check_manager()
-        self._check_state(("draft", "confirmed", "posted"), _("cancelled"))
+        self._check_state(
+            ("draft", "confirmed", "posted"),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be cancelled: it is %(state)s.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
         for note in self.filtered("move_id"):
             if note.move_id.payment_state not in ("not_paid", "reversed"):
                 raise UserError(
@@ -270,7 +312,7 @@ class DebtCollectionInterestNote(models.Model):
                     ],
                     cancel=True,
                 )
-        self.write(
+        self._workflow_write(
             {
                 "flow_state": "cancelled",
                 "cancelled_by_id": self.env.uid,
@@ -281,8 +323,15 @@ class DebtCollectionInterestNote(models.Model):
 
     def action_draft(self):
         self._check_manager()
-        self._check_state(("confirmed",), _("reset to draft"))
-        self.write(
+        self._check_state(
+            ("confirmed",),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be reset to draft: it is %(state)s.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
+        self._workflow_write(
             {"flow_state": "draft", "confirmed_by_id": False, "confirmed_date": False}
         )
         self._log_event(_("Interest note reset to draft."))
@@ -290,7 +339,14 @@ class DebtCollectionInterestNote(models.Model):
     def action_send(self):
         """Open the e-mail composer with the note's template and PDF."""
         self.ensure_one()
-        self._check_state(("posted", "paid"), _("sent"))
+        self._check_state(
+            ("posted", "paid"),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be sent: it is %(state)s; post it first.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
         template = self.env.ref("debt_collection.mail_template_interest_note")
         return {
             "type": "ir.actions.act_window",
@@ -320,7 +376,7 @@ class DebtCollectionInterestNote(models.Model):
         self.flush_recordset(["state"])
         paid = self.filtered(lambda n: n.state == "paid" and not n.paid_logged)
         if paid:
-            paid.paid_logged = True
+            paid._workflow_write({"paid_logged": True})
             paid._log_event(_("Interest note paid."))
 
     def _log_event(self, message):
@@ -337,7 +393,10 @@ class DebtCollectionInterestNote(models.Model):
                         "event_type": "interest_note",
                         "channel": "system",
                         "interest_note_id": note.id,
-                        "note": Markup("%s %s") % (note.name, message),
+                        # Numbered notes (posted) name themselves.
+                        "note": Markup("%s: %s") % (note.name, message)
+                        if note.move_id
+                        else message,
                     }
                 )
         # sudo: the history records what a permitted user did.
@@ -409,7 +468,8 @@ class DebtCollectionInterestNote(models.Model):
         vals_list, skipped = [], {}
         for (partner, currency), lines in proposals.items():
             total = sum(line["amount"] for line in lines)
-            if total < minimum or float_is_zero(
+            total_company = currency._convert(total, company.currency_id, company, date)
+            if total_company < minimum or float_is_zero(
                 total, precision_rounding=currency.rounding
             ):
                 skipped[partner] = _(
@@ -488,6 +548,20 @@ class DebtCollectionInterestNoteLine(models.Model):
                 f"{types.get(line.line_type)} {line.invoice_id.name or ''}"
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.note_id._check_draft_lines()
+        return lines
+
+    def write(self, vals):
+        self.note_id._check_draft_lines()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
+        self.note_id._check_draft_lines()
+
     def _prepare_move_line_vals(self, account):
         self.ensure_one()
         if self.line_type == "interest":
@@ -523,6 +597,7 @@ class DebtCollectionInterestSegment(models.Model):
         index=True,
         ondelete="cascade",
     )
+    company_id = fields.Many2one(related="line_id.company_id", store=True)
     currency_id = fields.Many2one(related="line_id.currency_id")
     date_from = fields.Date(required=True)
     date_to = fields.Date(required=True)
@@ -530,6 +605,20 @@ class DebtCollectionInterestSegment(models.Model):
     balance = fields.Monetary()
     rate = fields.Float("Rate (%)", digits=(6, 2))
     interest = fields.Monetary(help="Exact interest of the period, shown rounded.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        segments = super().create(vals_list)
+        segments.line_id.note_id._check_draft_lines()
+        return segments
+
+    def write(self, vals):
+        self.line_id.note_id._check_draft_lines()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
+        self.line_id.note_id._check_draft_lines()
 
 
 class DebtCollectionInterestCalculator(models.AbstractModel):
@@ -598,8 +687,8 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         return payments
 
     def _get_charged(self, items):
-        """{item id: last day already charged} and the invoices already charged
-        a compensation, from notes that are not cancelled."""
+        """{item id: [(first day, last day)] already charged} and the invoices
+        already charged a compensation, by notes that are not cancelled."""
         lines = self.env["debt.collection.interest.note.line"].search(
             [
                 ("note_id.flow_state", "!=", "cancelled"),
@@ -608,29 +697,37 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                 ("invoice_id", "in", items.move_id.ids),
             ]
         )
-        charged = {}
-        for line in lines.filtered(lambda x: x.line_type == "interest" and x.date_to):
-            charged[line.move_line_id.id] = max(
-                charged.get(line.move_line_id.id, line.date_to), line.date_to
+        charged = defaultdict(list)
+        for segment in lines.segment_ids:
+            charged[segment.line_id.move_line_id.id].append(
+                (segment.date_from, segment.date_to)
             )
         compensated = set(
             lines.filtered(lambda x: x.line_type == "compensation").invoice_id.ids
         )
         return charged, compensated
 
-    def _get_rate_tables(self, company, until):
+    def _get_rate_tables(self, company):
+        """({kind: periods}, {kind: last trusted day}) of the statutory tables."""
         Rate = self.env["debt.collection.interest.rate"]
-        tables = {}
+        horizon = company.debt_collection_rate_horizon_months
+        tables, known = {}, {}
         for kind in ("statutory_commercial", "statutory_civil"):
-            periods = Rate._get_periods(kind)
-            try:
-                interest.check_known(
-                    periods, until, company.debt_collection_rate_horizon_months, kind
-                )
-            except interest.MissingRateError as error:
-                raise UserError(self._missing_rate_message(error)) from error
-            tables[kind] = periods
-        return tables
+            tables[kind] = Rate._get_periods(kind)
+            known[kind] = interest.known_until(tables[kind], horizon)
+        return tables, known
+
+    def _known_until(self, kind, known):
+        """(last trusted day, table kind) for the tables ``kind`` relies on: the
+        civil table caps contractual rates."""
+        needed = {
+            "statutory_commercial": ["statutory_commercial"],
+            "statutory_civil": ["statutory_civil"],
+            "contractual_fixed": ["statutory_civil"],
+            "contractual_margin": ["statutory_commercial", "statutory_civil"],
+        }[kind]
+        table = min(needed, key=lambda k: known[k] or date.min)
+        return known[table], table
 
     def _missing_rate_message(self, error):
         kinds = dict(
@@ -669,7 +766,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         items = self._get_items(company, date, partners, invoices, due_from, due_to)
         if not items:
             return {}, {}
-        tables = self._get_rate_tables(company, date)
+        tables, known = self._get_rate_tables(company)
         payments = self._get_payments(items)
         charged, compensated = self._get_charged(items)
         day_basis = company.debt_collection_interest_day_basis
@@ -678,14 +775,14 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             currency = item.currency_id
             partner = item.move_id.debt_collection_partner_id
             kind, rate, margin = self._item_terms(item)
-            periods, capped = interest.effective_periods(
+            periods, _capped = interest.effective_periods(
                 kind,
                 tables["statutory_commercial"],
                 tables["statutory_civil"],
                 rate=rate,
                 margin=margin,
             )
-            start = charged.get(item.id) and charged[item.id] + timedelta(days=1)
+            known_until, table = self._known_until(kind, known)
             try:
                 result = interest.compute_interest(
                     to_decimal(item.amount_currency),
@@ -694,15 +791,17 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                     date,
                     periods,
                     day_basis=day_basis,
-                    start=start,
                     quantum=to_decimal(currency.rounding, currency.decimal_places),
+                    exclude=charged.get(item.id, ()),
+                    known_until=known_until,
+                    kind=table,
                 )
             except interest.MissingRateError as error:
-                error.kind = error.kind or kind
+                error.kind = error.kind or table
                 raise UserError(self._missing_rate_message(error)) from error
             if not result.segments or not result.total:
                 continue
-            if capped:
+            if self._was_capped(kind, result, tables, rate, margin):
                 capped_invoices[partner, currency].append(item.move_id.name)
             proposals[partner, currency].append(
                 self._prepare_interest_line(item, result, payments[item.id])
@@ -717,7 +816,27 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                     )
         return proposals, capped_invoices
 
+    def _was_capped(self, kind, result, tables, rate, margin):
+        """Whether the legal maximum lowered the rate on a day charged."""
+        if not kind.startswith("contractual"):
+            return False
+        uncapped, _capped = interest.effective_periods(
+            kind, tables["statutory_commercial"], [], rate=rate, margin=margin
+        )
+        starts = sorted(uncapped, key=lambda p: p.start)
+        for segment in result.segments:
+            wanted = [p.rate for p in starts if p.start <= segment.date_from][-1:]
+            if wanted and wanted[0] > segment.rate:
+                return True
+        return False
+
     def _prepare_interest_line(self, item, result, payments):
+        # Rates are shown as text, in the customer's number format.
+        env_lang = self.env(
+            context=dict(
+                self.env.context, lang=item.move_id.debt_collection_partner_id.lang
+            )
+        )
         return {
             "line_type": "interest",
             "invoice_id": item.move_id.id,
@@ -729,7 +848,10 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             "date_to": result.date_to,
             "days": (result.date_to - result.date_from).days + 1,
             "rates": " / ".join(
-                dict.fromkeys(f"{s.rate:.2f}" for s in result.segments)
+                dict.fromkeys(
+                    formatLang(env_lang, float(segment.rate), digits=2)
+                    for segment in result.segments
+                )
             ),
             "amount": float(result.total),
             "segment_ids": [

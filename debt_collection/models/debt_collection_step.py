@@ -5,6 +5,7 @@ from ..tools.money import to_decimal
 from ..tools.schedule import StepRule
 
 NOTICE_MODEL = "debt.collection.notice"
+DEMAND_MODEL = "debt.collection.demand"
 
 
 class DebtCollectionStep(models.Model):
@@ -76,6 +77,11 @@ class DebtCollectionStep(models.Model):
         help="An interest note can be proposed while documents are overdue, or "
         "after a document was paid late (interest then runs to the payment day).",
     )
+    demand_auto_approve = fields.Boolean(
+        "Approve and Send Automatically",
+        help="The demand documents this step prepares are approved and e-mailed "
+        "with their PDF at once, instead of waiting for a manager.",
+    )
     manual_approval = fields.Boolean(
         "Requires Approval",
         help="The automatic run does not execute this step: it waits on the "
@@ -85,7 +91,9 @@ class DebtCollectionStep(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
-        domain=[("model", "=", NOTICE_MODEL)],
+        domain=[("model", "in", (NOTICE_MODEL, DEMAND_MODEL))],
+        help="Reminders render on collection messages; demands on the demand "
+        "documents (empty: the standard demand e-mail).",
     )
     recipient_rule = fields.Selection(
         [
@@ -142,8 +150,8 @@ class DebtCollectionStep(models.Model):
         """Channel of each action; addons adding an action extend this."""
         return {
             "reminder": "email",
-            "demand": "email",
-            "final_demand": "email",
+            "demand": "letter",
+            "final_demand": "letter",
             "activity": "activity",
             "interest_note": "system",
         }
@@ -151,6 +159,14 @@ class DebtCollectionStep(models.Model):
     def _is_payment_triggered(self):
         self.ensure_one()
         return self.action == "interest_note" and self.interest_trigger == "payment"
+
+    def _get_template_models(self):
+        """The model of the e-mail template of each action that has one."""
+        return {
+            "reminder": NOTICE_MODEL,
+            "demand": DEMAND_MODEL,
+            "final_demand": DEMAND_MODEL,
+        }
 
     def _get_email_actions(self):
         return {
@@ -167,15 +183,15 @@ class DebtCollectionStep(models.Model):
 
     @api.onchange("action", "days")
     def _onchange_action_template(self):
-        if self.action in self._get_email_actions():
+        if self.action in self._get_template_models():
             self.mail_template_id = self._default_template(self.action, self.days)
 
     @api.model
     def _default_template(self, action, days):
         xmlid = {
             "reminder": "debt_collection.mail_template_overdue_reminder",
-            "demand": "debt_collection.mail_template_payment_demand",
-            "final_demand": "debt_collection.mail_template_final_demand",
+            "demand": "debt_collection.mail_template_demand_document",
+            "final_demand": "debt_collection.mail_template_final_demand_document",
         }.get(action)
         if action == "reminder" and days < 0:
             xmlid = "debt_collection.mail_template_predue_reminder"
@@ -235,22 +251,27 @@ class DebtCollectionStep(models.Model):
     @api.constrains("action", "mail_template_id")
     def _check_mail_template(self):
         email_actions = self._get_email_actions()
-        for step in self.filtered(lambda s: s.action in email_actions):
-            if not step.mail_template_id:
+        models = self._get_template_models()
+        for step in self:
+            if step.action in email_actions and not step.mail_template_id:
                 raise ValidationError(
                     _(
                         "Step %(step)s sends an e-mail: choose its template.",
                         step=step.name,
                     )
                 )
-            if step.mail_template_id.model != NOTICE_MODEL:
+            expected = models.get(step.action)
+            if step.mail_template_id and step.mail_template_id.model != expected:
                 raise ValidationError(
                     _(
                         "Step %(step)s: template %(template)s is made for "
-                        "%(model)s, not for collection messages.",
+                        "%(model)s, not for %(expected)s.",
                         step=step.name,
                         template=step.mail_template_id.name,
                         model=step.mail_template_id.model_id.name,
+                        expected=self.env["ir.model"]._get(expected).name
+                        if expected
+                        else _("this action"),
                     )
                 )
 

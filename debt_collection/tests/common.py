@@ -91,6 +91,7 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
                 "action": "demand",
                 "pay_by_days": 7,
                 "min_partner_amount": 100,
+                "demand_auto_approve": True,
                 "mail_template_id": template("demand", 40).id,
             }
         )
@@ -113,6 +114,7 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
                 "days": 70,
                 "action": "final_demand",
                 "pay_by_days": 5,
+                "demand_auto_approve": True,
                 "mail_template_id": template("final_demand", 70).id,
             }
         )
@@ -205,13 +207,30 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         return self.env["debt.collection.event"].search(search, order="id")
 
     def _mails(self, partner=None):
-        """Queued collection e-mails, those of ``partner``'s messages if given."""
-        domain = [("model", "=", "debt.collection.notice")]
+        """Queued collection e-mails (messages and demands), those of
+        ``partner`` if given."""
+        domain = [
+            "|",
+            ("model", "=", "debt.collection.notice"),
+            ("model", "=", "debt.collection.demand"),
+        ]
         if partner:
+            commercial = partner.commercial_partner_id
             notices = self.env["debt.collection.notice"].search(
-                [("partner_id", "=", partner.commercial_partner_id.id)]
+                [("partner_id", "=", commercial.id)]
             )
-            domain.append(("res_id", "in", notices.ids))
+            demands = self.env["debt.collection.demand"].search(
+                [("partner_id", "=", commercial.id)]
+            )
+            domain = [
+                "|",
+                "&",
+                ("model", "=", "debt.collection.notice"),
+                ("res_id", "in", notices.ids),
+                "&",
+                ("model", "=", "debt.collection.demand"),
+                ("res_id", "in", demands.ids),
+            ]
         return self.env["mail.mail"].search(domain, order="id")
 
 

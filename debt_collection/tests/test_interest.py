@@ -605,3 +605,79 @@ class TestCompensationRateDay(unittest.TestCase):
     def test_weekday_month_end(self):
         # 2025-09-30 is a Tuesday: the last day itself
         self.assertEqual(self.rate_day("2025-10-20"), d("2025-09-30"))
+
+
+class TestExcludeAndHorizon(unittest.TestCase):
+    """Days charged by earlier notes are skipped (not only the latest ones),
+    and only the days actually charged need a trusted rate."""
+
+    due = date(2025, 3, 14)
+    periods = [interest.RatePeriod(date(2025, 1, 1), Decimal("15.75"))]
+
+    def test_excluded_interval_in_the_middle(self):
+        # Charged earlier: 21-31 March (11 days); now up to 10 April: the days
+        # 15-20 March (6) and 1-10 April (10) are left.
+        # 10000 * 15.75% * 16 / 365 = 69.04109589... -> 69.04
+        result = interest.compute_interest(
+            Decimal("10000.00"),
+            self.due,
+            [],
+            date(2025, 4, 10),
+            self.periods,
+            exclude=[(date(2025, 3, 21), date(2025, 3, 31))],
+        )
+        self.assertEqual(
+            [(s.date_from, s.date_to, s.days) for s in result.segments],
+            [
+                (date(2025, 3, 15), date(2025, 3, 20), 6),
+                (date(2025, 4, 1), date(2025, 4, 10), 10),
+            ],
+        )
+        self.assertEqual(result.total, Decimal("69.04"))
+
+    def test_everything_excluded_charges_nothing(self):
+        result = interest.compute_interest(
+            Decimal("10000.00"),
+            self.due,
+            [],
+            date(2025, 3, 31),
+            self.periods,
+            exclude=[(date(2025, 3, 15), date(2025, 3, 31))],
+        )
+        self.assertEqual(result.segments, ())
+        self.assertEqual(result.total, Decimal("0.00"))
+
+    def test_known_until_only_matters_for_charged_days(self):
+        # Paid on 10 July 2025: no day after it is charged, so a horizon that
+        # ends on 31 December 2025 is enough even when computing in 2026.
+        paid = interest.compute_interest(
+            Decimal("10000.00"),
+            self.due,
+            [(date(2025, 7, 10), Decimal("10000.00"))],
+            date(2026, 3, 1),
+            self.periods,
+            known_until=date(2025, 12, 31),
+            kind="statutory_commercial",
+        )
+        self.assertEqual(paid.date_to, date(2025, 7, 10))
+        with self.assertRaises(interest.MissingRateError) as caught:
+            interest.compute_interest(
+                Decimal("10000.00"),
+                self.due,
+                [],
+                date(2026, 3, 1),
+                self.periods,
+                known_until=date(2025, 12, 31),
+                kind="statutory_commercial",
+            )
+        self.assertEqual(caught.exception.date, date(2026, 1, 1))
+        self.assertEqual(caught.exception.kind, "statutory_commercial")
+
+    def test_known_until_of_a_table(self):
+        self.assertEqual(
+            interest.known_until(
+                [interest.RatePeriod(date(2025, 7, 1), Decimal("15.25"))], 6
+            ),
+            date(2025, 12, 31),
+        )
+        self.assertIsNone(interest.known_until([], 6))

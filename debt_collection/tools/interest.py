@@ -124,6 +124,15 @@ def _add_months(day, months):
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def known_until(periods, horizon_months):
+    """The last day a table's rates are trusted for: the day before its last
+    period's start plus ``horizon_months`` months (None for an empty table)."""
+    if not periods:
+        return None
+    last = max(periods, key=lambda period: period.start)
+    return _add_months(last.start, horizon_months) - ONE_DAY
+
+
 def check_known(periods, until, horizon_months, kind=None):
     """Raise MissingRateError(kind=kind, date=...) when `until` lies after the plausibility horizon of the
     last period: the horizon ends the day before last.start + horizon_months months (e.g. a rate starting
@@ -219,10 +228,10 @@ def _as_decimal(value):
         return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def _cuts(first, until, payments, periods, day_basis):
+def _cuts(first, until, payments, periods, day_basis, extra=()):
     """Sorted first days of the segments, plus the day after ``until``."""
     end = until + ONE_DAY
-    cuts = {first, end}
+    cuts = {first, end, *extra}
     cuts.update(day + ONE_DAY for day, _value in payments)
     cuts.update(period.start for period in periods)
     if day_basis == BASIS_ACTUAL:
@@ -239,6 +248,9 @@ def compute_interest(
     day_basis=BASIS_365,
     start=None,
     quantum=Decimal("0.01"),
+    exclude=(),
+    known_until=None,
+    kind=None,
 ):
     """Late-payment interest on one receivable item.
     amount: Decimal, the amount due on the due date. payments: iterable of (date, Decimal) in any order.
@@ -254,6 +266,12 @@ def compute_interest(
     MissingRateError(date=that day); a day with nothing left to pay needs no rate. Segments with zero
     balance are omitted (overpayments do not make the balance negative). If nothing is charged,
     segments=() and total=Decimal("0.00") (zero at the quantum).
+
+    ``exclude``: (first day, last day) intervals already charged by earlier
+    notes; their days are skipped (a cancelled note's days are not in it, so
+    they are charged again). ``known_until``: the last day the rates are
+    trusted for; charging a later day raises MissingRateError(the day after,
+    ``kind``) instead of assuming the last rate still applies.
     """
     if day_basis not in DAY_BASES:
         raise ValueError(f"Unknown day basis {day_basis!r}.")
@@ -266,14 +284,23 @@ def compute_interest(
         first = start
     segments, total = [], Fraction(0)
     if first <= until:
+        extra = {
+            day for interval in exclude for day in (interval[0], interval[1] + ONE_DAY)
+        }
+        if known_until is not None:
+            extra.add(known_until + ONE_DAY)
         for seg_from, seg_end in pairwise(
-            _cuts(first, until, payments, periods, day_basis)
+            _cuts(first, until, payments, periods, day_basis, extra)
         ):
+            if any(low <= seg_from <= high for low, high in exclude):
+                continue
             balance = amount - sum(
                 (value for day, value in payments if day < seg_from), Decimal(0)
             )
             if balance <= 0:
                 continue
+            if known_until is not None and seg_from > known_until:
+                raise MissingRateError(known_until + ONE_DAY, kind)
             rate = _rate_on(periods, starts, seg_from)
             if rate is None:
                 raise MissingRateError(seg_from)

@@ -1,0 +1,721 @@
+import io
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import xlsxwriter
+
+from ..tools.amount_words import amount_in_words
+from ..tools.money import to_decimal
+
+DEMAND_KINDS = [("demand", "Payment demand"), ("final_demand", "Final demand")]
+SEQUENCE_CODES = {
+    "demand": "debt.collection.demand",
+    "final_demand": "debt.collection.final.demand",
+}
+
+
+class DebtCollectionDemand(models.Model):
+    """A payment demand (wezwanie do zapłaty) or a final pre-court demand
+    (ostateczne przedsądowe wezwanie do zapłaty): a formal document, approved
+    by a manager, sent by e-mail or by post, closed when paid or escalated."""
+
+    _name = "debt.collection.demand"
+    _inherit = ["mail.thread"]
+    _description = "Payment Demand"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(default="/", readonly=True, copy=False, index="trigram")
+    kind = fields.Selection(
+        DEMAND_KINDS, required=True, default="demand", tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    pay_by_date = fields.Date(
+        "Pay By",
+        compute="_compute_pay_by_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        help="The collector the customer may contact; signs the letter.",
+    )
+    include_interest = fields.Boolean(
+        "Show Interest to Date",
+        help="List the late-payment interest and the compensation due so far "
+        "(they are charged by an interest note, not by the demand).",
+    )
+    line_ids = fields.One2many(
+        "debt.collection.demand.line", "demand_id", string="Documents", copy=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "To Approve"),
+            ("approved", "Approved"),
+            ("sent", "Sent"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    close_reason = fields.Selection(
+        [
+            ("paid", "Paid"),
+            ("escalated", "Escalated to a final demand"),
+            ("legal", "Handed over for legal action"),
+        ],
+        readonly=True,
+        copy=False,
+    )
+    sent_by = fields.Selection(
+        [("email", "E-mail"), ("post", "Post")],
+        string="Sent Via",
+        readonly=True,
+        copy=False,
+    )
+    final_demand_id = fields.Many2one(
+        "debt.collection.demand", readonly=True, copy=False
+    )
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    sent_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    sent_date = fields.Datetime(readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    closed_date = fields.Datetime(readonly=True, copy=False)
+    cancelled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    cancelled_date = fields.Datetime(readonly=True, copy=False)
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_due = fields.Monetary(
+        currency_field="company_currency_id",
+        compute="_compute_amount_due",
+        store=True,
+        help="Total due, in company currency.",
+    )
+    totals_html = fields.Html("Totals", compute="_compute_totals_html", sanitize=False)
+    mail_email_to = fields.Char(compute="_compute_mail_addresses")
+    mail_email_cc = fields.Char(compute="_compute_mail_addresses")
+
+    @api.depends("date", "kind", "company_id")
+    def _compute_pay_by_date(self):
+        for demand in self:
+            days = demand.company_id.debt_collection_demand_days
+            demand.pay_by_date = demand.date and demand.date + timedelta(days=days)
+
+    @api.depends("line_ids.amount_due_company", "state")
+    def _compute_amount_due(self):
+        for demand in self:
+            demand.amount_due = sum(demand.line_ids.mapped("amount_due_company"))
+
+    @api.depends("line_ids.amount_due", "line_ids.currency_id")
+    def _compute_totals_html(self):
+        for demand in self:
+            demand.totals_html = Markup("").join(
+                Markup("<div>%s (%s)</div>") % (currency.format(total), words)
+                for currency, total, words in demand._get_totals()
+            )
+
+    @api.depends("partner_id")
+    def _compute_mail_addresses(self):
+        engine = self.env["debt.collection.engine"]
+        for demand in self:
+            to, cc = engine._get_letter_recipients(demand.partner_id)
+            demand.mail_email_to = ",".join(to.mapped("email_formatted"))
+            demand.mail_email_cc = ",".join(cc.mapped("email_formatted"))
+
+    @api.depends("name", "kind", "partner_id")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for demand in self:
+            number = demand.name if demand.name != "/" else _("Draft")
+            demand.display_name = f"{kinds[demand.kind]} {number}"
+
+    def _get_totals(self):
+        """[(currency, total due with interest shown, total in words)]."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.lang or "en_US"
+        totals = {}
+        for line in self.line_ids:
+            amount = line.amount_due
+            if self.include_interest:
+                amount += line.interest + line.compensation
+            totals[line.currency_id] = totals.get(line.currency_id, 0.0) + amount
+        return [
+            (
+                currency,
+                currency.round(total),
+                amount_in_words(to_decimal(total), currency.name, lang),
+            )
+            for currency, total in sorted(totals.items(), key=lambda t: t[0].name)
+        ]
+
+    # Workflow --------------------------------------------------------------
+
+    def _check_state(self, allowed, refusal):
+        """Refuse unless every record is in an ``allowed`` state; ``refusal``
+        (record, state label) gives the message."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(refusal(record, states[record.state]))
+
+    def _check_manager(self):
+        if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):
+            raise UserError(
+                _("Only Debt Collection Managers may approve or send demands.")
+            )
+
+    # Changed only by the workflow buttons, which check the rights first.
+    _workflow_fields = frozenset(
+        {
+            "name",
+            "state",
+            "close_reason",
+            "sent_by",
+            "final_demand_id",
+            "submitted_by_id",
+            "submitted_date",
+            "approved_by_id",
+            "approved_date",
+            "sent_by_id",
+            "sent_date",
+            "closed_by_id",
+            "closed_date",
+            "cancelled_by_id",
+            "cancelled_date",
+        }
+    )
+
+    def _transition(self, values, message):
+        # sudo: the caller checked the user's rights (see _workflow_fields).
+        self.sudo().write(values)
+        self._log_event(message)
+
+    def write(self, vals):
+        if self._workflow_fields & set(vals) and not self.env.su:
+            raise UserError(_("The state of a demand changes only with its buttons."))
+        frozen = set(vals) & {
+            "partner_id",
+            "line_ids",
+            "kind",
+            "include_interest",
+            "date",
+        }
+        if frozen and self.filtered(lambda d: d.state not in ("draft", "to_approve")):
+            raise UserError(
+                _("An approved demand cannot be changed; cancel it instead.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_draft(self):
+        if self.filtered(lambda d: d.state != "draft"):
+            raise UserError(_("Only draft demands can be deleted; cancel the others."))
+
+    def action_submit(self):
+        self._check_state(
+            ("draft",),
+            lambda d, state: _(
+                "%(demand)s cannot be submitted for approval: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        for demand in self:
+            if not demand.line_ids:
+                raise UserError(
+                    _("%(demand)s lists no document.", demand=demand.display_name)
+                )
+        self._refresh_amounts()
+        self._transition(
+            {
+                "state": "to_approve",
+                "submitted_by_id": self.env.uid,
+                "submitted_date": fields.Datetime.now(),
+            },
+            _("Submitted for approval."),
+        )
+
+    def action_approve(self):
+        self._check_manager()
+        self._check_state(
+            ("draft", "to_approve"),
+            lambda d, state: _(
+                "%(demand)s cannot be approved: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        self._approve()
+
+    def _approve(self):
+        """Number the demands and freeze their amounts."""
+        self._refresh_amounts()
+        for demand in self:
+            if demand.name == "/":
+                demand.sudo().name = demand.company_id._debt_collection_demand_sequence(
+                    demand.kind
+                ).next_by_id(sequence_date=demand.date)  # sudo: see _workflow_fields
+        self._transition(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Datetime.now(),
+            },
+            _("Approved."),
+        )
+
+    def action_reset_draft(self):
+        self._check_state(
+            ("to_approve",),
+            lambda d, state: _(
+                "%(demand)s cannot be reset to draft: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        self._transition({"state": "draft"}, _("Reset to draft."))
+
+    def action_cancel(self):
+        self._check_state(
+            ("draft", "to_approve", "approved", "sent"),
+            lambda d, state: _(
+                "%(demand)s cannot be cancelled: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        if self.filtered(lambda d: d.state in ("approved", "sent")):
+            self._check_manager()
+        self._transition(
+            {
+                "state": "cancelled",
+                "cancelled_by_id": self.env.uid,
+                "cancelled_date": fields.Datetime.now(),
+            },
+            _("Cancelled."),
+        )
+
+    def action_send_email(self):
+        """Send by e-mail with the PDF (approved demands)."""
+        self._check_manager()
+        self._check_state(
+            ("approved", "sent"),
+            lambda d, state: _(
+                "%(demand)s cannot be sent: it is %(state)s; approve it first.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        missing = self.filtered(lambda d: not d.mail_email_to)
+        if missing:
+            raise UserError(
+                _(
+                    "No e-mail address for %(customers)s: add one on the customer or "
+                    "its invoice contact, or send by post.",
+                    customers=", ".join(missing.partner_id.mapped("display_name")),
+                )
+            )
+        self._send_email()
+
+    def _send_email(self, template=None):
+        """Queue one e-mail per demand with its PDF (all rendered in one pass)."""
+        attachments = self._create_pdf_attachments()
+        for kind in set(self.mapped("kind")):
+            demands = self.filtered(lambda d, k=kind: d.kind == k)
+            kind_template = template or self.env.ref(
+                f"debt_collection.mail_template_{kind}_document"
+            )
+            mails = kind_template.send_mail_batch(demands.ids)
+            for demand, mail in zip(demands, mails, strict=True):
+                mail.attachment_ids = [Command.link(attachments[demand.id].id)]
+        self._mark_sent("email")
+
+    def _create_pdf_attachments(self):
+        """{demand id: ir.attachment} of the demands' PDFs, rendered in one pass."""
+        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+            "debt_collection.action_report_demand", {}, res_ids=self.ids
+        )
+        values = []
+        for demand in self:
+            stream = streams[demand.id]["stream"]
+            values.append(
+                {
+                    "name": f"{demand.display_name.replace('/', '-')}.pdf",
+                    "raw": stream.getvalue(),
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": demand.id,
+                }
+            )
+        attachments = self.env["ir.attachment"].create(values)
+        return dict(zip(self.ids, attachments, strict=True))
+
+    def _mark_sent(self, channel):
+        self._transition(
+            {
+                "state": "sent",
+                "sent_by": channel,
+                "sent_by_id": self.env.uid,
+                "sent_date": fields.Datetime.now(),
+            },
+            _("Sent by e-mail.") if channel == "email" else _("Sent by post."),
+        )
+
+    def action_print_batch(self):
+        """One PDF of all selected approved demands for printing; they are
+        marked sent by post."""
+        self._check_manager()
+        self._check_state(
+            ("approved",),
+            lambda d, state: _(
+                "%(demand)s cannot be printed for posting: it is %(state)s; only approved demands are posted.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        no_address = self.filtered(
+            lambda d: (
+                not (d.partner_id.street and d.partner_id.city and d.partner_id.zip)
+            )
+        )
+        if no_address:
+            raise UserError(
+                _(
+                    "No postal address (street, postcode and city) for %(customers)s.",
+                    customers=", ".join(no_address.partner_id.mapped("display_name")),
+                )
+            )
+        self._mark_sent("post")
+        return self.env.ref("debt_collection.action_report_demand").report_action(self)
+
+    def action_dispatch_list(self):
+        """The registered-mail dispatch list (książka nadawcza), PDF."""
+        return self.env.ref(
+            "debt_collection.action_report_demand_dispatch"
+        ).report_action(self)
+
+    def action_dispatch_list_xlsx(self):
+        """The dispatch list as a spreadsheet for the post office's software."""
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": _(
+                    "Dispatch list %(date)s.xlsx", date=fields.Date.context_today(self)
+                ),
+                "raw": self._dispatch_list_xlsx(),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    def _dispatch_list_xlsx(self):
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Dispatch list"))
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        headers = [_("No."), _("Recipient"), _("Address"), _("Demand"), _("Sent on")]
+        sheet.write_row(0, 0, headers, bold)
+        for row, demand in enumerate(self, start=1):
+            sheet.write_number(row, 0, row)
+            sheet.write_string(row, 1, demand.partner_id.name or "")
+            sheet.write_string(row, 2, demand._get_dispatch_address())
+            sheet.write_string(row, 3, demand.name)
+            if demand.sent_date:
+                sheet.write_datetime(row, 4, demand.sent_date, date_format)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, len(self), len(headers) - 1)
+        sheet.set_column(1, 2, 40)
+        sheet.set_column(3, 4, 18)
+        workbook.close()
+        return output.getvalue()
+
+    def _get_dispatch_address(self):
+        """The postal address on one line: street, postcode and city."""
+        self.ensure_one()
+        partner = self.partner_id
+        city = " ".join(filter(None, [partner.zip, partner.city]))
+        parts = [partner.street, partner.street2, city]
+        if partner.country_id and partner.country_id != self.company_id.country_id:
+            parts.append(partner.country_id.name)
+        return ", ".join(filter(None, parts))
+
+    def action_escalate(self):
+        """A final demand for the same documents still unpaid; closes this one."""
+        self._check_manager()
+        self._check_state(
+            ("approved", "sent"),
+            lambda d, state: _(
+                "%(demand)s cannot be escalated: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        finals = self.browse()
+        for demand in self.filtered(lambda d: d.kind == "demand"):
+            lines = demand.line_ids.filtered(
+                lambda line: line.move_line_id.amount_residual
+            )
+            if not lines:
+                raise UserError(
+                    _(
+                        "Everything %(demand)s lists is paid.",
+                        demand=demand.display_name,
+                    )
+                )
+            final = self.create(
+                {
+                    "kind": "final_demand",
+                    "company_id": demand.company_id.id,
+                    "partner_id": demand.partner_id.id,
+                    "user_id": demand.user_id.id,
+                    "include_interest": demand.include_interest,
+                    "line_ids": [
+                        Command.create({"move_line_id": line.move_line_id.id})
+                        for line in lines
+                    ],
+                }
+            )
+            final._log_event(_("Created from %(demand)s.", demand=demand.display_name))
+            demand.sudo().final_demand_id = final  # sudo: see _workflow_fields
+            demand._close("escalated")
+            finals |= final
+        if not finals:
+            raise UserError(_("Only payment demands escalate to a final demand."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", finals.ids)],
+        }
+
+    def action_hand_over(self):
+        """Close as handed over for legal action."""
+        self._check_manager()
+        self._check_state(
+            ("approved", "sent"),
+            lambda d, state: _(
+                "%(demand)s cannot be handed over for legal action: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        self._close("legal")
+
+    def _close(self, reason):
+        messages = {
+            "paid": _("Closed: everything listed is paid."),
+            "escalated": _("Closed: escalated to a final demand."),
+            "legal": _("Closed: handed over for legal action."),
+        }
+        self._transition(
+            {
+                "state": "closed",
+                "close_reason": reason,
+                "closed_by_id": self.env.uid,
+                "closed_date": fields.Datetime.now(),
+            },
+            messages[reason],
+        )
+
+    def _close_if_paid(self):
+        """Close the approved or sent demands whose documents are all paid."""
+        paid = self.filtered(
+            lambda d: (
+                d.state in ("approved", "sent")
+                and all(line.move_line_id.reconciled for line in d.line_ids)
+            )
+        )
+        if paid:
+            paid._close("paid")
+
+    def _log_event(self, message):
+        """One collection event per demand and document, visible on both."""
+        vals_list = []
+        for demand in self:
+            for move in demand.line_ids.move_id or [False]:
+                vals_list.append(
+                    {
+                        "company_id": demand.company_id.id,
+                        "partner_id": demand.partner_id.id,
+                        "move_id": move and move.id,
+                        "event_type": "demand",
+                        "channel": "letter",
+                        "demand_id": demand.id,
+                        "note": Markup("%s: %s") % (demand.display_name, message),
+                    }
+                )
+        # sudo: the history records what a permitted user did.
+        self.env["debt.collection.event"].sudo().create(vals_list)
+
+    # Amounts -----------------------------------------------------------------
+
+    def _refresh_amounts(self):
+        """While a demand is not approved its amounts follow payments; approval
+        freezes them."""
+        for demand in self.filtered(lambda d: d.state in ("draft", "to_approve")):
+            demand.line_ids._snapshot(demand)
+
+    @api.model
+    def _create_for_items(
+        self, company, kind, items, date=None, auto_approve=False, responsible=None
+    ):
+        """One demand per customer for ``items`` (account.move.line)."""
+        date = date or company._debt_collection_today()
+        vals_list = []
+        for partner in items.move_id.debt_collection_partner_id:
+            partner_items = items.filtered(
+                lambda i, p=partner: i.move_id.debt_collection_partner_id == p
+            )
+            vals_list.append(
+                {
+                    "kind": kind,
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "date": date,
+                    "user_id": (
+                        responsible
+                        or partner.debt_collection_user_id
+                        or company.debt_collection_user_id
+                        or self.env.user
+                    ).id,
+                    "line_ids": [
+                        Command.create({"move_line_id": i.id}) for i in partner_items
+                    ],
+                }
+            )
+        demands = self.create(vals_list)
+        demands._refresh_amounts()
+        demands._log_event(_("Prepared."))
+        if auto_approve or company.debt_collection_demand_auto_approve:
+            demands._approve()
+        return demands
+
+
+class DebtCollectionDemandLine(models.Model):
+    _name = "debt.collection.demand.line"
+    _description = "Payment Demand Document"
+    _order = "demand_id, date_maturity, id"
+
+    demand_id = fields.Many2one(
+        "debt.collection.demand", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="demand_id.company_id", store=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Item", required=True, index=True
+    )
+    move_id = fields.Many2one(
+        related="move_line_id.move_id", store=True, string="Document"
+    )
+    invoice_date = fields.Date(related="move_id.invoice_date", string="Issue Date")
+    date_maturity = fields.Date(related="move_line_id.date_maturity", store=True)
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", store=True, precompute=True
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_original = fields.Monetary("Original Amount", readonly=True)
+    amount_due = fields.Monetary(readonly=True)
+    amount_due_company = fields.Monetary(
+        "Amount Due (Company Currency)",
+        currency_field="company_currency_id",
+        readonly=True,
+    )
+    days_overdue = fields.Integer(readonly=True)
+    interest = fields.Monetary("Interest to Date", readonly=True)
+    compensation = fields.Monetary(readonly=True)
+
+    @api.depends("move_line_id")
+    def _compute_currency_id(self):
+        for line in self:
+            item = line.move_line_id
+            line.currency_id = item.currency_id or item.company_currency_id
+
+    def _snapshot(self, demand):
+        """Amounts as of the demand's date: residuals now, days overdue on
+        the date, and interest/compensation not yet charged."""
+        interest, compensation = {}, {}
+        if demand.include_interest:
+            interest, compensation = self._interest_to_date(demand)
+        seen_invoices = set()
+        for line in self:
+            item = line.move_line_id
+            first_of_invoice = item.move_id.id not in seen_invoices
+            seen_invoices.add(item.move_id.id)
+            line.write(
+                {
+                    "amount_original": abs(item.amount_currency),
+                    "amount_due": item.amount_residual_currency,
+                    "amount_due_company": item.amount_residual,
+                    "days_overdue": max((demand.date - item.date_maturity).days, 0),
+                    "interest": interest.get(item.id, 0.0),
+                    "compensation": compensation.get(item.move_id.id, 0.0)
+                    if first_of_invoice
+                    else 0.0,
+                }
+            )
+
+    def _interest_to_date(self, demand):
+        """({item id: interest}, {invoice id: compensation}) not yet charged."""
+        calculator = self.env["debt.collection.interest.calculator"].with_company(
+            demand.company_id
+        )
+        proposals, _capped = calculator._compute_proposals(
+            demand.company_id, demand.date, invoices=self.move_id
+        )
+        interest, compensation = {}, {}
+        for lines in proposals.values():
+            for values in lines:
+                if values["line_type"] == "interest":
+                    interest[values["move_line_id"]] = values["amount"]
+                else:
+                    compensation[values["invoice_id"]] = values["amount"]
+        return interest, compensation
+
+    @api.constrains("move_line_id", "demand_id")
+    def _check_item(self):
+        for line in self:
+            item, demand = line.move_line_id, line.demand_id
+            if item.company_id != demand.company_id:
+                raise UserError(
+                    _(
+                        "%(document)s belongs to %(company)s, not to %(demand_company)s.",
+                        document=item.move_id.name,
+                        company=item.company_id.name,
+                        demand_company=demand.company_id.name,
+                    )
+                )
+            if item.move_id.debt_collection_partner_id != demand.partner_id:
+                raise UserError(
+                    _(
+                        "%(document)s is not a document of %(customer)s.",
+                        document=item.move_id.name,
+                        customer=demand.partner_id.display_name,
+                    )
+                )
+            if item.account_id.account_type != "asset_receivable":
+                raise UserError(_("Only receivable items can be demanded."))

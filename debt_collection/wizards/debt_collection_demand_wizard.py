@@ -1,0 +1,183 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class DebtCollectionDemandWizard(models.TransientModel):
+    """Prepare payment demands for many customers at once: one demand per
+    customer listing its selected overdue documents."""
+
+    _name = "debt.collection.demand.wizard"
+    _description = "Prepare Payment Demands"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    kind = fields.Selection(
+        selection=lambda self: (
+            self.env["debt.collection.demand"]._fields["kind"].selection
+        ),
+        required=True,
+        default="demand",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    include_interest = fields.Boolean("Show Interest to Date")
+    partner_ids = fields.Many2many("res.partner", string="Customers")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Documents",
+        help="Empty: every overdue document of the chosen customers.",
+    )
+    state = fields.Selection([("choose", "Choose"), ("done", "Done")], default="choose")
+    demand_ids = fields.Many2many("debt.collection.demand", string="Demands")
+    skipped = fields.Html(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        model, ids = (
+            self.env.context.get("active_model"),
+            self.env.context.get("active_ids"),
+        )
+        if model == "account.move" and ids:
+            values["move_ids"] = [fields.Command.set(ids)]
+        elif model == "res.partner" and ids:
+            values["partner_ids"] = [fields.Command.set(ids)]
+        elif model == "debt.collection.worklist.line" and ids:
+            lines = self.env[model].browse(ids)
+            values["move_ids"] = [fields.Command.set(lines.move_ids.ids)]
+        return values
+
+    def _get_items(self):
+        """Overdue receivable items of the selection."""
+        foreign = self.move_ids.filtered(lambda m: m.company_id != self.company_id)
+        if foreign:
+            raise UserError(
+                _(
+                    "%(document)s belongs to %(company)s: prepare its demand in that company.",
+                    document=foreign[0].name,
+                    company=foreign[0].company_id.name,
+                )
+            )
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual", ">", 0),
+            ("date_maturity", "<", self.date),
+        ]
+        if self.move_ids:
+            domain.append(("move_id", "in", self.move_ids.ids))
+        elif self.partner_ids:
+            domain.append(
+                (
+                    "move_id.debt_collection_partner_id",
+                    "in",
+                    self.partner_ids.commercial_partner_id.ids,
+                )
+            )
+        else:
+            raise UserError(
+                _("Choose the customers or the documents to demand payment of.")
+            )
+        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+
+    def _split_items(self, items):
+        """(items to demand, {customer: [reasons]}) by the collection flags,
+        holds and the minimums of the company's policy step of this kind."""
+        step = self.company_id.debt_collection_policy_id.step_ids.filtered(
+            lambda s: s.action == self.kind
+        )[:1]
+        skipped, kept = {}, self.env["account.move.line"]
+        for item in items:
+            move = item.move_id
+            partner = move.debt_collection_partner_id
+            reason = None
+            if not (move.debt_collection_subject and partner.debt_collection_subject):
+                reason = _(
+                    "%(document)s is excluded from collection.", document=move.name
+                )
+            elif (
+                move.debt_collection_hold_until
+                and move.debt_collection_hold_until >= self.date
+            ):
+                reason = _(
+                    "%(document)s is on hold until %(date)s.",
+                    document=move.name,
+                    date=move.debt_collection_hold_until,
+                )
+            elif step and item.amount_residual < step.min_item_amount:
+                reason = _(
+                    "%(document)s: the amount due is below the minimum per document.",
+                    document=move.name,
+                )
+            if reason:
+                skipped.setdefault(partner, []).append(reason)
+            else:
+                kept |= item
+        if step and step.min_partner_amount:
+            for partner in kept.move_id.debt_collection_partner_id:
+                partner_items = kept.filtered(
+                    lambda i, p=partner: i.move_id.debt_collection_partner_id == p
+                )
+                if (
+                    sum(partner_items.mapped("amount_residual"))
+                    < step.min_partner_amount
+                ):
+                    skipped.setdefault(partner, []).append(
+                        _("The total due is below the minimum per customer.")
+                    )
+                    kept -= partner_items
+        return kept, skipped
+
+    def action_create(self):
+        self.ensure_one()
+        items = self._get_items()
+        if not items:
+            raise UserError(
+                _("Nothing selected is overdue on %(date)s.", date=self.date)
+            )
+        kept, skipped = self._split_items(items)
+        if not kept:
+            raise UserError(
+                _(
+                    "No demand can be prepared: %(reasons)s",
+                    reasons=" ".join(
+                        reason for reasons in skipped.values() for reason in reasons
+                    ),
+                )
+            )
+        demands = self.env["debt.collection.demand"]._create_for_items(
+            self.company_id, self.kind, kept, date=self.date
+        )
+        if self.include_interest:
+            demands.write({"include_interest": True})
+            demands._refresh_amounts()
+        self.write(
+            {
+                "state": "done",
+                "demand_ids": [fields.Command.set(demands.ids)],
+                "skipped": Markup("").join(
+                    Markup("<li><b>%s</b>: %s</li>")
+                    % (partner.display_name, " ".join(reasons))
+                    for partner, reasons in skipped.items()
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_open_demands(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_demand"
+        )
+        action["domain"] = [("id", "in", self.demand_ids.ids)]
+        action["context"] = {}
+        return action
