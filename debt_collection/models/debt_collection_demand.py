@@ -352,16 +352,26 @@ class DebtCollectionDemand(models.Model):
 
     def _create_pdf_attachments(self):
         """{demand id: ir.attachment} of the demands' PDFs, rendered in one pass."""
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            "debt_collection.action_report_demand", {}, res_ids=self.ids
+        report, ref = (
+            self.env["ir.actions.report"],
+            "debt_collection.action_report_demand",
         )
+        content, content_type = report._pre_render_qweb_pdf(ref, self.ids)
+        if content_type == "pdf":
+            raws = {
+                res_id: data["stream"].getvalue() for res_id, data in content.items()
+            }
+        else:  # tests: Odoo renders HTML instead of running wkhtmltopdf
+            raws = {
+                demand.id: report._render_qweb_pdf(ref, demand.ids)[0]
+                for demand in self
+            }
         values = []
         for demand in self:
-            stream = streams[demand.id]["stream"]
             values.append(
                 {
                     "name": f"{demand.display_name.replace('/', '-')}.pdf",
-                    "raw": stream.getvalue(),
+                    "raw": raws[demand.id],
                     "mimetype": "application/pdf",
                     "res_model": self._name,
                     "res_id": demand.id,
@@ -581,9 +591,17 @@ class DebtCollectionDemand(models.Model):
 
     @api.model
     def _create_for_items(
-        self, company, kind, items, date=None, auto_approve=False, responsible=None
+        self,
+        company,
+        kind,
+        items,
+        date=None,
+        auto_approve=False,
+        responsible=None,
+        pay_by_days=0,
     ):
-        """One demand per customer for ``items`` (account.move.line)."""
+        """One demand per customer for ``items`` (account.move.line); pay
+        within ``pay_by_days`` (0: the company's setting)."""
         date = date or company._debt_collection_today()
         vals_list = []
         for partner in items.move_id.debt_collection_partner_id:
@@ -607,6 +625,8 @@ class DebtCollectionDemand(models.Model):
                     ],
                 }
             )
+            if pay_by_days:
+                vals_list[-1]["pay_by_date"] = date + timedelta(days=pay_by_days)
         demands = self.create(vals_list)
         demands._refresh_amounts()
         demands._log_event(_("Prepared."))

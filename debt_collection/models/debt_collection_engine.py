@@ -775,6 +775,7 @@ class DebtCollectionEngine(models.AbstractModel):
             events.move_line_id,
             date=run_date,
             auto_approve=step.demand_auto_approve,
+            pay_by_days=step.pay_by_days,
         )
         for demand in demands:
             events.filtered(

@@ -184,7 +184,7 @@ class ResCompany(models.Model):
             [("code", "=", code), ("company_id", "=", self.id)], limit=1
         )
         if not sequence:
-            template = self.env.ref(f"debt_collection.sequence_{kind}")
+            template = self.env.ref(f"debt_collection.sequence_{kind}").sudo()
             sequence = template.copy({"company_id": self.id, "number_next": 1})
         return sequence
 

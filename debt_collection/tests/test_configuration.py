@@ -170,25 +170,31 @@ class TestConfiguration(DebtCollectionCase):
         self.assertEqual(self.step_call.activity_deadline_days, 2)
 
     def test_email_action_needs_a_notice_template(self):
-        for action in ("reminder", "demand", "final_demand"):
-            self._assert_step_refused(
-                {"action": action, "mail_template_id": False},
-                "sends an e-mail: choose its template",
-            )
+        self._assert_step_refused(
+            {"action": "reminder", "mail_template_id": False},
+            "sends an e-mail: choose its template",
+        )
         invoice_template = self.env.ref("account.email_template_edi_invoice")
         self._assert_step_refused(
-            {"action": "demand", "mail_template_id": invoice_template.id},
-            "is made for .*, not for collection messages",
+            {"action": "reminder", "mail_template_id": invoice_template.id},
+            "is made for .*, not for Debt Collection Message",
         )
+        # Demands are documents: their e-mail template, optional, renders on
+        # the demand, never on a reminder message.
         self._assert_write_refused(
             self.step_demand,
             {"mail_template_id": invoice_template.id},
-            "Payment demand: template .* not for collection messages",
+            "Payment demand: template .* not for Payment Demand",
         )
+        notice_template = self.env.ref("debt_collection.mail_template_overdue_reminder")
         self._assert_write_refused(
-            self.step_demand, {"mail_template_id": False}, "choose its template"
+            self.step_demand,
+            {"mail_template_id": notice_template.id},
+            "Payment demand: template .* not for Payment Demand",
         )
-        # An activity becoming an e-mail needs a template too.
+        self.step_demand.mail_template_id = False
+        self.assertFalse(self.step_demand.mail_template_id)
+        # An activity becoming an e-mail reminder needs a template too.
         self._assert_write_refused(
             self.step_call, {"action": "reminder"}, "choose its template"
         )
@@ -686,7 +692,7 @@ class TestConfiguration(DebtCollectionCase):
                     0,
                     100,
                     "demand",
-                    prefix + "payment_demand",
+                    prefix + "demand_document",
                     7,
                 ),
                 (
@@ -697,7 +703,7 @@ class TestConfiguration(DebtCollectionCase):
                     0,
                     100,
                     "final_demand",
-                    prefix + "final_demand",
+                    prefix + "final_demand_document",
                     7,
                 ),
             ],

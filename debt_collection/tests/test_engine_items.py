@@ -295,10 +295,11 @@ class TestEngineItemsAmounts(ItemsCase):
         self.assertFalse(self._mails(small))
         mail = self._mails(big)
         self.assertEqual(len(mail), 1)
-        notice = self._events(move_id=big_a.id).notice_id
-        self.assertEqual(notice, self._events(move_id=big_b.id).notice_id)
-        self.assertEqual(notice.move_ids, big_a + big_b)
-        self.assertEqual(notice.amount_residual, 110.00)
+        # The demand step prepares one demand document listing both invoices.
+        demand = self._events(move_id=big_a.id).demand_id
+        self.assertEqual(demand, self._events(move_id=big_b.id).demand_id)
+        self.assertEqual(demand.line_ids.move_id, big_a + big_b)
+        self.assertEqual(demand.amount_due, 110.00)
         body = self._body(mail)
         self.assertIn(big_a.name, body)
         self.assertIn(big_b.name, body)
@@ -384,8 +385,8 @@ class TestEngineItemsAmounts(ItemsCase):
                 ),
             ],
         )
-        notice = self._events(move_id=above_a.id).notice_id
-        self.assertEqual(notice.amount_residual, 104.00)
+        demand = self._events(move_id=above_a.id).demand_id
+        self.assertEqual(demand.amount_due, 104.00)
         body = self._body(self._mails(above))
         self.assertIn(self._amount(26.00, self.eur), body)  # the EUR total
         self.assertFalse(self._mails(below))

@@ -73,14 +73,20 @@ class DebtCollectionMailCase(DebtCollectionCase):
     # Reading the queued e-mails -------------------------------------------
 
     def _mail(self, partner, step=None):
-        """The one e-mail queued for ``partner`` (and ``step``)."""
-        domain = [("partner_id", "=", partner.id)]
-        if step:
-            domain.append(("step_id", "=", step.id))
-        notices = self.env["debt.collection.notice"].search(domain)
+        """The one e-mail queued for ``partner`` (and ``step``): a reminder
+        message, or a demand document (demand steps prepare documents)."""
+        if step and step.action in ("demand", "final_demand"):
+            model = "debt.collection.demand"
+            domain = [("partner_id", "=", partner.id), ("kind", "=", step.action)]
+        else:
+            model = "debt.collection.notice"
+            domain = [("partner_id", "=", partner.id)]
+            if step:
+                domain.append(("step_id", "=", step.id))
+        notices = self.env[model].search(domain)
         self.assertEqual(len(notices), 1, f"one collection message for {partner.name}")
         mails = self.env["mail.mail"].search(
-            [("model", "=", "debt.collection.notice"), ("res_id", "=", notices.id)]
+            [("model", "=", model), ("res_id", "=", notices.id)]
         )
         self.assertEqual(len(mails), 1, f"one e-mail queued for {partner.name}")
         self.assertEqual(mails.state, "outgoing")
@@ -262,8 +268,14 @@ class TestMailContent(DebtCollectionMailCase):
 
         self._run("2026-04-13")
 
-        mail = self._mail(self.customer)
-        self._assert_envelope(mail, "Windykacja Sp. z o.o.: demand for payment")
+        mail = self._mail(self.customer, self.step_demand)
+        self._assert_envelope(
+            mail, "Windykacja Sp. z o.o.: demand for payment WZ/2026/00001"
+        )
+        # The demand document goes with the e-mail as a PDF.
+        self.assertEqual(
+            mail.attachment_ids.mapped("name"), ["Payment demand WZ-2026-00001.pdf"]
+        )
         self.assertEqual(
             self._table(mail),
             [
@@ -286,7 +298,13 @@ class TestMailContent(DebtCollectionMailCase):
             ],
         )
         self.assertEqual(
-            self._table(mail, "tfoot"), [["Total PLN", "2,649.90 zł", "1,399.35 zł"]]
+            self._table(mail, "tfoot"),
+            [
+                [
+                    "Total PLN (one thousand, three hundred and ninety-nine zlotys 35/100)",
+                    "1,399.35 zł",
+                ]
+            ],
         )
         text = self._text(mail)
         self.assertIn("We hereby demand payment of the amounts due", text)
@@ -305,9 +323,14 @@ class TestMailContent(DebtCollectionMailCase):
 
         self._run("2026-05-12")
 
-        mail = self._mail(self.customer)
+        mail = self._mail(self.customer, self.step_final)
         self._assert_envelope(
-            mail, "Windykacja Sp. z o.o.: final demand for payment before legal action"
+            mail,
+            "Windykacja Sp. z o.o.: final demand for payment before legal action "
+            "WO/2026/00001",
+        )
+        self.assertEqual(
+            mail.attachment_ids.mapped("name"), ["Final demand WO-2026-00001.pdf"]
         )
         self.assertEqual(
             self._table(mail),
@@ -331,7 +354,8 @@ class TestMailContent(DebtCollectionMailCase):
             ],
         )
         self.assertEqual(
-            self._table(mail, "tfoot"), [["Total PLN", "10,300.99 zł", "301.98 zł"]]
+            self._table(mail, "tfoot"),
+            [["Total PLN (three hundred and one zlotys 98/100)", "301.98 zł"]],
         )
         text = self._text(mail)
         self.assertIn("this is our final demand for payment before legal action", text)

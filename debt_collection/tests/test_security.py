@@ -761,6 +761,7 @@ class TestMultiCompany(DebtCollectionCase):
                 "name": "Demand at once",
                 "days": 2,
                 "action": "demand",
+                "demand_auto_approve": True,
                 "mail_template_id": self.env["debt.collection.step"]
                 ._default_template("demand", 2)
                 .id,

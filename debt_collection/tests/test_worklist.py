@@ -143,7 +143,7 @@ class TestWorklist(DebtCollectionCase):
                     "below_partner_minimum",
                     (invoice_nowak.id,),
                     80.00,
-                    "email",
+                    "letter",
                     "nowak@example.com",
                 ),
             },
@@ -186,14 +186,22 @@ class TestWorklist(DebtCollectionCase):
 
         with freeze_time(_warsaw(TODAY, 11)):
             line.action_execute()
-        event = self.Event.search([("move_id", "=", demanded.id)])
+        event = self.Event.search(
+            [("move_id", "=", demanded.id), ("event_type", "=", "action")]
+        )
         self.assertEqual(
             (event.step_id, event.state, event.origin, event.user_id, event.occurrence),
             (self.step_demand, "done", "manual", self.collector, 0),
         )
         self.assertEqual(event.scheduled_date, TODAY)
-        demand_mail = self._notice_mails().filtered(
-            lambda m: m.res_id == event.notice_id.id
+        # The demand step prepares the demand document, approved and e-mailed
+        # with its PDF (the step approves automatically).
+        self.assertEqual(event.demand_id.state, "sent")
+        demand_mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "debt.collection.demand"),
+                ("res_id", "=", event.demand_id.id),
+            ]
         )
         self.assertEqual(len(demand_mail), 1)
         self.assertIn("faktury@kowalski.example.com", demand_mail.email_to)
@@ -204,8 +212,16 @@ class TestWorklist(DebtCollectionCase):
         # The automatic runs do not send it again.
         for day in (TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=2)):
             self._run(day)
-        self.assertEqual(len(self.Event.search([("move_id", "=", demanded.id)])), 1)
-        self.assertEqual(len(self._notice_mails()), 2)
+        self.assertEqual(
+            len(
+                self.Event.search(
+                    [("move_id", "=", demanded.id), ("event_type", "=", "action")]
+                )
+            ),
+            1,
+        )
+        self.assertEqual(len(self._notice_mails()), 1)
+        self.assertEqual(len(self._mails()), 2)
         self.assertFalse(self._todo(TODAY + timedelta(days=1)))
 
     # Postpone -------------------------------------------------------------------

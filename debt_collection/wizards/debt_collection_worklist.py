@@ -112,8 +112,13 @@ class DebtCollectionWorklistLine(models.TransientModel):
     def _compute_recipients(self):
         engine = self.env["debt.collection.engine"]
         for line in self:
-            if line.channel == "email":
-                to, cc = engine._get_notice_recipients(line.step_id, line.partner_id)
+            if line.channel in ("email", "letter"):
+                if line.channel == "email":
+                    to, cc = engine._get_notice_recipients(
+                        line.step_id, line.partner_id
+                    )
+                else:
+                    to, cc = engine._get_letter_recipients(line.partner_id)
                 names = to.mapped("email")
                 if cc:
                     names.append(_("Cc: %(cc)s", cc=", ".join(cc.mapped("email"))))
