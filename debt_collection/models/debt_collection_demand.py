@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import xlsxwriter
+from odoo.tools.pdf import PdfReader, PdfWriter
 
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
@@ -86,7 +87,7 @@ class DebtCollectionDemand(models.Model):
         copy=False,
     )
     sent_by = fields.Selection(
-        [("email", "E-mail"), ("post", "Post")],
+        [("email", "By e-mail"), ("post", "By post")],
         string="Sent Via",
         readonly=True,
         copy=False,
@@ -356,12 +357,9 @@ class DebtCollectionDemand(models.Model):
             self.env["ir.actions.report"],
             "debt_collection.action_report_demand",
         )
-        content, content_type = report._pre_render_qweb_pdf(ref, self.ids)
-        if content_type == "pdf":
-            raws = {
-                res_id: data["stream"].getvalue() for res_id, data in content.items()
-            }
-        else:  # tests: Odoo renders HTML instead of running wkhtmltopdf
+        content, content_type = report._render_qweb_pdf(ref, self.ids)
+        raws = content_type == "pdf" and _split_pdf(content, self)
+        if not raws:  # tests render HTML; or a letter had no title to split on
             raws = {
                 demand.id: report._render_qweb_pdf(ref, demand.ids)[0]
                 for demand in self
@@ -739,3 +737,40 @@ class DebtCollectionDemandLine(models.Model):
                 )
             if item.account_id.account_type != "asset_receivable":
                 raise UserError(_("Only receivable items can be demanded."))
+
+
+def _split_pdf(content, demands):
+    """{id: PDF} of the letters of one batch PDF, or None when the letters
+    cannot be told apart. A letter starts on the page that first shows its
+    number (Debian's wkhtmltopdf writes no outlines)."""
+    reader = PdfReader(io.BytesIO(content))
+    pages = len(reader.pages)
+    if pages == len(demands):
+        starts = list(range(pages))
+    else:
+        texts = [page.extract_text() or "" for page in reader.pages]
+        starts = []
+        for demand in demands:
+            found = next(
+                (
+                    i
+                    for i, text in enumerate(texts)
+                    if demand.name in text and demand.name != "/"
+                ),
+                None,
+            )
+            if found is None or (starts and found <= starts[-1]):
+                return None
+            starts.append(found)
+        if starts[0] != 0:
+            return None
+    bounds = [*starts, pages]
+    result = {}
+    for index, demand in enumerate(demands):
+        writer = PdfWriter()
+        for page in range(bounds[index], bounds[index + 1]):
+            writer.add_page(reader.pages[page])
+        stream = io.BytesIO()
+        writer.write(stream)
+        result[demand.id] = stream.getvalue()
+    return result

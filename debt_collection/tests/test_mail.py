@@ -607,11 +607,14 @@ class TestMailPolish(DebtCollectionMailCase):
             ],
         )
         self.assertEqual(
-            self._table(mail, "tfoot"), [["Razem PLN", "1234,56 zł", "1000,06 zł"]]
+            self._table(mail, "tfoot"),
+            [["Razem PLN (tysiąc złotych 06/100)", "1000,06 zł"]],
         )
 
         mail = self._mail(self.customer, self.step_demand)
-        self.assertEqual(mail.subject, "Windykacja Sp. z o.o.: demand for payment")
+        self.assertEqual(
+            mail.subject, "Windykacja Sp. z o.o.: demand for payment WZ/2026/00001"
+        )
         text = self._text(mail)
         self.assertIn("We hereby demand payment of the amounts due", text)
         self.assertIn("Please pay by 04/20/2026", text)

@@ -43,6 +43,23 @@ def ensure_database(args):
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     exists = args.database in odoo.service.db.list_dbs(force=True)
     if exists and not args.rebuild:
+        # Reused: bring the addon up to date with this checkout.
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-c",
+                args.config,
+                "-d",
+                args.database,
+                "-u",
+                "debt_collection",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
         return
     if exists:
         odoo.sql_db.close_db(args.database)
@@ -307,12 +324,17 @@ def measure(env, company, partner_ids=None):
         env.execute_query(
             SQL(
                 "SELECT state, count(*) FROM debt_collection_event "
-                "WHERE company_id = %s GROUP BY state",
+                "WHERE company_id = %s AND event_type = 'action' GROUP BY state",
                 company.id,
             )
         )
     )
-    mails = env["mail.mail"].search_count([("model", "=", "debt.collection.notice")])
+    mails = env["mail.mail"].search_count(
+        [("model", "in", ("debt.collection.notice", "debt.collection.demand"))]
+    )
+    demands = env["debt.collection.demand"].search_count(
+        [("company_id", "=", company.id)]
+    )
     activities = env["mail.activity"].search_count([("res_model", "=", "res.partner")])
     customers = len(plan.partner_ids)
     cr.rollback()
@@ -329,6 +351,7 @@ def measure(env, company, partner_ids=None):
         "failed": counts.get("failed", 0),
         "mails": mails,
         "activities": activities,
+        "demands": demands,
     }
 
 
@@ -342,7 +365,8 @@ def report(title, result):
     print(
         f"  actions taken              {result['done']:>10}  "
         f"(skipped {result['skipped']}, failed {result['failed']}; "
-        f"{result['mails']} e-mails queued, {result['activities']} activities)"
+        f"{result['mails']} e-mails queued, {result['activities']} activities, "
+        f"{result['demands']} demands prepared)"
     )
     print(
         f"  decision                   {result['decide_seconds']:>10.2f} s  "
@@ -354,6 +378,52 @@ def report(title, result):
         f"{result['items'] / total:>9.0f} items/s  {queries} queries"
     )
     print(f"  SQL queries per customer   {queries / customers:>10.2f}")
+
+
+def start_http_server():
+    """Serve Odoo in this process, as `make demo` does, so that wkhtmltopdf
+    loads the report styles like in production. Returns the base URL."""
+    import socket
+
+    from odoo.service import server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    odoo.tools.config["http_port"] = port
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    server.load_server_wide_modules()
+    server.server = server.ThreadedServer(odoo.http.root)
+    server.server.http_spawn()
+    return f"http://127.0.0.1:{port}"
+
+
+def measure_printing(env, company, count, base_url):
+    """Approve ``count`` demands and print them in one pass (rolled back)."""
+    items = env["account.move.line"].search(
+        [
+            ("company_id", "=", company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("parent_state", "=", "posted"),
+            ("date_maturity", "<", RUN_DATE),
+        ]
+    )
+    partners = items.move_id.debt_collection_partner_id[:count]
+    items = items.filtered(lambda i: i.move_id.debt_collection_partner_id in partners)
+    if base_url:
+        env["ir.config_parameter"].sudo().set_param("report.url", base_url)
+    demands = env["debt.collection.demand"]._create_for_items(
+        company, "demand", items, date=RUN_DATE, auto_approve=True
+    )
+    env.flush_all()
+    started = time.monotonic()
+    pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
+        "debt_collection.action_report_demand", demands.ids
+    )
+    seconds = time.monotonic() - started
+    env.cr.rollback()
+    return len(demands), len(items), len(pdf), seconds
 
 
 def main():
@@ -393,6 +463,15 @@ def main():
             f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
         )
         report(f"One full pass ({len(partners)} customers)", full)
+        base_url = start_http_server()
+        demands, items, size, seconds = measure_printing(env, company, 500, base_url)
+        print("\nPrinting payment demands (one wkhtmltopdf pass for all)")
+        print(f"  demands printed            {demands:>10}  ({items} documents listed)")
+        print(f"  PDF size                   {size / 1024 / 1024:>10.1f} MB")
+        print(
+            f"  seconds                    {seconds:>10.2f}  "
+            f"({demands / seconds:.1f} demands/s)"
+        )
 
 
 if __name__ == "__main__":
