@@ -206,25 +206,32 @@ class DebtCollectionDemand(models.Model):
         }
     )
 
-    def _transition(self, values, message):
-        # sudo: the caller checked the user's rights (see _workflow_fields).
+    def _transition(self, values, message, channel="letter"):
+        # sudo: only the workflow fields (see _workflow_fields); the user must
+        # still be allowed to change the demand.
+        self.check_access("write")
         self.sudo().write(values)
-        self._log_event(message)
+        self._log_event(message, channel)
+
+    def _check_content_editable(self):
+        if self.filtered(lambda d: d.state not in ("draft", "to_approve")):
+            raise UserError(
+                _("An approved demand cannot be changed; cancel it instead.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            self._workflow_fields & set(vals) for vals in vals_list
+        ):
+            raise UserError(_("The state of a demand changes only with its buttons."))
+        return super().create(vals_list)
 
     def write(self, vals):
         if self._workflow_fields & set(vals) and not self.env.su:
             raise UserError(_("The state of a demand changes only with its buttons."))
-        frozen = set(vals) & {
-            "partner_id",
-            "line_ids",
-            "kind",
-            "include_interest",
-            "date",
-        }
-        if frozen and self.filtered(lambda d: d.state not in ("draft", "to_approve")):
-            raise UserError(
-                _("An approved demand cannot be changed; cancel it instead.")
-            )
+        if set(vals) & {"partner_id", "line_ids", "kind", "include_interest", "date"}:
+            self._check_content_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -387,6 +394,7 @@ class DebtCollectionDemand(models.Model):
                 "sent_date": fields.Datetime.now(),
             },
             _("Sent by e-mail.") if channel == "email" else _("Sent by post."),
+            "email" if channel == "email" else "letter",
         )
 
     def action_print_batch(self):
@@ -507,6 +515,7 @@ class DebtCollectionDemand(models.Model):
                     ],
                 }
             )
+            final._refresh_amounts()
             final._log_event(_("Created from %(demand)s.", demand=demand.display_name))
             demand.sudo().final_demand_id = final  # sudo: see _workflow_fields
             demand._close("escalated")
@@ -519,6 +528,21 @@ class DebtCollectionDemand(models.Model):
             "view_mode": "list,form",
             "domain": [("id", "in", finals.ids)],
         }
+
+    def _close_escalated_demands(self):
+        """Close the open payment demands of the documents these final demands
+        list: the final demands take over."""
+        for final in self:
+            earlier = self.search(
+                [
+                    ("kind", "=", "demand"),
+                    ("state", "in", ("approved", "sent")),
+                    ("line_ids.move_line_id", "in", final.line_ids.move_line_id.ids),
+                ]
+            )
+            if earlier:
+                earlier.sudo().final_demand_id = final  # sudo: see _workflow_fields
+                earlier._close("escalated")
 
     def action_hand_over(self):
         """Close as handed over for legal action."""
@@ -560,7 +584,7 @@ class DebtCollectionDemand(models.Model):
         if paid:
             paid._close("paid")
 
-    def _log_event(self, message):
+    def _log_event(self, message, channel="letter"):
         """One collection event per demand and document, visible on both."""
         vals_list = []
         for demand in self:
@@ -571,7 +595,7 @@ class DebtCollectionDemand(models.Model):
                         "partner_id": demand.partner_id.id,
                         "move_id": move and move.id,
                         "event_type": "demand",
-                        "channel": "letter",
+                        "channel": channel,
                         "demand_id": demand.id,
                         "note": Markup("%s: %s") % (demand.display_name, message),
                     }
@@ -597,6 +621,7 @@ class DebtCollectionDemand(models.Model):
         auto_approve=False,
         responsible=None,
         pay_by_days=0,
+        include_interest=False,
     ):
         """One demand per customer for ``items`` (account.move.line); pay
         within ``pay_by_days`` (0: the company's setting)."""
@@ -612,6 +637,7 @@ class DebtCollectionDemand(models.Model):
                     "company_id": company.id,
                     "partner_id": partner.id,
                     "date": date,
+                    "include_interest": include_interest,
                     "user_id": (
                         responsible
                         or partner.debt_collection_user_id
@@ -672,6 +698,20 @@ class DebtCollectionDemandLine(models.Model):
         for line in self:
             item = line.move_line_id
             line.currency_id = item.currency_id or item.company_currency_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.demand_id._check_content_editable()
+        return lines
+
+    def write(self, vals):
+        self.demand_id._check_content_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen(self):
+        self.demand_id._check_content_editable()
 
     def _snapshot(self, demand):
         """Amounts as of the demand's date: residuals now, days overdue on

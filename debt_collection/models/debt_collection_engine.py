@@ -783,6 +783,8 @@ class DebtCollectionEngine(models.AbstractModel):
             ).sudo().write(
                 {"demand_id": demand.id}  # sudo: history
             )
+        if kind == "final_demand":
+            demands._close_escalated_demands()
         to_approve = demands.filtered(lambda d: d.state == "draft")
         to_approve.action_submit()
         approved = demands - to_approve

@@ -140,6 +140,10 @@ class DebtCollectionDemandWizard(models.TransientModel):
                 _("Nothing selected is overdue on %(date)s.", date=self.date)
             )
         kept, skipped = self._split_items(items)
+        for move in self.move_ids - items.move_id:
+            skipped.setdefault(move.debt_collection_partner_id, []).append(
+                _("%(document)s is not overdue, or is paid.", document=move.name)
+            )
         if not kept:
             raise UserError(
                 _(
@@ -150,11 +154,12 @@ class DebtCollectionDemandWizard(models.TransientModel):
                 )
             )
         demands = self.env["debt.collection.demand"]._create_for_items(
-            self.company_id, self.kind, kept, date=self.date
+            self.company_id,
+            self.kind,
+            kept,
+            date=self.date,
+            include_interest=self.include_interest,
         )
-        if self.include_interest:
-            demands.write({"include_interest": True})
-            demands._refresh_amounts()
         self.write(
             {
                 "state": "done",
