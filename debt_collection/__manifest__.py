@@ -13,6 +13,7 @@
     "data": [
         "security/debt_collection_security.xml",
         "security/ir.model.access.csv",
+        "security/debt_collection_analysis_security.xml",
         "data/mail_templates.xml",
         "data/ir_cron.xml",
         "data/interest_rates.xml",
@@ -27,6 +28,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "wizards/debt_collection_wizard_views.xml",
+        "views/debt_collection_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "views/debt_collection_menus.xml",
     ],
@@ -34,6 +36,9 @@
         "demo/debt_collection_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "debt_collection/static/src/dashboard/*",
+        ],
         "web.assets_tests": ["debt_collection/static/tests/tours/*.js"],
     },
     "pre_init_hook": "pre_init_hook",

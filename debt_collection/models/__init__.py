@@ -14,3 +14,8 @@ from . import debt_collection_engine
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import debt_collection_ageing_bucket
+from . import debt_collection_ageing
+from . import debt_collection_analysis
+from . import debt_collection_xlsx
+from . import account_move_settlement

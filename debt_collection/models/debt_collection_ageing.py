@@ -1,0 +1,410 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+TRISTATE = [("all", "All"), ("yes", "Only"), ("no", "Without")]
+
+
+class DebtCollectionAgeing(models.TransientModel):
+    """Ageing of open receivables as of a date: the options and the report.
+
+    "Show" fills ``debt.collection.ageing.line`` with one grouped SQL query
+    (partner x bucket x currency x stage x ...), read by pivot, graph and list
+    views; the items of a partner are fetched on demand (drill-down).
+    """
+
+    _name = "debt.collection.ageing"
+    _description = "Receivables Ageing"
+
+    date = fields.Date(
+        "As Of",
+        required=True,
+        default=fields.Date.context_today,
+        help="Items count with the amount still open on this day: payments and "
+        "reconciliations dated later are ignored.",
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        required=True,
+        default=lambda self: self.env.companies,
+    )
+    salesperson_ids = fields.Many2many("res.users", string="Salespersons")
+    collector_ids = fields.Many2many(
+        "res.users",
+        "debt_collection_ageing_collector_rel",
+        string="Collection Responsibles",
+    )
+    category_ids = fields.Many2many("res.partner.category", string="Partner Tags")
+    stage_ids = fields.Many2many("debt.collection.step", string="Collection Stages")
+    on_hold = fields.Selection(TRISTATE, "On Hold", default="all", required=True)
+    excluded = fields.Selection(
+        TRISTATE,
+        "Excluded from Collection",
+        default="all",
+        required=True,
+        help="Documents or customers not subject to collection.",
+    )
+    line_ids = fields.One2many("debt.collection.ageing.line", "report_id")
+
+    @api.constrains("date")
+    def _check_date(self):
+        for report in self:
+            if report.date > fields.Date.context_today(report):
+                raise ValidationError(
+                    _(
+                        "The ageing cannot be computed for a future date (%s).",
+                        report.date,
+                    )
+                )
+
+    # ------------------------------------------------------------------ SQL
+
+    def _filters_sql(self):
+        """Conditions of the options on the items (aliases of _items_sql)."""
+        self.ensure_one()
+        conditions = [SQL("TRUE")]
+        if self.salesperson_ids:
+            conditions.append(SQL("cp.user_id = ANY(%s)", self.salesperson_ids.ids))
+        if self.collector_ids:
+            conditions.append(
+                SQL("cp.debt_collection_user_id = ANY(%s)", self.collector_ids.ids)
+            )
+        if self.category_ids:
+            conditions.append(
+                SQL(
+                    """EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel cr
+                                WHERE cr.partner_id = cp.id AND cr.category_id = ANY(%s))""",
+                    self.category_ids.ids,
+                )
+            )
+        if self.stage_ids:
+            conditions.append(
+                SQL("m.debt_collection_stage_id = ANY(%s)", self.stage_ids.ids)
+            )
+        held = SQL("(m.debt_collection_hold_until >= %s)", self.date)
+        if self.on_hold == "yes":
+            conditions.append(SQL("%s IS TRUE", held))
+        elif self.on_hold == "no":
+            conditions.append(SQL("%s IS NOT TRUE", held))
+        excluded = SQL(
+            "NOT (COALESCE(m.debt_collection_subject, TRUE) AND cp.debt_collection_subject)"
+        )
+        if self.excluded == "yes":
+            conditions.append(excluded)
+        elif self.excluded == "no":
+            conditions.append(SQL("NOT %s", excluded))
+        return SQL(" AND ").join(conditions)
+
+    def _items_sql(self, partner_ids=None):
+        """The open items as of the date, with their bucket: one row each.
+
+        An item's amount at the date is its balance minus what was reconciled
+        with it by then (partial reconciliations dated on or before the date).
+        Only lines still open today or reconciled after the date can be open
+        at the date, which keeps the scan to the open part of the ledger.
+        """
+        self.ensure_one()
+        companies = self.company_ids & self.env.companies
+        if not companies:
+            raise UserError(_("Choose at least one of your companies."))
+        companies._debt_collection_ensure_buckets()
+        bounds = self.env["debt.collection.ageing.bucket"]._bounds_by_company(companies)
+        bucket_rows = [
+            SQL("(%s, %s, %s::int, %s::int)", bucket_id, company_id, lower, upper)
+            for company_id, rows in bounds.items()
+            for bucket_id, lower, upper in rows
+        ]
+        partner_filter = (
+            SQL("cp.id = ANY(%s)", list(partner_ids))
+            if partner_ids is not None
+            else SQL("TRUE")
+        )
+        return SQL(
+            """
+            WITH buckets(id, company_id, lower, upper) AS (VALUES %(buckets)s),
+            reconciled AS (
+                SELECT line_id,
+                       SUM(amount) FILTER (WHERE max_date <= %(date)s) AS amount,
+                       SUM(amount_currency) FILTER (WHERE max_date <= %(date)s)
+                           AS amount_currency,
+                       BOOL_OR(max_date > %(date)s) AS later
+                  FROM (SELECT debit_move_id AS line_id, amount,
+                               debit_amount_currency AS amount_currency, max_date
+                          FROM account_partial_reconcile
+                         WHERE company_id = ANY(%(companies)s)
+                        UNION ALL
+                        SELECT credit_move_id, -amount, -credit_amount_currency, max_date
+                          FROM account_partial_reconcile
+                         WHERE company_id = ANY(%(companies)s)) partials
+                 GROUP BY line_id
+            ),
+            items AS (
+                SELECT aml.id AS line_id, aml.move_id, aml.company_id,
+                       cp.id AS partner_id,
+                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                       %(date)s::date - COALESCE(aml.date_maturity, aml.date)
+                           AS days_overdue,
+                       aml.balance - COALESCE(r.amount, 0) AS amount,
+                       aml.amount_currency - COALESCE(r.amount_currency, 0)
+                           AS amount_currency,
+                       aml.currency_id, m.debt_collection_stage_id AS stage_id,
+                       cp.user_id AS salesperson_id,
+                       cp.debt_collection_user_id AS collector_id,
+                       (m.debt_collection_hold_until >= %(date)s) IS TRUE AS on_hold,
+                       NOT (COALESCE(m.debt_collection_subject, TRUE)
+                            AND cp.debt_collection_subject) AS excluded
+                  FROM account_move_line aml
+                  JOIN account_account a ON a.id = aml.account_id
+                  JOIN account_move m ON m.id = aml.move_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                  LEFT JOIN reconciled r ON r.line_id = aml.id
+                 WHERE aml.company_id = ANY(%(companies)s)
+                   AND aml.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND aml.date <= %(date)s
+                   AND (aml.amount_residual != 0 OR r.later)
+                   AND %(partners)s AND %(filters)s
+            )
+            SELECT i.*, b.id AS bucket_id
+              FROM items i
+              JOIN buckets b ON b.company_id = i.company_id
+                            AND (b.lower IS NULL OR i.days_overdue >= b.lower)
+                            AND (b.upper IS NULL OR i.days_overdue <= b.upper)
+             WHERE i.amount != 0
+            """,
+            buckets=SQL(", ").join(bucket_rows),
+            date=self.date,
+            companies=companies.ids,
+            partners=partner_filter,
+            filters=self._filters_sql(),
+        )
+
+    def _compute_lines(self):
+        """Replace the report's lines with the grouped ageing (one query)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("DELETE FROM debt_collection_ageing_line WHERE report_id = %s", self.id)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO debt_collection_ageing_line
+                       (report_id, company_id, partner_id, bucket_id, currency_id,
+                        stage_id, salesperson_id, collector_id, on_hold, excluded,
+                        amount, amount_overdue, amount_currency, item_count,
+                        days_overdue_max, create_uid, write_uid, create_date, write_date)
+                SELECT %(report)s, company_id, partner_id, bucket_id, currency_id,
+                       stage_id, salesperson_id, collector_id, on_hold, excluded,
+                       SUM(amount), SUM(amount) FILTER (WHERE days_overdue > 0),
+                       SUM(amount_currency), COUNT(*), MAX(days_overdue),
+                       %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                  FROM (%(items)s) items
+                 GROUP BY company_id, partner_id, bucket_id, currency_id, stage_id,
+                          salesperson_id, collector_id, on_hold, excluded
+                """,
+                report=self.id,
+                uid=self.env.uid,
+                items=self._items_sql(),
+            )
+        )
+        self.env["debt.collection.ageing.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    def _compute_items(self, partners):
+        """Replace the items of these partners (drill-down), one query."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM debt_collection_ageing_item WHERE report_id = %s",
+                self.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO debt_collection_ageing_item
+                       (report_id, company_id, partner_id, move_id, move_line_id,
+                        bucket_id, currency_id, date_maturity, days_overdue, amount,
+                        amount_currency, stage_id, on_hold, excluded,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT %(report)s, company_id, partner_id, move_id, line_id,
+                       bucket_id, currency_id, date_maturity, days_overdue, amount,
+                       amount_currency, stage_id, on_hold, excluded,
+                       %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                  FROM (%(items)s) items
+                """,
+                report=self.id,
+                uid=self.env.uid,
+                items=self._items_sql(partners.ids),
+            )
+        )
+        self.env["debt.collection.ageing.item"].invalidate_model()
+
+    # -------------------------------------------------------------- actions
+
+    def _filters_description(self):
+        """The options in words, for report headers."""
+        self.ensure_one()
+        parts = [
+            (_("Companies"), ", ".join(self.company_ids.mapped("name"))),
+        ]
+        for label, records in (
+            (_("Salespersons"), self.salesperson_ids),
+            (_("Collection Responsibles"), self.collector_ids),
+            (_("Partner Tags"), self.category_ids),
+            (_("Collection Stages"), self.stage_ids),
+        ):
+            if records:
+                parts.append((label, ", ".join(records.mapped("display_name"))))
+        selection = dict(self._fields["on_hold"]._description_selection(self.env))
+        if self.on_hold != "all":
+            parts.append((_("On Hold"), selection[self.on_hold]))
+        if self.excluded != "all":
+            parts.append((_("Excluded from Collection"), selection[self.excluded]))
+        return parts
+
+    def action_show(self):
+        self.ensure_one()
+        self._compute_lines()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_ageing_line"
+        )
+        action["name"] = _("Ageing as of %s", self._format_date(self.date))
+        action["domain"] = [("report_id", "=", self.id)]
+        action["context"] = {"debt_collection_ageing_id": self.id}
+        return action
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        attachment = self.env["debt.collection.xlsx"]._export_ageing(self)
+        return attachment._debt_collection_download_action()
+
+    def _format_date(self, date):
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        return date.strftime(lang.date_format)
+
+
+class DebtCollectionAgeingLine(models.TransientModel):
+    _name = "debt.collection.ageing.line"
+    _description = "Receivables Ageing Line"
+    _order = "partner_id, bucket_id"
+    _rec_name = "partner_id"
+
+    report_id = fields.Many2one(
+        "debt.collection.ageing", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    partner_category_ids = fields.Many2many(
+        related="partner_id.category_id", string="Partner Tags"
+    )
+    bucket_id = fields.Many2one(
+        "debt.collection.ageing.bucket", "Bucket", readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
+    stage_id = fields.Many2one(
+        "debt.collection.step", "Collection Stage", readonly=True
+    )
+    salesperson_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    collector_id = fields.Many2one("res.users", "Collection Responsible", readonly=True)
+    on_hold = fields.Boolean(readonly=True)
+    excluded = fields.Boolean("Excluded from Collection", readonly=True)
+    amount = fields.Monetary(
+        "Open Amount", currency_field="company_currency_id", readonly=True
+    )
+    amount_overdue = fields.Monetary(
+        "Overdue Amount", currency_field="company_currency_id", readonly=True
+    )
+    amount_currency = fields.Monetary(
+        "Open in Document Currency", currency_field="currency_id", readonly=True
+    )
+    item_count = fields.Integer("Items", readonly=True)
+    days_overdue_max = fields.Integer(
+        "Oldest (Days Overdue)", readonly=True, aggregator="max"
+    )
+
+    def action_open_items(self):
+        """Drill-down: the items of these lines' customers."""
+        report = self.report_id
+        report.ensure_one()
+        report._compute_items(self.partner_id)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_ageing_item"
+        )
+        action["domain"] = [
+            ("report_id", "=", report.id),
+            ("partner_id", "in", self.partner_id.ids),
+        ]
+        if len(self.partner_id) == 1:
+            action["name"] = _("Open Items of %s", self.partner_id.display_name)
+        return action
+
+
+class DebtCollectionAgeingItem(models.TransientModel):
+    _name = "debt.collection.ageing.item"
+    _description = "Receivables Ageing Item"
+    _order = "partner_id, date_maturity, id"
+    _rec_name = "move_id"
+
+    report_id = fields.Many2one(
+        "debt.collection.ageing", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    move_id = fields.Many2one("account.move", "Document", readonly=True)
+    move_line_id = fields.Many2one("account.move.line", "Item", readonly=True)
+    bucket_id = fields.Many2one(
+        "debt.collection.ageing.bucket", "Bucket", readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
+    date_maturity = fields.Date("Due Date", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    amount_original = fields.Monetary(
+        related="move_line_id.amount_currency",
+        string="Original Amount",
+        currency_field="currency_id",
+    )
+    amount = fields.Monetary(
+        "Open Amount", currency_field="company_currency_id", readonly=True
+    )
+    amount_currency = fields.Monetary(
+        "Open in Document Currency", currency_field="currency_id", readonly=True
+    )
+    stage_id = fields.Many2one(
+        "debt.collection.step", "Collection Stage", readonly=True
+    )
+    on_hold = fields.Boolean(readonly=True)
+    excluded = fields.Boolean("Excluded from Collection", readonly=True)
+    last_action_date = fields.Date(
+        related="move_id.debt_collection_last_action_date", string="Last Action"
+    )
+    next_step_id = fields.Many2one(
+        related="move_id.debt_collection_next_step_id", string="Next Action"
+    )
+    next_date = fields.Date(
+        related="move_id.debt_collection_next_date", string="Next Action On"
+    )
+    demand_names = fields.Char("Demands Issued", compute="_compute_demand_names")
+
+    def _compute_demand_names(self):
+        lines = self.env["debt.collection.demand.line"].search(
+            [
+                ("move_line_id", "in", self.move_line_id.ids),
+                ("demand_id.state", "not in", ("draft", "cancelled")),
+            ]
+        )
+        names = {}
+        for line in lines:
+            names.setdefault(line.move_line_id.id, []).append(line.demand_id.name)
+        for item in self:
+            item.demand_names = ", ".join(names.get(item.move_line_id.id, []))
+
+    def action_open_document(self):
+        self.ensure_one()
+        return self.move_id.get_formview_action()

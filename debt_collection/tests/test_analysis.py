@@ -1,0 +1,335 @@
+import io
+from datetime import date, timedelta
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import DebtCollectionCase
+
+AS_OF = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestAgeing(DebtCollectionCase):
+    def _ageing(self, day=AS_OF, **options):
+        report = self.env["debt.collection.ageing"].create({"date": day, **options})
+        report._compute_lines()
+        return report
+
+    def _by_bucket(self, report, partner=None):
+        """{bucket name: amount} of the report (of ``partner``)."""
+        lines = report.line_ids.filtered(
+            lambda line: not partner or line.partner_id == partner
+        )
+        result = {}
+        for line in lines:
+            result[line.bucket_id.name] = (
+                result.get(line.bucket_id.name, 0) + line.amount
+            )
+        return result
+
+    def test_default_buckets_of_a_new_company(self):
+        buckets = self.company.debt_collection_bucket_ids.sorted(
+            lambda b: (b.open_ended, b.days_to)
+        )
+        self.assertEqual(
+            [
+                (
+                    b.name,
+                    b.days_from if b.has_lower_limit else None,
+                    b.days_to,
+                    b.open_ended,
+                )
+                for b in buckets
+            ],
+            [
+                ("Not yet due", None, 0, False),
+                ("1-30 days", 1, 30, False),
+                ("31-60 days", 31, 60, False),
+                ("61-90 days", 61, 90, False),
+                ("91-180 days", 91, 180, False),
+                ("Over 180 days", 181, 0, True),
+            ],
+        )
+
+    def test_bucket_at_every_boundary(self):
+        expected = {
+            -5: "Not yet due",
+            0: "Not yet due",
+            1: "1-30 days",
+            30: "1-30 days",
+            31: "31-60 days",
+            60: "31-60 days",
+            61: "61-90 days",
+            90: "61-90 days",
+            91: "91-180 days",
+            180: "91-180 days",
+            181: "Over 180 days",
+            400: "Over 180 days",
+        }
+        invoices = {
+            days: self._invoice(
+                self.customer,
+                AS_OF - timedelta(days=days),
+                100 + days,
+                invoice_date=min(AS_OF, AS_OF - timedelta(days=days)),
+            )
+            for days in expected
+        }
+        report = self._ageing()
+        report._compute_items(self.customer)
+        items = self.env["debt.collection.ageing.item"].search(
+            [("report_id", "=", report.id)]
+        )
+        found = {
+            item.move_id: (item.days_overdue, item.bucket_id.name) for item in items
+        }
+        for days, bucket in expected.items():
+            self.assertEqual(
+                found[invoices[days]], (days, bucket), f"{days} days overdue"
+            )
+            item = items.filtered(lambda i, d=days: i.move_id == invoices[d])
+            self.assertEqual(item.amount, 100 + days)
+        # Totals per bucket and overall.
+        self.assertEqual(
+            self._by_bucket(report),
+            {
+                "Not yet due": 95 + 100,
+                "1-30 days": 101 + 130,
+                "31-60 days": 131 + 160,
+                "61-90 days": 161 + 190,
+                "91-180 days": 191 + 280,
+                "Over 180 days": 281 + 500,
+            },
+        )
+        self.assertEqual(sum(report.line_ids.mapped("amount")), 2320)
+        self.assertEqual(sum(report.line_ids.mapped("amount_overdue")), 2320 - 195)
+
+    def test_ageing_as_of_an_earlier_date_ignores_later_payments(self):
+        invoice = self._invoice(self.customer, "2026-05-15", 1230.45)
+        other = self._invoice(self.customer, "2026-06-20", 99.99)
+        before = self._by_bucket(self._ageing())
+        self.assertEqual(before, {"31-60 days": 1230.45, "1-30 days": 99.99})
+        self._pay(invoice, 230.45, "2026-07-03")
+        self._pay(other, 99.99, "2026-07-10")
+        # The month-end ageing reproduces the earlier figure...
+        self.assertEqual(self._by_bucket(self._ageing()), before)
+        # ... and later dates see the payments.
+        self.assertEqual(
+            self._by_bucket(self._ageing(date(2026, 7, 5))),
+            {"31-60 days": 1000.0, "1-30 days": 99.99},
+        )
+        self.assertEqual(
+            self._by_bucket(self._ageing(date(2026, 7, 31))), {"61-90 days": 1000.0}
+        )
+        # Before the invoice existed there is nothing.
+        self.assertEqual(self._by_bucket(self._ageing(date(2026, 4, 1))), {})
+
+    def test_open_credit_lowers_the_customer_total(self):
+        self._invoice(self.customer, "2026-06-10", 500)
+        self._invoice(self.customer, "2026-06-10", 120, move_type="out_refund")
+        report = self._ageing()
+        self.assertEqual(sum(report.line_ids.mapped("amount")), 380)
+
+    def test_multi_currency(self):
+        # 1 PLN = 0.25 EUR: 1,000.00 EUR is 4,000.00 PLN.
+        invoice = self._invoice(self.customer, "2026-06-01", 1000, currency=self.eur)
+        self._invoice(self.customer, "2026-06-01", 700)
+        self._pay(invoice, 200, "2026-06-10")
+        report = self._ageing()
+        lines = report.line_ids.sorted(lambda line: line.currency_id.name)
+        self.assertEqual(
+            [
+                (line.currency_id.name, line.amount_currency, line.amount)
+                for line in lines
+            ],
+            [("EUR", 800.0, 3200.0), ("PLN", 700.0, 700.0)],
+        )
+        self.assertEqual(set(lines.bucket_id.mapped("name")), {"1-30 days"})
+
+    def test_filters(self):
+        held = self._invoice(self.customer, "2026-06-01", 300)
+        held.write(
+            {
+                "debt_collection_hold_until": "2026-07-15",
+                "debt_collection_hold_reason": "dispute",
+            }
+        )
+        self._invoice(self.customer, "2026-06-01", 200)
+        other = self.env["res.partner"].create(
+            {
+                "name": "Sklep Nowak",
+                "is_company": True,
+                "debt_collection_subject": False,
+            }
+        )
+        self._invoice(other, "2026-06-01", 50)
+        total = sum(self._ageing().line_ids.mapped("amount"))
+        self.assertEqual(total, 550)
+        self.assertEqual(
+            sum(self._ageing(on_hold="yes").line_ids.mapped("amount")), 300
+        )
+        self.assertEqual(sum(self._ageing(on_hold="no").line_ids.mapped("amount")), 250)
+        self.assertEqual(
+            sum(self._ageing(excluded="yes").line_ids.mapped("amount")), 50
+        )
+        self.assertEqual(
+            sum(self._ageing(excluded="no").line_ids.mapped("amount")), 500
+        )
+        self.customer.debt_collection_user_id = self.collector
+        report = self._ageing(collector_ids=[Command.set(self.collector.ids)])
+        self.assertEqual(report.line_ids.partner_id, self.customer)
+        tag = self.env["res.partner.category"].create({"name": "Wholesale"})
+        other.category_id = tag
+        report = self._ageing(category_ids=[Command.set(tag.ids)])
+        self.assertEqual(report.line_ids.partner_id, other)
+        # The hold is over after its date.
+        self.assertEqual(
+            sum(
+                self._ageing(date(2026, 7, 16), on_hold="yes").line_ids.mapped("amount")
+            ),
+            0,
+        )
+
+    def test_drill_down_shows_the_collection_state(self):
+        invoice = self._invoice(self.customer, "2026-05-01", 800)
+        with freeze_time("2026-06-30"):
+            report = self._ageing()
+        self._run("2026-05-08")
+        line = report.line_ids
+        action = line.action_open_items()
+        items = self.env["debt.collection.ageing.item"].search(action["domain"])
+        self.assertEqual(items.move_id, invoice)
+        self.assertEqual(items.stage_id, self.step_reminder)
+        self.assertEqual(items.last_action_date, date(2026, 5, 8))
+        self.assertEqual(items.amount_original, 800)
+        self.assertEqual(items.date_maturity, date(2026, 5, 1))
+        self.assertEqual(items.days_overdue, 60)
+
+    def test_future_date_and_foreign_companies_refused(self):
+        with freeze_time("2026-06-30"):
+            with self.assertRaisesRegex(ValidationError, "future date"):
+                self.env["debt.collection.ageing"].create({"date": "2026-07-01"})
+        other_company = self.setup_other_company(name="Other Sp. z o.o.")["company"]
+        report = self.env["debt.collection.ageing"].create(
+            {"date": AS_OF, "company_ids": [Command.set(other_company.ids)]}
+        )
+        with self.assertRaisesRegex(UserError, "at least one of your companies"):
+            report.with_company(self.company).with_context(
+                allowed_company_ids=self.company.ids
+            )._compute_lines()
+
+    def test_multi_company_isolation(self):
+        other_company = self.setup_other_company(name="Other Sp. z o.o.")["company"]
+        self._invoice(self.customer, "2026-06-01", 100)
+        other_invoice = (
+            self.env["account.move"]
+            .with_company(other_company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": "2026-05-20",
+                    "invoice_date_due": "2026-06-01",
+                    "invoice_line_ids": [
+                        Command.create({"name": "x", "quantity": 1, "price_unit": 999})
+                    ],
+                }
+            )
+        )
+        other_invoice.action_post()
+        # The collector belongs to the first company only.
+        report = (
+            self.env["debt.collection.ageing"]
+            .with_user(self.collector)
+            .create({"date": AS_OF})
+        )
+        self.assertEqual(report.company_ids, self.company)
+        report._compute_lines()
+        self.assertEqual(sum(report.line_ids.mapped("amount")), 100)
+        # Both companies, for a user of both.
+        both = self._ageing(
+            company_ids=[Command.set((self.company | other_company).ids)]
+        )
+        self.assertEqual(
+            sorted(both.line_ids.mapped("amount")), [100, other_invoice.amount_total]
+        )
+        # Lines of the other company stay unreadable to the collector.
+        other_lines = both.line_ids.filtered(
+            lambda line: line.company_id == other_company
+        )
+        with self.assertRaises(AccessError):
+            other_lines.with_user(self.collector).read(["amount"])
+
+    def test_invoicing_user_without_collection_rights_sees_no_ageing(self):
+        accountant = new_test_user(
+            self.env,
+            login="plain_invoicing",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.env["debt.collection.ageing"].with_user(accountant).create({})
+        with self.assertRaises(AccessError):
+            self.env["debt.collection.kpi"].with_user(accountant).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestAgeingBuckets(DebtCollectionCase):
+    def _set(self, *buckets):
+        """Replace the company's buckets: (name, days_to or None)."""
+        self.company.write(
+            {
+                "debt_collection_bucket_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": name,
+                            "days_to": limit or 0,
+                            "open_ended": limit is None,
+                        }
+                    )
+                    for name, limit in buckets
+                ]
+            }
+        )
+
+    def test_custom_buckets(self):
+        self._set(("Due", 0), ("Up to 14", 14), ("Later", None))
+        self._invoice(self.customer, AS_OF - timedelta(days=14), 10)
+        self._invoice(self.customer, AS_OF - timedelta(days=15), 20)
+        report = self.env["debt.collection.ageing"].create({"date": AS_OF})
+        report._compute_lines()
+        self.assertEqual(
+            {line.bucket_id.name: line.amount for line in report.line_ids},
+            {"Up to 14": 10, "Later": 20},
+        )
+
+    def test_bad_bucket_configurations_are_refused(self):
+        before = self.company.debt_collection_bucket_ids
+        for buckets, message in (
+            ((("A", 0), ("B", 30), ("C", 30), ("D", None)), "end at 30 days"),
+            ((("A", 0), ("B", 30)), "no upper limit"),
+            ((("A", 0), ("B", None), ("C", None)), "no upper limit"),
+            ((("A", None),), "at least two buckets"),
+            ((("", 0), ("B", None)), "needs a name"),
+            (((" ", 0), ("B", None)), "needs a name"),
+        ):
+            # assertRaises (not ...Regex) rolls back to a savepoint like a request.
+            with self.assertRaises(ValidationError) as refused:
+                self._set(*buckets)
+            self.assertIn(message, str(refused.exception))
+        # Nothing was half written.
+        self.env.invalidate_all()
+        self.assertEqual(self.company.debt_collection_bucket_ids, before)
+        self.assertEqual(len(before), 6)
+
+    def test_recovery_window_must_be_sensible(self):
+        for days in (0, -3, 400):
+            with self.assertRaisesRegex(ValidationError, "between 1 and 365"):
+                self.company.debt_collection_recovery_days = days
