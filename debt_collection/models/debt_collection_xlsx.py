@@ -1,4 +1,3 @@
-import base64
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL

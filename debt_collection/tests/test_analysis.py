@@ -333,3 +333,285 @@ class TestAgeingBuckets(DebtCollectionCase):
         for days in (0, -3, 400):
             with self.assertRaisesRegex(ValidationError, "between 1 and 365"):
                 self.company.debt_collection_recovery_days = days
+
+
+@tagged("post_install", "-at_install")
+class TestKpis(DebtCollectionCase):
+    """Monthly KPIs on a dataset computed by hand:
+
+    January: A 1,000.00 (due 20 Jan) and B 500.00 (due 10 Feb) invoiced.
+    February: A paid on 5 Feb (16 days late); C 2,000.00 invoiced (due 10 Mar).
+    """
+
+    def _kpi(self, month):
+        return self.env["debt.collection.kpi"].search(
+            [("company_id", "=", self.company.id), ("month", "=", month)]
+        )
+
+    def test_kpi_formulas(self):
+        a = self._invoice(self.customer, "2026-01-20", 1000, invoice_date="2026-01-05")
+        self._invoice(self.customer, "2026-02-10", 500, invoice_date="2026-01-25")
+        self._invoice(self.customer, "2026-03-10", 2000, invoice_date="2026-02-10")
+        self._pay(a, 1000, "2026-02-05")
+        self.env.flush_all()
+        jan, feb, mar = (
+            self._kpi(m) for m in ("2026-01-01", "2026-02-01", "2026-03-01")
+        )
+        fields = [
+            "sales",
+            "ar_begin",
+            "ar_end",
+            "overdue_end",
+            "collections",
+            "dso",
+            "overdue_ratio",
+            "cei",
+            "avg_days_late",
+        ]
+        values = {name: [kpi[name] for kpi in (jan, feb, mar)] for name in fields}
+        self.assertEqual(values["sales"], [1500, 2000, 0])
+        self.assertEqual(values["ar_begin"], [0, 1500, 2500])
+        self.assertEqual(values["ar_end"], [1500, 2500, 2500])
+        # 31 Jan: A overdue; 28 Feb: B overdue; 31 Mar: B and C overdue.
+        self.assertEqual(values["overdue_end"], [1000, 500, 2500])
+        self.assertEqual(values["collections"], [0, 1000, 0])
+        # DSO: 1500/1500 × 31; 2500/2000 × 28; no sales in March.
+        self.assertEqual(values["dso"], [31.0, 35.0, 0])
+        self.assertEqual(values["overdue_ratio"], [66.67, 20.0, 100.0])
+        # CEI: 0/(0+1000); 1000/(1000+500); 0/(0+2500).
+        self.assertEqual(values["cei"], [0, 66.67, 0])
+        self.assertEqual(values["avg_days_late"], [0, 16.0, 0])
+
+    def test_dashboard_lists_the_top_overdue_customers(self):
+        other = self.env["res.partner"].create(
+            {"name": "Sklep Nowak", "is_company": True}
+        )
+        self._invoice(self.customer, "2026-01-20", 300, invoice_date="2026-01-05")
+        self._invoice(other, "2026-01-20", 900, invoice_date="2026-01-05")
+        data = self.env["debt.collection.kpi"].get_dashboard()
+        panels = {panel["title"]: panel for panel in data["panels"]}
+        top = panels["Top overdue customers"]
+        lines = self.env[top["res_model"]].search(top["domain"])
+        self.assertEqual(set(lines.partner_id.ids), {self.customer.id, other.id})
+        self.assertEqual(sum(lines.mapped("amount_overdue")), 1200)
+        self.assertEqual(top["context"]["graph_measure"], "amount_overdue")
+        self.assertTrue(any("DSO" in formula for formula in data["formulas"]))
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionActivity(DebtCollectionCase):
+    def test_amounts_recovered_within_the_window(self):
+        first = self._invoice(self.customer, "2026-05-01", 1000)
+        second = self._invoice(self.customer, "2026-05-01", 400)
+        self._run("2026-05-08")  # overdue reminder of both
+        self._pay(first, 1000, "2026-05-12")  # 4 days after: recovered
+        self._pay(second, 100, "2026-05-22")  # 14 days after: recovered
+        self._pay(second, 300, "2026-05-23")  # 15 days after: too late
+        self.env.flush_all()
+        rows = self.env["debt.collection.activity.report"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows.step_id, self.step_reminder)
+        self.assertEqual(set(rows.mapped("channel")), {"email"})
+        self.assertEqual(set(rows.mapped("date")), {date(2026, 5, 8)})
+        self.assertEqual(sum(rows.mapped("amount_reminded")), 1400)
+        self.assertEqual(sum(rows.mapped("amount_recovered")), 1100)
+        by_move = {row.move_id: row.recovery_rate for row in rows}
+        self.assertEqual(by_move, {first: 100.0, second: 25.0})
+        # A longer window counts the late payment too.
+        self.company.debt_collection_recovery_days = 30
+        self.env.flush_all()
+        rows.invalidate_recordset()
+        self.assertEqual(sum(rows.mapped("amount_recovered")), 1400)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementListing(DebtCollectionCase):
+    def test_paid_late_and_overdue(self):
+        late = self._invoice(self.customer, "2026-03-01", 500)
+        on_time = self._invoice(self.customer, "2026-03-01", 200)
+        open_ = self._invoice(self.customer, "2026-02-01", 300)
+        self._pay(late, 200, "2026-03-05")
+        self._pay(late, 300, "2026-03-20")
+        self._pay(on_time, 200, "2026-02-27")
+        self.assertEqual(late.debt_collection_paid_date, date(2026, 3, 20))
+        self.assertEqual(late.debt_collection_days_late_paid, 19)
+        self.assertEqual(on_time.debt_collection_days_late_paid, 0)
+        self.assertFalse(open_.debt_collection_paid_date)
+        Move = self.env["account.move"]
+        mine = [("partner_id", "=", self.customer.id)]
+        self.assertEqual(
+            Move.search(mine + [("debt_collection_days_late_paid", ">", 10)]), late
+        )
+        with freeze_time("2026-03-31"):
+            open_.invalidate_recordset()
+            self.assertEqual(open_.debt_collection_days_overdue, 58)
+            self.assertEqual(late.debt_collection_days_overdue, 0)
+            self.assertEqual(
+                Move.search(mine + [("debt_collection_days_overdue", ">", 30)]), open_
+            )
+            self.assertFalse(
+                Move.search(mine + [("debt_collection_days_overdue", ">", 58)])
+            )
+            self.assertEqual(
+                Move.search(mine + [("debt_collection_days_overdue", ">=", 58)]), open_
+            )
+            with self.assertRaises(UserError):
+                Move.search([("debt_collection_days_overdue", ">", "thirty")])
+        self.assertEqual(late.debt_collection_amount_paid, 500)
+        self.assertEqual(late.debt_collection_payment_dates, "03/05/2026, 03/20/2026")
+
+
+@tagged("post_install", "-at_install")
+class TestExcelExport(DebtCollectionCase):
+    def _open(self, attachment):
+        content = io.BytesIO(attachment.raw)
+        return (
+            openpyxl.load_workbook(content),
+            openpyxl.load_workbook(io.BytesIO(attachment.raw), data_only=True),
+        )
+
+    def test_ageing_workbook(self):
+        other = self.env["res.partner"].create(
+            {"name": "Apteka Zdrowie", "is_company": True, "vat": "PL5261040828"}
+        )
+        self._invoice(self.customer, "2026-06-20", 1234.56)
+        self._invoice(self.customer, "2026-04-01", 100.01)
+        self._invoice(other, "2026-07-15", 50, invoice_date="2026-06-15")
+        self._invoice(other, "2026-06-01", 1000, currency=self.eur)
+        report = self.env["debt.collection.ageing"].create(
+            {"date": AS_OF, "on_hold": "no"}
+        )
+        action = report.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        self.assertEqual(attachment.name, "Ageing 2026-06-30.xlsx")
+        book, values = self._open(attachment)
+        self.assertEqual(book.sheetnames, ["Summary", "Items"])
+        summary, cached = book["Summary"], values["Summary"]
+        self.assertEqual(
+            summary["A1"].value, "Receivables ageing - Windykacja Sp. z o.o."
+        )
+        header = {
+            summary.cell(row, 1).value: summary.cell(row, 2).value
+            for row in range(2, 6)
+        }
+        self.assertEqual(header["Currency"], "PLN")
+        self.assertEqual(header["As Of"], "06/30/2026")
+        self.assertEqual(header["On Hold"], "Without")
+        # The column titles, frozen, with an autofilter.
+        titles = [cell.value for cell in summary[7]]
+        self.assertEqual(
+            titles,
+            [
+                "Customer",
+                "Tax ID",
+                "Salesperson",
+                "Collection Responsible",
+                "Not yet due",
+                "1-30 days",
+                "31-60 days",
+                "61-90 days",
+                "91-180 days",
+                "Over 180 days",
+                "Total",
+                "Overdue",
+            ],
+        )
+        self.assertEqual(summary.freeze_panes, "A8")
+        self.assertEqual(summary.auto_filter.ref, "A7:L9")
+        rows = [
+            [cell.value for cell in row]
+            for row in summary.iter_rows(min_row=8, max_row=9)
+        ]
+        self.assertEqual(
+            rows,
+            [
+                [
+                    "Apteka Zdrowie",
+                    "PL5261040828",
+                    None,
+                    None,
+                    50,
+                    4000,
+                    0,
+                    0,
+                    0,
+                    0,
+                    4050,
+                    4000,
+                ],
+                [
+                    "Hurtownia Kowalski Sp. z o.o.",
+                    None,
+                    None,
+                    None,
+                    0,
+                    1234.56,
+                    0,
+                    100.01,
+                    0,
+                    0,
+                    1334.57,
+                    1334.57,
+                ],
+            ],
+        )
+        self.assertEqual(summary["F8"].number_format, '#,##0.00 "zł"')
+        # Totals: bold SUBTOTAL formulas (follow the filter), values cached.
+        self.assertEqual(summary["A10"].value, "Total")
+        self.assertEqual(summary["K10"].value, "=SUBTOTAL(9,K8:K9)")
+        self.assertTrue(summary["K10"].font.b)
+        self.assertEqual(cached["K10"].value, 5384.57)
+        self.assertEqual(cached["F10"].value, 5234.56)
+        # Items: one row per document, document currency where it differs.
+        items = book["Items"]
+        item_rows = [
+            [cell.value for cell in row]
+            for row in items.iter_rows(min_row=7, max_row=10)
+        ]
+        self.assertEqual(
+            item_rows[0][:9],
+            [
+                "Windykacja Sp. z o.o.",
+                "Apteka Zdrowie",
+                item_rows[0][2],
+                item_rows[0][3],
+                29,
+                "1-30 days",
+                4000,
+                1000,
+                "EUR",
+            ],
+        )
+        self.assertEqual(item_rows[0][3].date(), date(2026, 6, 1))
+        self.assertEqual(items["D7"].number_format, "mm/dd/yyyy")
+        self.assertEqual([row[6] for row in item_rows], [4000, 50, 100.01, 1234.56])
+        self.assertEqual(values["Items"]["G11"].value, 5384.57)
+
+    def test_settlement_export(self):
+        late = self._invoice(self.customer, "2026-03-01", 500)
+        self._pay(late, 500, "2026-03-20")
+        open_ = self._invoice(self.customer, "2026-03-01", 250.25)
+        action = (late | open_).action_debt_collection_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        book, values = self._open(attachment)
+        sheet = book.active
+        self.assertEqual(sheet.title, "Invoice settlement")
+        titles = [cell.value for cell in sheet[6]]
+        self.assertEqual(titles[:3], ["Number", "Customer", "Invoice Date"])
+        column = {title: index for index, title in enumerate(titles)}
+        rows = [
+            [cell.value for cell in row]
+            for row in sheet.iter_rows(min_row=7, max_row=8)
+        ]
+        by_number = {row[0]: row for row in rows}
+        row = by_number[late.name]
+        self.assertEqual(row[column["Days Late at Payment"]], 19)
+        self.assertEqual(row[column["Paid On"]].date(), date(2026, 3, 20))
+        self.assertEqual(by_number[open_.name][column["Residual"]], 250.25)
+        self.assertEqual(values.active.cell(9, column["Amount"] + 1).value, 750.25)

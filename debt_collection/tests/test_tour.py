@@ -39,3 +39,13 @@ class TestCollectorTour(DebtCollectionCase, HttpCase):
         self.assertFalse(self._events())
         self.assertFalse(self._mails())
         self.assertFalse(invoice.debt_collection_stage_id)
+
+
+@tagged("post_install", "-at_install")
+class TestAnalysisTour(DebtCollectionCase, HttpCase):
+    """The dashboard and the ageing in headless Chromium."""
+
+    def test_manager_reads_the_dashboard_and_the_ageing(self):
+        today = self.company._debt_collection_today()
+        self._invoice(self.customer, today - timedelta(days=10), 1234.56)
+        self.start_tour("/odoo", "debt_collection_analysis_tour", login="dc_manager")
