@@ -18,4 +18,3 @@ from . import debt_collection_ageing_bucket
 from . import debt_collection_ageing
 from . import debt_collection_analysis
 from . import debt_collection_xlsx
-from . import account_move_settlement

@@ -37,7 +37,7 @@ class DebtCollectionAgeing(models.TransientModel):
     )
     category_ids = fields.Many2many("res.partner.category", string="Partner Tags")
     stage_ids = fields.Many2many("debt.collection.step", string="Collection Stages")
-    on_hold = fields.Selection(TRISTATE, "On Hold", default="all", required=True)
+    on_hold = fields.Selection(TRISTATE, default="all", required=True)
     excluded = fields.Selection(
         TRISTATE,
         "Excluded from Collection",
@@ -110,10 +110,18 @@ class DebtCollectionAgeing(models.TransientModel):
             raise UserError(_("Choose at least one of your companies."))
         companies._debt_collection_ensure_buckets()
         bounds = self.env["debt.collection.ageing.bucket"]._bounds_by_company(companies)
-        bucket_rows = [
-            SQL("(%s, %s, %s::int, %s::int)", bucket_id, company_id, lower, upper)
+        # The bucket as a CASE expression: cheaper and better estimated by
+        # the planner than a join on ranges.
+        days = SQL("(%s::date - COALESCE(aml.date_maturity, aml.date))", self.date)
+        bucket_cases = [
+            SQL(
+                "WHEN aml.company_id = %s AND %s THEN %s",
+                company_id,
+                SQL("TRUE") if upper is None else SQL("%s <= %s", days, upper),
+                bucket_id,
+            )
             for company_id, rows in bounds.items()
-            for bucket_id, lower, upper in rows
+            for bucket_id, upper in rows
         ]
         partner_filter = (
             SQL("cp.id = ANY(%s)", list(partner_ids))
@@ -122,8 +130,7 @@ class DebtCollectionAgeing(models.TransientModel):
         )
         return SQL(
             """
-            WITH buckets(id, company_id, lower, upper) AS (VALUES %(buckets)s),
-            reconciled AS (
+            WITH reconciled AS (
                 SELECT line_id,
                        SUM(amount) FILTER (WHERE max_date <= %(date)s) AS amount,
                        SUM(amount_currency) FILTER (WHERE max_date <= %(date)s)
@@ -141,10 +148,9 @@ class DebtCollectionAgeing(models.TransientModel):
             ),
             items AS (
                 SELECT aml.id AS line_id, aml.move_id, aml.company_id,
-                       cp.id AS partner_id,
+                       cp.id AS partner_id, CASE %(bucket_cases)s END AS bucket_id,
                        COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       %(date)s::date - COALESCE(aml.date_maturity, aml.date)
-                           AS days_overdue,
+                       %(days)s AS days_overdue,
                        aml.balance - COALESCE(r.amount, 0) AS amount,
                        aml.amount_currency - COALESCE(r.amount_currency, 0)
                            AS amount_currency,
@@ -167,14 +173,10 @@ class DebtCollectionAgeing(models.TransientModel):
                    AND (aml.amount_residual != 0 OR r.later)
                    AND %(partners)s AND %(filters)s
             )
-            SELECT i.*, b.id AS bucket_id
-              FROM items i
-              JOIN buckets b ON b.company_id = i.company_id
-                            AND (b.lower IS NULL OR i.days_overdue >= b.lower)
-                            AND (b.upper IS NULL OR i.days_overdue <= b.upper)
-             WHERE i.amount != 0
+            SELECT * FROM items WHERE amount != 0
             """,
-            buckets=SQL(", ").join(bucket_rows),
+            bucket_cases=SQL(" ").join(bucket_cases),
+            days=days,
             date=self.date,
             companies=companies.ids,
             partners=partner_filter,
@@ -303,14 +305,12 @@ class DebtCollectionAgeingLine(models.TransientModel):
     partner_category_ids = fields.Many2many(
         related="partner_id.category_id", string="Partner Tags"
     )
-    bucket_id = fields.Many2one(
-        "debt.collection.ageing.bucket", "Bucket", readonly=True
-    )
+    bucket_id = fields.Many2one("debt.collection.ageing.bucket", readonly=True)
     currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
     stage_id = fields.Many2one(
         "debt.collection.step", "Collection Stage", readonly=True
     )
-    salesperson_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
     collector_id = fields.Many2one("res.users", "Collection Responsible", readonly=True)
     on_hold = fields.Boolean(readonly=True)
     excluded = fields.Boolean("Excluded from Collection", readonly=True)
@@ -359,9 +359,7 @@ class DebtCollectionAgeingItem(models.TransientModel):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     move_id = fields.Many2one("account.move", "Document", readonly=True)
     move_line_id = fields.Many2one("account.move.line", "Item", readonly=True)
-    bucket_id = fields.Many2one(
-        "debt.collection.ageing.bucket", "Bucket", readonly=True
-    )
+    bucket_id = fields.Many2one("debt.collection.ageing.bucket", readonly=True)
     currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
     date_maturity = fields.Date("Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")

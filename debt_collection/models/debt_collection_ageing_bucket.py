@@ -1,6 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools.translate import LazyTranslate, code_translations
+from odoo import api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
@@ -61,103 +60,14 @@ class DebtCollectionAgeingBucket(models.Model):
 
     @api.model
     def _bounds_by_company(self, companies):
-        """{company id: [(bucket id, lower or None, upper or None), ...]}."""
+        """{company id: [(bucket id, upper limit or None), ...]} in order."""
         result = {}
         for company in companies:
             company._check_debt_collection_buckets()
-            bounds, lower = [], None
-            for bucket in company.debt_collection_bucket_ids.sorted(
-                lambda b: (b.open_ended, b.days_to)
-            ):
-                upper = None if bucket.open_ended else bucket.days_to
-                bounds.append((bucket.id, lower, upper))
-                lower = None if upper is None else upper + 1
-            result[company.id] = bounds
+            result[company.id] = [
+                (bucket.id, None if bucket.open_ended else bucket.days_to)
+                for bucket in company.debt_collection_bucket_ids.sorted(
+                    lambda b: (b.open_ended, b.days_to)
+                )
+            ]
         return result
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    debt_collection_bucket_ids = fields.One2many(
-        "debt.collection.ageing.bucket", "company_id", string="Ageing Buckets"
-    )
-
-    @api.constrains("debt_collection_bucket_ids")
-    def _check_debt_collection_buckets(self):
-        for company in self:
-            buckets = company.debt_collection_bucket_ids
-            if not buckets:
-                continue
-            if len(buckets) < 2:
-                raise ValidationError(
-                    _("The ageing needs at least two buckets (%s).", company.name)
-                )
-            if any(not (bucket.name or "").strip() for bucket in buckets):
-                raise ValidationError(_("Every ageing bucket needs a name."))
-            open_ended = buckets.filtered("open_ended")
-            if len(open_ended) != 1:
-                raise ValidationError(
-                    _(
-                        "Exactly one ageing bucket must have no upper limit: the "
-                        "last one, for everything overdue for longer (%s).",
-                        company.name,
-                    )
-                )
-            limits = buckets.filtered(lambda b: not b.open_ended).mapped("days_to")
-            if len(set(limits)) != len(limits):
-                raise ValidationError(
-                    _(
-                        "Two ageing buckets end at %(days)s days: buckets must not "
-                        "overlap, each must end later than the one before.",
-                        days=next(d for d in limits if limits.count(d) > 1),
-                    )
-                )
-
-    def _debt_collection_ensure_buckets(self):
-        """Give the companies without buckets the default ones."""
-        missing = self.filtered(lambda c: not c.debt_collection_bucket_ids)
-        if not missing:
-            return True
-        vals = [
-            {
-                "company_id": company.id,
-                "name": name._source,
-                "days_to": limit or 0,
-                "open_ended": limit is None,
-            }
-            for company in missing
-            for name, limit in DEFAULT_BUCKETS
-        ]
-        # sudo: default configuration, created for any user whose action
-        # first needs it (e.g. a collector opening the ageing).
-        buckets = self.env["debt.collection.ageing.bucket"].sudo().create(vals)
-        for lang, __ in self.env["res.lang"].get_installed():
-            terms = code_translations.get_python_translations("debt_collection", lang)
-            for bucket in buckets:
-                if bucket.name in terms:
-                    bucket.with_context(lang=lang).name = terms[bucket.name]
-        return True
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        companies._debt_collection_ensure_buckets()
-        return companies
-
-    def action_debt_collection_buckets(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Ageing Buckets"),
-            "res_model": "res.company",
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [
-                [
-                    self.env.ref("debt_collection.view_company_ageing_buckets_form").id,
-                    "form",
-                ]
-            ],
-            "target": "new",
-        }

@@ -1,39 +1,8 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools import xlsx
 from ..tools.xlsx import Column
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    debt_collection_recovery_days = fields.Integer(
-        "Recovery Window (Days)",
-        default=14,
-        help="The collection activity report counts a payment as recovered by "
-        "an action when it comes within this many days after the action.",
-    )
-
-    @api.constrains("debt_collection_recovery_days")
-    def _check_debt_collection_recovery_days(self):
-        for company in self:
-            if not 1 <= company.debt_collection_recovery_days <= 365:
-                raise ValidationError(
-                    _("The recovery window must be between 1 and 365 days.")
-                )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    debt_collection_recovery_days = fields.Integer(
-        related="company_id.debt_collection_recovery_days", readonly=False
-    )
-
-    def action_debt_collection_buckets(self):
-        return self.company_id.action_debt_collection_buckets()
 
 
 class DebtCollectionActivityReport(models.Model):
@@ -48,10 +17,10 @@ class DebtCollectionActivityReport(models.Model):
 
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", "Currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     move_id = fields.Many2one("account.move", "Document", readonly=True)
-    step_id = fields.Many2one("debt.collection.step", "Step", readonly=True)
+    step_id = fields.Many2one("debt.collection.step", readonly=True)
     channel = fields.Selection(
         selection=lambda self: (
             self.env["debt.collection.event"]
@@ -63,12 +32,10 @@ class DebtCollectionActivityReport(models.Model):
     user_id = fields.Many2one("res.users", "Carried Out By", readonly=True)
     action_count = fields.Integer("Actions", readonly=True)
     amount_reminded = fields.Monetary(
-        "Amount Reminded",
         readonly=True,
         help="What the document still owed when the action was taken.",
     )
     amount_recovered = fields.Monetary(
-        "Amount Recovered",
         readonly=True,
         help="Paid on the document from the day after the action to the end of "
         "the recovery window (company setting, default 14 days).",

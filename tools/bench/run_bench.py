@@ -426,6 +426,65 @@ def measure_printing(env, company, count, base_url):
     return len(demands), len(items), len(pdf), seconds
 
 
+def multiply_open_items(env, company, target):
+    """Copy the company's open receivable lines (due dates spread over a year)
+    until there are at least ``target``: enough for the ageing's scale."""
+    cr = env.cr
+    open_items = SQL(
+        """FROM account_move_line aml
+             JOIN account_account a ON a.id = aml.account_id
+            WHERE aml.company_id = %s AND a.account_type = 'asset_receivable'
+              AND aml.parent_state = 'posted' AND aml.amount_residual != 0""",
+        company.id,
+    )
+    cr.execute(SQL("SELECT COUNT(*) %s", open_items))
+    existing = cr.fetchone()[0]
+    copies = max(0, -(-target // existing) - 1)
+    cr.execute(
+        """SELECT column_name FROM information_schema.columns
+            WHERE table_name = 'account_move_line' AND column_name != 'id'"""
+    )
+    columns = [row[0] for row in cr.fetchall()]
+    shifted = [
+        SQL("aml.date_maturity - (copy * 37 %% 365)")
+        if name == "date_maturity"
+        else SQL("aml.%s", SQL.identifier(name))
+        for name in columns
+    ]
+    cr.execute(
+        SQL(
+            """INSERT INTO account_move_line (%s)
+               SELECT %s FROM (SELECT aml.* %s) aml, generate_series(1, %s) copy""",
+            SQL(", ").join(SQL.identifier(name) for name in columns),
+            SQL(", ").join(shifted),
+            open_items,
+            copies,
+        )
+    )
+    cr.execute("ANALYZE account_move_line")
+    return existing * (copies + 1)
+
+
+def measure_ageing(env, company, target):
+    """Ageing of ``target`` open items, then its Excel export (rolled back)."""
+    items = multiply_open_items(env, company, target)
+    env.invalidate_all()
+    report = env["debt.collection.ageing"].create({"date": RUN_DATE})
+    report._compute_lines()  # warm-up
+    queries = env.cr.sql_log_count
+    started = time.monotonic()
+    report._compute_lines()
+    seconds = time.monotonic() - started
+    queries = env.cr.sql_log_count - queries
+    lines = len(report.line_ids)
+    started = time.monotonic()
+    attachment = env["debt.collection.xlsx"]._export_ageing(report)
+    export_seconds = time.monotonic() - started
+    size = len(attachment.raw)
+    env.cr.rollback()
+    return items, lines, seconds, queries, export_seconds, size
+
+
 def main():
     args = parse_args()
     ensure_database(args)
@@ -463,6 +522,19 @@ def main():
             f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
         )
         report(f"One full pass ({len(partners)} customers)", full)
+        items, lines, seconds, queries, export_seconds, size = measure_ageing(
+            env, company, 200_000
+        )
+        print(f"\nAgeing of {items} open items (one grouped query)")
+        print(f"  customer x bucket lines    {lines:>10}")
+        print(
+            f"  seconds                    {seconds:>10.2f}  "
+            f"({items / seconds:,.0f} items/s, {queries} queries)"
+        )
+        print(
+            f"  Excel export (summary + {items} item rows) {export_seconds:.1f} s, "
+            f"{size / 1024 / 1024:.1f} MB"
+        )
         base_url = start_http_server()
         demands, items, size, seconds = measure_printing(env, company, 500, base_url)
         print("\nPrinting payment demands (one wkhtmltopdf pass for all)")
