@@ -299,6 +299,19 @@ class TestAgeingBuckets(DebtCollectionCase):
             }
         )
 
+    def test_default_bucket_names_in_polish(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        company = self.env["res.company"].create({"name": "Nowa Sp. z o.o."})
+        names = company.debt_collection_bucket_ids.sorted(
+            lambda b: (b.open_ended, b.days_to)
+        ).with_context(lang="pl_PL")
+        self.assertEqual(names[0].name, "Niewymagalne")
+        self.assertEqual(names.filtered("open_ended").name, "Powyżej 180 dni")
+        self.assertEqual(
+            names.filtered("open_ended").with_context(lang="en_US").name,
+            "Over 180 days",
+        )
+
     def test_custom_buckets(self):
         self._set(("Due", 0), ("Up to 14", 14), ("Later", None))
         self._invoice(self.customer, AS_OF - timedelta(days=14), 10)
