@@ -107,7 +107,8 @@ class DebtCollectionKpi(models.Model):
     - Sales: receivables raised by customer invoices less credit notes.
     - Collections = receivables at the start + sales - receivables at the end.
     - Overdue at month end: what was open then on items due before the month
-      end (reconciliations dated later ignored).
+      end (reconciliations dated later ignored). The running month counts up
+      to today.
     - DSO = receivables at month end / sales × days of the month.
     - Overdue ratio = overdue at month end / receivables at month end.
     - CEI = collections / (collections + overdue at month end) × 100, i.e.
@@ -195,6 +196,7 @@ class DebtCollectionKpi(models.Model):
                        SUM(balance) AS amount
                   FROM rec_lines
                  WHERE balance > 0 AND date_maturity IS NOT NULL
+                   AND GREATEST(date, date_maturity + 1) <= CURRENT_DATE
                  GROUP BY 1, 2
             ),
             overdue_settled AS (
@@ -205,6 +207,7 @@ class DebtCollectionKpi(models.Model):
                   FROM account_partial_reconcile p
                   JOIN rec_lines l ON l.id = p.debit_move_id
                  WHERE l.balance > 0 AND l.date_maturity IS NOT NULL
+                   AND GREATEST(p.max_date, l.date_maturity + 1) <= CURRENT_DATE
                  GROUP BY 1, 2
             ),
             lateness AS (
@@ -228,8 +231,12 @@ class DebtCollectionKpi(models.Model):
                        SUM(COALESCE(r.amount, 0)) OVER w
                            - SUM(COALESCE(s.amount, 0)) OVER w AS overdue_end,
                        lt.amount_days, lt.amount AS amount_paid,
-                       EXTRACT(DAY FROM ms.month + interval '1 month' - interval '1 day')
-                           AS days
+                       -- the running month counts up to today
+                       CASE WHEN ms.month = date_trunc('month', CURRENT_DATE)
+                            THEN EXTRACT(DAY FROM CURRENT_DATE)
+                            ELSE EXTRACT(DAY FROM ms.month + interval '1 month'
+                                                  - interval '1 day')
+                       END AS days
                   FROM months ms
                   LEFT JOIN movement mv USING (company_id, month)
                   LEFT JOIN overdue_raised r USING (company_id, month)

@@ -395,6 +395,17 @@ class TestKpis(DebtCollectionCase):
         self.assertEqual(values["cei"], [0, 66.67, 0])
         self.assertEqual(values["avg_days_late"], [0, 16.0, 0])
 
+    def test_running_month_counts_up_to_today(self):
+        # PostgreSQL's CURRENT_DATE: the real today, not a frozen one.
+        today = date.today()
+        self._invoice(self.customer, today - timedelta(days=1), 300, invoice_date=today)
+        self._invoice(self.customer, today + timedelta(days=1), 700, invoice_date=today)
+        self.env.flush_all()
+        kpi = self._kpi(today.replace(day=1))
+        self.assertEqual(kpi.ar_end, 1000)
+        self.assertEqual(kpi.overdue_end, 300)
+        self.assertEqual(kpi.dso, round(1000 / 1000 * today.day, 1))
+
     def test_dashboard_lists_the_top_overdue_customers(self):
         other = self.env["res.partner"].create(
             {"name": "Sklep Nowak", "is_company": True}
