@@ -10,7 +10,7 @@ UTF-16 code units in one SMS, 67 per segment; a character outside the Basic
 Multilingual Plane (most emoji) takes two units, never split.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 GSM7 = "gsm7"
 UCS2 = "ucs2"
@@ -27,8 +27,7 @@ SINGLE_LIMIT = {GSM7: 160, UCS2: 70}
 PART_LIMIT = {GSM7: 153, UCS2: 67}
 
 
-@dataclass(frozen=True)
-class SegmentCount:
+class SegmentCount(NamedTuple):
     encoding: str  # GSM7 or UCS2
     length: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
     segments: int  # 0 for an empty text
