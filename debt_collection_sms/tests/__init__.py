@@ -1,2 +1,3 @@
 from . import test_tools
 from . import test_sms_engine
+from . import test_smsapi_gateway
