@@ -295,3 +295,59 @@ class TestSmsIapFailures(SmsCollectionCase):
         self.assertRecordValues(event, [{"state": "done", "attempts": 2}])
         self.assertEqual(event.sms_sms_id, first_sms)
         self.assertEqual(len(event.notice_id), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSmsLanguages(SmsCollectionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["debt_collection", "debt_collection_sms"], ["pl_PL"], overwrite=True
+        )
+
+    def test_polish_and_english_customers_in_one_run(self):
+        """Each customer gets the SMS in its language: Polish amounts, dates
+        and words (without diacritics: GSM-7), English for the other."""
+        polish = self._sms_customer(
+            "Piekarnia Żółć Sp. z o.o.", mobile="602 345 678", lang="pl_PL"
+        )
+        first = self._invoice(polish, MON_2, 1000)
+        second = self._invoice(polish, MON_2, 234.56)
+        third = self._invoice(polish, MON_2, 10)
+        english = self._invoice(self.customer, MON_2, 99.99)
+        with self.mockSMSGateway():
+            self._run(THU_5)
+        bodies = {sms["number"]: sms["body"] for sms in self._sms}
+        names = sorted([first.name, second.name, third.name])
+        polish_text = (
+            "Windykacja Sp. z o.o.: przypomnienie o platnosci. Zalegle: "
+            f"{names[0]}, {names[1]} +1 wiecej, do zaplaty 1244,56 PLN. Prosimy "
+            "o wplate do 10.03.2026. Jesli wplata zostala juz dokonana, prosimy "
+            "zignorowac SMS. Tel. +48 22 123 45 67"
+        )
+        self.assertEqual(bodies["+48602345678"], polish_text)
+        self.assertEqual(count_segments(polish_text).encoding, "gsm7")
+        self.assertEqual(
+            bodies["+48601234567"],
+            f"Windykacja Sp. z o.o.: payment reminder. Overdue: {english.name}, "
+            "amount due 99.99 PLN. Please pay by 03/10/2026. Already paid? Please "
+            "ignore this SMS. Tel. +48 22 123 45 67",
+        )
+
+    def test_polish_demand_template(self):
+        """The payment demand SMS template, in Polish."""
+        self.step_sms.sms_template_id = self.env.ref(
+            "debt_collection_sms.sms_template_demand"
+        )
+        polish = self._sms_customer("Sklep Źdźbło", mobile="602 345 678", lang="pl_PL")
+        invoice = self._invoice(polish, MON_2, 500)
+        with self.mockSMSGateway():
+            self._run(THU_5)
+        self.assertEqual(
+            self._sms[0]["body"],
+            f"Windykacja Sp. z o.o.: WEZWANIE DO ZAPLATY. Nieoplacone: {invoice.name}, "
+            "do zaplaty 500,00 PLN. Prosimy o wplate do 10.03.2026, aby uniknac "
+            "dalszych dzialan windykacyjnych. Tel. +48 22 123 45 67",
+        )
