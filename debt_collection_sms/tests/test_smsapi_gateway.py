@@ -1,142 +1,30 @@
 """The SMSAPI.pl gateway against a real HTTP server on 127.0.0.1.
 
-The server started by each test speaks SMSAPI's sms.do: it checks the bearer
-token, answers JSON, refuses invalid numbers (error 13) and a second message
-with an idx it already accepted (error 53, with check_idx=1), and can be told
-to answer too late (a timeout) or with a server error.
+The server started by each test (``common.FakeSmsapi``) speaks SMSAPI's
+sms.do: it checks the bearer token, answers JSON, refuses invalid numbers
+(error 13) and a second message with an idx it already accepted (error 53,
+with check_idx=1), and can be told to answer too late (a timeout) or with a
+server error.
 """
 
-import json
-import logging
-import threading
-import time
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tests.common import _super_send
 from odoo.tools import mute_logger
 
-from .common import MON_2, THU_5, SmsCollectionCase
+from .common import INVALID, MON_2, THU_5, TOKEN, SmsapiServerMixin, SmsCollectionCase
 
-_logger = logging.getLogger(__name__)
-
-TOKEN = "tok-3f9a"
-INVALID = "48601999999"
 ENGINE_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_engine"
 GATEWAY_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_sms_gateway"
 
 
-class FakeSmsapi(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), SmsapiHandler)
-        self.requests = []  # (path, authorization, form)
-        self.accepted = []  # form of each message the gateway took
-        self.delay = 0  # seconds before answering
-        self.fail_status = None  # answer this HTTP status without JSON
-        self.next_id = 1000
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_port}/sms.do"
-
-    def answer(self, authorization, form):
-        """(HTTP status, JSON body) of one request."""
-        if self.fail_status:
-            return self.fail_status, None
-        if authorization != f"Bearer {TOKEN}":
-            return 401, {"error": 101, "message": "Authorization failed"}
-        if form.get("to") == INVALID:
-            return 200, {
-                "invalid_numbers": [
-                    {
-                        "number": INVALID,
-                        "submitted_number": INVALID,
-                        "message": "Invalid phone number",
-                    }
-                ],
-                "error": 13,
-                "message": "No correct phone numbers",
-            }
-        idx = form.get("idx")
-        if form.get("check_idx") == "1" and idx in {
-            m.get("idx") for m in self.accepted
-        }:
-            return 200, {"error": 53, "message": "Not unique idx"}
-        self.accepted.append(form)
-        self.next_id += 1
-        return 200, {
-            "count": 1,
-            "list": [
-                {
-                    "id": f"SMS{self.next_id}",
-                    "points": 0.16,
-                    "number": form["to"],
-                    "submitted_number": form["to"],
-                    "status": "QUEUE",
-                    "idx": idx,
-                }
-            ],
-        }
-
-
-class SmsapiHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - http.server's name
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode()
-        form = {key: values[0] for key, values in parse_qs(raw).items()}
-        authorization = self.headers.get("Authorization")
-        self.server.requests.append((urlparse(self.path).path, authorization, form))
-        status, payload = self.server.answer(authorization, form)
-        if self.server.delay:
-            time.sleep(self.server.delay)
-        body = json.dumps(payload).encode() if payload is not None else b"Bad gateway"
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except OSError as error:  # the client gave up waiting (the timeout test)
-            _logger.debug("SMSAPI test server: %s", error)
-
-    def log_message(self, format, *args):  # noqa: A002 - http.server's name
-        pass
-
-
 @tagged("post_install", "-at_install")
-class TestSmsapiGateway(SmsCollectionCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Odoo's tests raise short timeouts to 10 s: the gateway's own timeout
-        # is what these tests are about, so the local server keeps it.
-        if urlparse(r.url).hostname == "127.0.0.1":
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
     def setUp(self):
         super().setUp()
-        self.server = FakeSmsapi()
-        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        thread.start()
-        self.addCleanup(self.server.server_close)
-        self.addCleanup(self.server.shutdown)
-        self.company.write(
-            {
-                "debt_collection_sms_gateway": "smsapi",
-                "debt_collection_smsapi_token": TOKEN,
-                "debt_collection_smsapi_sender": "Windykacja",
-                "debt_collection_smsapi_url": self.server.url,
-                "debt_collection_smsapi_timeout": 1,
-                "debt_collection_smsapi_test": False,
-            }
-        )
+        self._use_smsapi(self.company)
 
     def test_success_posts_the_sms_and_stores_its_id(self):
         invoice = self._invoice(self.customer, MON_2, 250)
