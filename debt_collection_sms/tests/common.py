@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 from odoo.tests.common import _super_send
 
 from odoo.addons.debt_collection.tests.common import DebtCollectionCase
-from odoo.addons.sms.tests.common import MockSMS
+from odoo.addons.sms.tests.common import SMSCase
 
 _logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ FRI_6 = date(2026, 3, 6)
 MON_9 = date(2026, 3, 9)
 
 
-class SmsCollectionCase(DebtCollectionCase, MockSMS):
+class SmsCollectionCase(DebtCollectionCase, SMSCase):
     """The shared five-step policy plus an SMS reminder on day 3 (pay within 5
     days), a Polish company with a phone number, and a customer with a mobile.
 
@@ -33,7 +33,6 @@ class SmsCollectionCase(DebtCollectionCase, MockSMS):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["iap.account"].get("sms")
         cls.poland = cls.env.ref("base.pl")
         cls.company.write(
             {

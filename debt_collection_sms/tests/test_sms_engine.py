@@ -38,6 +38,8 @@ class TestSmsEngine(SmsCollectionCase):
         self.assertEqual(
             [(s["number"], s["body"]) for s in self._sms], [("+48601234567", expected)]
         )
+        self.assertSMSIapSent(["+48601234567"], content=expected)
+        self.assertSMS(self.customer, "+48601234567", "pending", content=expected)
         event = self._sms_events()
         self.assertEqual(len(event), 1)
         self.assertRecordValues(
