@@ -198,7 +198,9 @@ class TestSmsQuietHours(SmsCollectionCase):
                     lambda line: line.step_id == self.step_sms
                 )
                 self.assertEqual(lines.recipients, "+48601234567")
-                lines.action_execute()
+                result = lines.action_execute()
+            self.assertEqual(result["params"]["type"], "warning")
+            self.assertIn("window (08:00-20:00)", result["params"]["message"])
             self.assertRecordValues(
                 self._sms_events(), [{"state": "pending", "scheduled_date": FRI_6}]
             )

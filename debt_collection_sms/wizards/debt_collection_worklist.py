@@ -22,3 +22,23 @@ class DebtCollectionWorklistLine(models.TransientModel):
                 reasons = dict(Event._fields["reason"]._description_selection(self.env))
                 line.recipients = reasons.get(reason) or _("No mobile number")
         return result
+
+    def action_execute(self):
+        company = self.worklist_id.company_id[:1]
+        held = (
+            company
+            and not company._debt_collection_sms_window_open()
+            and any(line.channel == "sms" for line in self)
+        )
+        result = super().action_execute()
+        if held:
+            start = "%02d:00" % company.debt_collection_sms_hour_from
+            end = "%02d:00" % company.debt_collection_sms_hour_to
+            result["params"]["type"] = "warning"
+            result["params"]["message"] = _(
+                "The selected actions were executed; the SMS wait for the SMS "
+                "sending window (%(start)s-%(end)s) and are postponed.",
+                start=start,
+                end=end,
+            )
+        return result
