@@ -102,7 +102,6 @@ class DebtCollectionEngine(models.AbstractModel):
                 number=number,
                 body=bodies[notice.id],
                 partner=contact,
-                sms=events.sms_sms_id[:1] or None,
             )
             for notice, (_p, events, contact, number) in zip(
                 notices, to_send, strict=True
@@ -221,11 +220,17 @@ class DebtCollectionEngine(models.AbstractModel):
         return Notice.concat(*notices)
 
     def _get_sms_ref(self, events):
-        """The same reference on every attempt of one SMS (the gateway's
-        duplicate guard), unique across databases sharing a gateway account."""
+        """The same reference on every attempt of one SMS, even after a crash
+        that lost the events (the gateway's duplicate guard): the
+        exactly-once key of the customer's first item, prefixed with the
+        database so that databases sharing a gateway account never clash."""
         # sudo: the database uuid is a system parameter.
         db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        return f"dc-{db_uuid[:8]}-{min(events.ids)}"
+        first = min(events, key=lambda event: event.move_line_id.id)
+        return (
+            f"dc-{db_uuid[:8]}-{first.move_line_id.id}-{first.step_id.id}"
+            f"-{first.occurrence}"
+        )
 
     @api.model
     def _notify_sms_account_failure(self, company, run, error, count):

@@ -15,6 +15,8 @@ from ..tools import smsapi
 
 _logger = logging.getLogger(__name__)
 
+# States of an Odoo SMS that the service took (sent or being sent).
+IAP_SENT_STATES = frozenset({"process", "pending", "sent"})
 # Odoo SMS failure types as outcomes.
 IAP_FAILURES = {
     "sms_number_missing": smsapi.INVALID_NUMBER,
@@ -35,7 +37,6 @@ class SmsMessage:
     number: str  # E.164
     body: str
     partner: object  # res.partner
-    sms: object = None  # the sms.sms of an earlier attempt (IAP)
 
 
 @dataclass
@@ -75,44 +76,51 @@ class DebtCollectionSmsGateway(models.AbstractModel):
         # sudo: outgoing SMS and the IAP account are restricted to
         # administrators; the collection run sends on the company's behalf.
         SmsSms = self.env["sms.sms"].sudo()
-        retried = SmsSms.concat(*(m.sms for m in messages if m.sms))
+        # The reference is the SMS record's uuid: a retry finds the record of
+        # the earlier attempt and Odoo's SMS service gets the same uuid.
+        existing = {
+            sms.uuid: sms
+            for sms in SmsSms.search([("uuid", "in", [m.ref for m in messages])])
+        }
+        already_sent = SmsSms.concat(
+            *(sms for sms in existing.values() if sms.state in IAP_SENT_STATES)
+        )
+        retried = SmsSms.concat(*existing.values()) - already_sent
         retried.write({"state": "outgoing", "failure_type": False})
         new = SmsSms.create(
             [
-                {"number": m.number, "body": m.body, "partner_id": m.partner.id}
+                {
+                    "uuid": m.ref,
+                    "number": m.number,
+                    "body": m.body,
+                    "partner_id": m.partner.id,
+                }
                 for m in messages
-                if not m.sms
+                if m.ref not in existing
             ]
         )
-        new_iter = iter(new)
-        records = [m.sms or next(new_iter) for m in messages]
-        # The same uuid on a retry: Odoo's SMS service knows the message.
-        SmsSms.concat(*records)._send(unlink_failed=False, unlink_sent=False)
+        records = {sms.uuid: sms for sms in (retried | new)}
+        if records:
+            SmsSms.concat(*records.values())._send(
+                unlink_failed=False, unlink_sent=False
+            )
+        labels = dict(SmsSms._fields["failure_type"]._description_selection(self.env))
         results = []
-        for sms in records:
-            if sms.state == "error":
+        for message in messages:
+            sms = existing.get(message.ref) or records[message.ref]
+            if sms in already_sent:
+                results.append(
+                    SmsResult(smsapi.DUPLICATE, sms.uuid, sms.state, sms=sms)
+                )
+            elif sms.state == "error":
+                error = _(
+                    "Odoo SMS: %(error)s",
+                    error=labels.get(sms.failure_type) or sms.failure_type,
+                )
                 kind = IAP_FAILURES.get(sms.failure_type, smsapi.REJECTED)
-                label = dict(
-                    sms._fields["failure_type"]._description_selection(self.env)
-                )
-                results.append(
-                    SmsResult(
-                        kind,
-                        gateway_ref=sms.uuid,
-                        status=sms.state,
-                        error=_(
-                            "Odoo SMS: %(error)s",
-                            error=label.get(sms.failure_type) or sms.failure_type,
-                        ),
-                        sms=sms,
-                    )
-                )
+                results.append(SmsResult(kind, sms.uuid, sms.state, error, sms))
             else:
-                results.append(
-                    SmsResult(
-                        smsapi.SENT, gateway_ref=sms.uuid, status=sms.state, sms=sms
-                    )
-                )
+                results.append(SmsResult(smsapi.SENT, sms.uuid, sms.state, sms=sms))
         return results
 
     # SMSAPI.pl ------------------------------------------------------------

@@ -8,6 +8,7 @@ server error.
 """
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -15,6 +16,11 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import INVALID, MON_2, THU_5, TOKEN, SmsapiServerMixin, SmsCollectionCase
+
+
+class SimulatedCrash(BaseException):
+    """A crash the engine cannot catch (the worker killed after sending)."""
+
 
 ENGINE_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_engine"
 GATEWAY_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_sms_gateway"
@@ -42,7 +48,8 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
                 "message": event.sms_body,
                 "format": "json",
                 "encoding": "utf-8",
-                "idx": f"dc-{self._db_uuid()[:8]}-{event.id}",
+                "idx": f"dc-{self._db_uuid()[:8]}-{event.move_line_id.id}"
+                f"-{self.step_sms.id}-0",
                 "check_idx": "1",
             },
         )
@@ -140,6 +147,25 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
         self.assertEqual(
             event.sms_status, "Already sent (the retry was not sent again)"
         )
+
+    def test_crash_after_sending_does_not_send_twice(self):
+        """The worker dies after the gateway took the SMS, before anything was
+        committed: the events are lost. The next run claims the item again
+        with the same reference, and the gateway refuses a second SMS."""
+        self._invoice(self.customer, MON_2, 250)
+        Engine = type(self.env["debt.collection.engine"])
+        with patch.object(
+            Engine, "_prepare_sms_event_vals", side_effect=SimulatedCrash
+        ):
+            with self.assertRaises(SimulatedCrash), self.env.cr.savepoint():
+                self._run(THU_5)
+        self.env.invalidate_all()
+        self.assertFalse(self._sms_events(), "the crash lost the events")
+        self.assertEqual(len(self.server.accepted), 1)
+        self._run(THU_5, hour=11)
+        self.assertEqual(len(self.server.requests), 2)
+        self.assertEqual(len(self.server.accepted), 1, "no duplicate SMS")
+        self.assertRecordValues(self._sms_events(), [{"state": "done"}])
 
     def test_server_error_is_retried_then_sent(self):
         self._invoice(self.customer, MON_2, 250)
