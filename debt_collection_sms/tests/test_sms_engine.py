@@ -168,6 +168,20 @@ class TestSmsQuietHours(SmsCollectionCase):
             self._sms_events(), [{"state": "done", "scheduled_date": FRI_6}]
         )
 
+    def test_window_is_read_in_the_company_time_zone(self):
+        """Summer (Warsaw = UTC+2): at 18:30 UTC it is 20:30 in Warsaw, after
+        the 8-20 window, so nothing goes; at 17:30 UTC (19:30) the SMS goes."""
+        self._invoice(self.customer, "2026-06-01", 300)
+        engine = self.env["debt.collection.engine"]
+        with self.mockSMSGateway():
+            with freeze_time("2026-06-04 18:30:00"):
+                engine._run_collection_pass(companies=self.company)
+            self.assertFalse(self._sms_events())
+            with freeze_time("2026-06-05 17:30:00"):
+                engine._run_collection_pass(companies=self.company)
+        self.assertEqual(self._sent_numbers(), ["+48601234567"])
+        self.assertEqual(str(self._sms_events().scheduled_date), "2026-06-05")
+
     def test_e_mails_are_not_held_by_the_sms_window(self):
         """At 18:00 the e-mail reminder due that day goes; the SMS of another
         document waits for the morning."""
