@@ -31,15 +31,21 @@ class DebtCollectionStep(models.Model):
     def _get_template_models(self):
         return dict(super()._get_template_models(), sms=NOTICE_MODEL)
 
-    @api.onchange("action")
+    @api.onchange("action", "days")
     def _onchange_action_sms_template(self):
-        if self.action == "sms" and not self.sms_template_id:
-            self.sms_template_id = self._default_sms_template()
+        if self.action != "sms":
+            return
+        defaults = self._default_sms_template(-1) | self._default_sms_template(0)
+        if not self.sms_template_id or self.sms_template_id in defaults:
+            self.sms_template_id = self._default_sms_template(self.days)
 
     @api.model
-    def _default_sms_template(self):
-        return self.env.ref(
-            "debt_collection_sms.sms_template_overdue", raise_if_not_found=False
+    def _default_sms_template(self, days):
+        """The shipped template: pre-due before the due date, else overdue."""
+        name = "sms_template_predue" if days < 0 else "sms_template_overdue"
+        return (
+            self.env.ref(f"debt_collection_sms.{name}", raise_if_not_found=False)
+            or self.env["sms.template"]
         )
 
     @api.constrains("action", "mail_template_id")

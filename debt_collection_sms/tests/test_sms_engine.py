@@ -354,6 +354,42 @@ class TestSmsLanguages(SmsCollectionCase):
             "ignore this SMS. Tel. +48 22 123 45 67",
         )
 
+    def test_pre_due_sms_in_polish_and_english(self):
+        """A pre-due SMS step (3 days before): the pre-due text, payable by
+        the due date, in each customer's language."""
+        self.step_sms.unlink()
+        predue = self.env["debt.collection.step"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "SMS before due",
+                "sequence": 5,
+                "days": -4,
+                "action": "sms",
+                "sms_template_id": self.env.ref(
+                    "debt_collection_sms.sms_template_predue"
+                ).id,
+            }
+        )
+        polish = self._sms_customer("Sklep Źdźbło", mobile="602 345 678", lang="pl_PL")
+        pl_invoice = self._invoice(polish, "2026-03-09", 500)
+        en_invoice = self._invoice(self.customer, "2026-03-09", 80)
+        with self.mockSMSGateway():
+            self._run(THU_5)
+        bodies = {sms["number"]: sms["body"] for sms in self._sms}
+        self.assertEqual(
+            bodies["+48602345678"],
+            "Windykacja Sp. z o.o.: przypomnienie. Wkrotce mija termin platnosci: "
+            f"{pl_invoice.name}, kwota 500,00 PLN, platne do 09.03.2026. "
+            "Tel. +48 22 123 45 67",
+        )
+        self.assertEqual(
+            bodies["+48601234567"],
+            "Windykacja Sp. z o.o.: friendly reminder. Due soon: "
+            f"{en_invoice.name}, amount 80.00 PLN, payable by 03/09/2026. "
+            "Tel. +48 22 123 45 67",
+        )
+        self.assertEqual(len(self._events(step_id=predue.id)), 2)
+
     def test_polish_demand_template(self):
         """The payment demand SMS template, in Polish."""
         self.step_sms.sms_template_id = self.env.ref(

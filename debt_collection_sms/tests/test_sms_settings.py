@@ -279,6 +279,25 @@ class TestSmsConfigurationChecks(SmsCollectionCase):
             )
         self.assertEqual(step.record.channel, "sms")
 
+    def test_pre_due_sms_step_gets_the_pre_due_template(self):
+        """Before the due date the pre-due text; a template chosen by hand
+        stays when the days change."""
+        Step = self.env["debt.collection.step"]
+        demand = self.env.ref("debt_collection_sms.sms_template_demand")
+        with Form(
+            Step.with_context(default_policy_id=self.policy.id, default_sequence=5)
+        ) as step:
+            step.name = "SMS przed terminem"
+            step.days = -5
+            step.action = "sms"
+            self.assertEqual(
+                step.sms_template_id,
+                self.env.ref("debt_collection_sms.sms_template_predue"),
+            )
+            step.sms_template_id = demand
+            step.days = -4
+            self.assertEqual(step.sms_template_id, demand)
+
     def test_live_segment_counter_on_the_template(self):
         template = self.env.ref("debt_collection_sms.sms_template_overdue")
         self.assertEqual(template.debt_collection_encoding, "gsm7")
