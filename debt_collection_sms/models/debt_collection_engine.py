@@ -1,0 +1,261 @@
+"""The SMS step action of the collection engine.
+
+For each customer of the step: find the mobile number (invoice contact, else
+the customer), normalise it to E.164 with the contact's country, check Odoo's
+phone blacklist and the company's SMS limit per customer; those who cannot get
+an SMS are skipped with the reason (final: recorded once). The others get one
+collection message each, the SMS text rendered on it in their language, and
+the company's gateway sends it. Outside the company's SMS window nothing is
+claimed: the SMS waits for the window.
+"""
+
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, models
+
+from ..tools import smsapi
+from ..tools.segments import count_segments
+from .debt_collection_event import SMS_SKIP_REASONS
+from .debt_collection_sms_gateway import SmsMessage
+
+_logger = logging.getLogger(__name__)
+
+SUCCESS = frozenset({smsapi.SENT, smsapi.DUPLICATE})
+FAILURE_REASONS = {
+    smsapi.INVALID_NUMBER: "sms_invalid_number",
+    smsapi.ACCOUNT: "sms_gateway_account",
+}
+
+
+class DebtCollectionEngine(models.AbstractModel):
+    _inherit = "debt.collection.engine"
+
+    def _get_skip_reasons(self):
+        return super()._get_skip_reasons() | SMS_SKIP_REASONS
+
+    # Quiet hours -----------------------------------------------------------
+
+    def _execute_plan(self, plan, origin="automatic", deadline=None):
+        company = self.env["res.company"].browse(plan.company_id)
+        if plan.groups and not company._debt_collection_sms_window_open():
+            steps = self.env["debt.collection.step"].browse(
+                {group.step_id for group in plan.groups}
+            )
+            sms_step_ids = set(steps.filtered(lambda s: s.action == "sms").ids)
+            held = [g for g in plan.groups if g.step_id in sms_step_ids]
+            plan.groups = [g for g in plan.groups if g.step_id not in sms_step_ids]
+            if held and origin == "manual":
+                self._postpone_sms_groups(company, held)
+        return super()._execute_plan(plan, origin=origin, deadline=deadline)
+
+    def _postpone_sms_groups(self, company, groups):
+        """SMS an operator executes outside the window wait for it: they are
+        recorded as postponed to the day the window opens next."""
+        day = company._debt_collection_sms_next_day()
+        rows = [(item, g.step_id, "pending", None) for g in groups for item in g.items]
+        channels = {group.step_id: "sms" for group in groups}
+        self._claim_events(
+            company, day, rows, channels, self.env["debt.collection.run"], "manual"
+        )
+
+    # The action ----------------------------------------------------------
+
+    def _execute_action_sms(self, step, groups, run_date, run):
+        company = self.env.company
+        failures, to_send = {}, []
+        recipients = {
+            partner.id: self._get_sms_recipient(partner, events)
+            for partner, events in groups
+        }
+        blacklisted = self._get_sms_blacklisted(
+            {number for _c, number, _r in recipients.values() if number}
+        )
+        sent_counts = self._get_sms_counts(
+            company, [partner.id for partner, _e in groups], run_date
+        )
+        limit = company.debt_collection_sms_max_per_partner
+        for partner, events in groups:
+            contact, number, reason = recipients[partner.id]
+            if not reason and number in blacklisted:
+                reason = "sms_blacklisted"
+            if not reason and limit and sent_counts.get(partner.id, 0) >= limit:
+                reason = "sms_limit"
+            if reason:
+                failures.update({event.id: (reason, False) for event in events})
+                if number:
+                    events.sudo().write({"sms_number": number})  # sudo: history
+                continue
+            sent_counts[partner.id] = sent_counts.get(partner.id, 0) + 1
+            to_send.append((partner, events, contact, number))
+        if not to_send:
+            return failures
+        notices = self._get_sms_notices(step, to_send, run_date, run)
+        bodies = step.sms_template_id._render_field(
+            "body", notices.ids, compute_lang=True
+        )
+        messages = [
+            SmsMessage(
+                ref=self._get_sms_ref(events),
+                number=number,
+                body=bodies[notice.id],
+                partner=contact,
+            )
+            for notice, (_p, events, contact, number) in zip(
+                notices, to_send, strict=True
+            )
+        ]
+        results = self.env["debt.collection.sms.gateway"]._send(company, messages)
+        account_errors = []
+        for message, result, (_p, events, _c, _n) in zip(
+            messages, results, to_send, strict=True
+        ):
+            events.sudo().write(  # sudo: history
+                self._prepare_sms_event_vals(company, message, result)
+            )
+            if result.kind in SUCCESS:
+                continue
+            reason = FAILURE_REASONS.get(result.kind, "error")
+            failures.update({event.id: (reason, result.error) for event in events})
+            if result.kind == smsapi.ACCOUNT:
+                account_errors.append(result.error)
+        if account_errors:
+            self._notify_sms_account_failure(
+                company, run, account_errors[0], len(account_errors)
+            )
+        return failures
+
+    def _prepare_sms_event_vals(self, company, message, result):
+        vals = {
+            "sms_number": message.number,
+            "sms_body": message.body,
+            "sms_segments": count_segments(message.body).segments,
+            "sms_gateway": company.debt_collection_sms_gateway,
+        }
+        if result.gateway_ref:
+            vals["sms_gateway_ref"] = result.gateway_ref
+        if result.status:
+            vals["sms_status"] = result.status
+        if result.sms:
+            vals["sms_sms_id"] = result.sms.id
+        return vals
+
+    def _get_sms_recipient(self, partner, events):
+        """(contact, E.164 number or False, skip reason or None): the mobile
+        of the invoice contact, else of the customer."""
+        contacts = (events.move_id.partner_id | partner.child_ids).filtered(
+            lambda c: c.type == "invoice" and c.mobile
+        )
+        contact = contacts.sorted("id")[:1] or partner
+        if not contact.mobile:
+            return partner, False, "sms_no_number"
+        country = (
+            contact.country_id or partner.country_id or self.env.company.country_id
+        )
+        number = contact._phone_format(
+            number=contact.mobile,
+            country=country,
+            force_format="E164",
+            raise_exception=False,
+        )
+        if not number:
+            return contact, False, "sms_invalid_number"
+        return contact, number, None
+
+    def _get_sms_blacklisted(self, numbers):
+        if not numbers:
+            return set()
+        # sudo: the blacklist is readable by administrators only; the engine
+        # only asks whether the numbers are on it.
+        return set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", list(numbers))])
+            .mapped("number")
+        )
+
+    def _get_sms_counts(self, company, partner_ids, run_date):
+        """{customer id: SMS sent within the company's period up to
+        ``run_date``}; one SMS is one collection message, whatever the number
+        of documents it lists."""
+        since = run_date - timedelta(days=company.debt_collection_sms_period_days - 1)
+        rows = self.env["debt.collection.event"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", partner_ids),
+                ("channel", "=", "sms"),
+                ("state", "=", "done"),
+                ("notice_id", "!=", False),
+                ("scheduled_date", ">=", since),
+                ("scheduled_date", "<=", run_date),
+            ],
+            ["partner_id"],
+            ["notice_id:count_distinct"],
+        )
+        return {partner.id: count for partner, count in rows}
+
+    def _get_sms_notices(self, step, to_send, run_date, run):
+        """One collection message per customer: a retry keeps the message of
+        the first attempt."""
+        Notice = self.env["debt.collection.notice"]
+        Partner = self.env["res.partner"]  # no copy: an SMS has one recipient
+        notices, vals_list, new_indexes = [], [], []
+        for index, (partner, events, contact, _number) in enumerate(to_send):
+            previous = events.notice_id
+            if len(previous) == 1:
+                notices.append(previous)
+                continue
+            vals_list.append(
+                self._prepare_notice_vals(
+                    step, partner, events, run_date, run, contact, Partner
+                )
+            )
+            new_indexes.append(index)
+            notices.append(None)
+        for index, notice in zip(new_indexes, Notice.create(vals_list), strict=True):
+            notices[index] = notice
+            to_send[index][1].sudo().write({"notice_id": notice.id})  # sudo: history
+        return Notice.concat(*notices)
+
+    def _get_sms_ref(self, events):
+        """The same reference on every attempt of one SMS, even after a crash
+        that lost the events (the gateway's duplicate guard): the
+        exactly-once key of the customer's first item, prefixed with the
+        database so that databases sharing a gateway account never clash."""
+        # sudo: the database uuid is a system parameter.
+        db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        first = min(events, key=lambda event: event.move_line_id.id)
+        return (
+            f"dc-{db_uuid[:8]}-{first.move_line_id.id}-{first.step_id.id}"
+            f"-{first.occurrence}"
+        )
+
+    @api.model
+    def _notify_sms_account_failure(self, company, run, error, count):
+        """The gateway refused the account: tell the collection managers."""
+        _logger.error("Debt collection SMS refused for %s: %s", company.name, error)
+        managers = self.env.ref("debt_collection.group_debt_collection_manager").users
+        managers = managers.filtered(
+            lambda u: u.active and not u.share and company in u.company_ids
+        )
+        if not managers:
+            return
+        body = Markup("<p>%s</p><p>%s</p>") % (
+            _(
+                "%(count)s SMS of the collection run could not be sent: the "
+                "gateway refused the account.",
+                count=count,
+            ),
+            error,
+        )
+        # sudo: a notification to the managers, whoever runs the collection.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=managers.partner_id.ids,
+            subject=_("Collection SMS not sent (%(company)s)", company=company.name),
+            body=body,
+            model=run._name if run else False,
+            res_id=run.id if run else False,
+            author_id=self.env.ref("base.partner_root").id,
+        )

@@ -1,0 +1,50 @@
+from odoo import models
+from odoo.tools.misc import formatLang
+
+# Characters Odoo puts in formatted amounts that are not in the GSM alphabet.
+_NON_GSM_SPACES = str.maketrans({"\xa0": " ", "\u202f": " "})
+
+
+class DebtCollectionNotice(models.Model):
+    _inherit = "debt.collection.notice"
+
+    # Helpers of the SMS templates (short texts, GSM alphabet where possible).
+
+    def _sms_document_numbers(self, limit=2):
+        """The documents' numbers, the first ``limit`` and "+N more" after."""
+        self.ensure_one()
+        names = sorted(set(self.event_ids.move_id.mapped("name")))
+        if len(names) <= limit:
+            return ", ".join(names)
+        return self.env._(
+            "%(names)s +%(count)s more",
+            names=", ".join(names[:limit]),
+            count=len(names) - limit,
+        )
+
+    def _sms_amount_due(self):
+        """The amount still due per document currency, as "1,234.56 PLN"
+        (ISO codes: currency symbols such as zł are not in the GSM alphabet)."""
+        self.ensure_one()
+        totals = {}
+        for event in self.event_ids:
+            currency = event.document_currency_id
+            totals[currency] = (
+                totals.get(currency, 0.0) + event.amount_residual_currency
+            )
+        company_currency = self.company_currency_id
+        return " + ".join(
+            "{} {}".format(
+                formatLang(self.env, amount, digits=currency.decimal_places).translate(
+                    _NON_GSM_SPACES
+                ),
+                currency.name,
+            )
+            for currency, amount in sorted(
+                totals.items(), key=lambda kv: (kv[0] != company_currency, kv[0].name)
+            )
+        )
+
+    def _sms_company_phone(self):
+        self.ensure_one()
+        return self.company_id.phone or self.company_id.mobile or ""
