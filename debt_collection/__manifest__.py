@@ -29,6 +29,8 @@
         "wizards/debt_collection_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/debt_collection_menus.xml",
+        "security/debt_collection_desk_security.xml",
+        "views/debt_collection_block_views.xml",
     ],
     "demo": [
         "demo/debt_collection_demo.xml",

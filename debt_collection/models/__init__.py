@@ -14,3 +14,9 @@ from . import debt_collection_engine
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import res_company_block
+from . import debt_collection_step_block
+from . import debt_collection_block
+from . import res_partner_block
+from . import account_move_block
+from . import debt_collection_engine_block

@@ -12,3 +12,4 @@ from . import test_schedule
 from . import test_security
 from . import test_tour
 from . import test_worklist
+from . import test_block
