@@ -97,6 +97,11 @@ class ResPartner(models.Model):
             ),
         )
 
+    def _debt_collection_stage_label(self):
+        """The collection stage in a few words, as salespeople read it."""
+        self.ensure_one()
+        return self.commercial_partner_id.debt_collection_stage_id.name or ""
+
     def _check_debt_collection_block_manager(self):
         if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):
             raise AccessError(
