@@ -31,6 +31,7 @@
         "views/debt_collection_menus.xml",
         "security/debt_collection_desk_security.xml",
         "views/debt_collection_block_views.xml",
+        "views/debt_collection_case_views.xml",
     ],
     "demo": [
         "demo/debt_collection_demo.xml",

@@ -19,4 +19,5 @@ from . import debt_collection_step_block
 from . import debt_collection_block
 from . import res_partner_block
 from . import account_move_block
-from . import debt_collection_engine_block
+from . import debt_collection_desk_engine
+from . import debt_collection_case

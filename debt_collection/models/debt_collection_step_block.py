@@ -14,22 +14,3 @@ class DebtCollectionStep(models.Model):
 
     def _get_action_channels(self):
         return dict(super()._get_action_channels(), block="system")
-
-
-class DebtCollectionEvent(models.Model):
-    _inherit = "debt.collection.event"
-
-    event_type = fields.Selection(
-        selection_add=[
-            ("block", "Sales block"),
-            ("case", "Collection case"),
-            ("promise", "Promise to pay"),
-            ("dispute", "Dispute"),
-        ],
-        ondelete={
-            "block": "cascade",
-            "case": "cascade",
-            "promise": "cascade",
-            "dispute": "cascade",
-        },
-    )

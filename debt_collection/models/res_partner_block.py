@@ -97,10 +97,25 @@ class ResPartner(models.Model):
             ),
         )
 
-    def _debt_collection_stage_label(self):
-        """The collection stage in a few words, as salespeople read it."""
-        self.ensure_one()
-        return self.commercial_partner_id.debt_collection_stage_id.name or ""
+    def _debt_collection_stage_labels(self):
+        """{partner id: the collection stage in a few words}, as salespeople
+        read it: the stage of the open case in the current company, else the
+        last step applied."""
+        cases = self.env["debt.collection.case"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("stage", "!=", "closed"),
+            ]
+        )
+        labels = dict(cases._fields["stage"]._description_selection(self.env))
+        by_partner = {case.partner_id: labels[case.stage] for case in cases}
+        return {
+            partner.id: by_partner.get(partner.commercial_partner_id)
+            or partner.commercial_partner_id.debt_collection_stage_id.name
+            or ""
+            for partner in self
+        }
 
     def _check_debt_collection_block_manager(self):
         if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):

@@ -23,9 +23,10 @@ class ResPartner(models.Model):
         # sudo: the summary reads policies, steps and cases salespeople may
         # not read; only its result is shown.
         partners = self.sudo()
+        stages = partners._debt_collection_stage_labels()
         for partner, status in zip(self, partners, strict=True):
             partner.debt_collection_sale_currency_id = (
                 status.debt_collection_currency_id
             )
             partner.debt_collection_sale_overdue = status.debt_collection_overdue_amount
-            partner.debt_collection_sale_stage = status._debt_collection_stage_label()
+            partner.debt_collection_sale_stage = stages[status.id]

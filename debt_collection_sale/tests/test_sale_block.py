@@ -156,7 +156,7 @@ class TestSalespersonAccess(SaleBlockCase):
         with freeze_time("2026-03-10 10:00:00"):
             partner = self.contact.with_user(self.salesman)
             self.assertEqual(partner.debt_collection_sale_overdue, 1234.56)
-            self.assertEqual(partner.debt_collection_sale_stage, "Overdue reminder")
+            self.assertEqual(partner.debt_collection_sale_stage, "Reminded")
             self.assertTrue(partner.debt_collection_blocked)
             self.assertEqual(partner.debt_collection_block_reason, "Cheque bounced")
         # Nothing else of collection.
