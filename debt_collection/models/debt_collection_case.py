@@ -188,20 +188,23 @@ class DebtCollectionCase(models.Model):
         if vals["stage"] == "closed":
             vals = dict(vals, date_closed=fields.Date.context_today(self))
         result = super().write(vals)
-        labels = dict(self._fields["stage"]._description_selection(self.env))
-        self._log(
-            "case",
-            {
-                case.id: _(
-                    "Stage: %(old)s → %(new)s",
-                    old=labels[before[case.id]],
-                    new=labels[case.stage],
-                )
-                for case in self
-                if before[case.id] != case.stage
-            },
-            automatic=automatic,
-        )
+        if not automatic:
+            # A collector's decision goes to the customer's collection history;
+            # the engine's moves are tracked in the case's chatter only, so
+            # that runs do not flood the history.
+            labels = dict(self._fields["stage"]._description_selection(self.env))
+            self._log(
+                "case",
+                {
+                    case.id: _(
+                        "Stage: %(old)s → %(new)s",
+                        old=labels[before[case.id]],
+                        new=labels[case.stage],
+                    )
+                    for case in self
+                    if before[case.id] != case.stage
+                },
+            )
         return result
 
     def _check_manual_stage(self, stage):
@@ -268,11 +271,6 @@ class DebtCollectionCase(models.Model):
                     }
                     for partner in missing
                 ]
-            )
-            new._log(
-                "case",
-                {case.id: _("Collection case opened.") for case in new},
-                automatic=True,
             )
             cases |= new
         return cases
