@@ -24,13 +24,18 @@ class AccountMove(models.Model):
 
     @api.depends("commercial_partner_id", "company_id")
     def _compute_debt_collection_partner_block(self):
-        for move in self:
-            partner = move.commercial_partner_id.with_company(move.company_id)
-            blocked = bool(partner) and partner.debt_collection_blocked
-            move.debt_collection_partner_blocked = blocked
-            move.debt_collection_block_warning = (
-                blocked and partner._debt_collection_block_warning()
-            )
+        self.debt_collection_partner_blocked = False
+        self.debt_collection_block_warning = False
+        # One look-up of the blocks per company, not per invoice.
+        for company in self.company_id:
+            moves = self.filtered(lambda m, c=company: m.company_id == c)
+            partners = moves.commercial_partner_id.with_company(company)
+            blocked = partners.filtered("debt_collection_blocked")
+            warnings = {p.id: p._debt_collection_block_warning() for p in blocked}
+            for move in moves:
+                warning = warnings.get(move.commercial_partner_id.id)
+                move.debt_collection_partner_blocked = bool(warning)
+                move.debt_collection_block_warning = warning or False
 
     def _debt_collection_is_block_exempt(self):
         """Credit notes, vendor documents and interest notes may always be

@@ -16,13 +16,18 @@ class SaleOrder(models.Model):
 
     @api.depends("partner_id", "company_id")
     def _compute_debt_collection_partner_block(self):
-        for order in self:
-            partner = order.partner_id.with_company(order.company_id)
-            blocked = bool(partner) and partner.debt_collection_blocked
-            order.debt_collection_partner_blocked = blocked
-            order.debt_collection_block_warning = (
-                blocked and partner._debt_collection_block_warning()
-            )
+        self.debt_collection_partner_blocked = False
+        self.debt_collection_block_warning = False
+        # One look-up of the blocks per company, not per order.
+        for company in self.company_id:
+            orders = self.filtered(lambda o, c=company: o.company_id == c)
+            partners = orders.partner_id.commercial_partner_id.with_company(company)
+            blocked = partners.filtered("debt_collection_blocked")
+            warnings = {p.id: p._debt_collection_block_warning() for p in blocked}
+            for order in orders:
+                warning = warnings.get(order.partner_id.commercial_partner_id.id)
+                order.debt_collection_partner_blocked = bool(warning)
+                order.debt_collection_block_warning = warning or False
 
     @api.onchange("partner_id")
     def _onchange_partner_id_debt_collection_block(self):
