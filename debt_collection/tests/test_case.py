@@ -2,13 +2,13 @@
 calls, take promises to pay (kept or broken) and disputes."""
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.debt_collection_case import DISPUTE_HOLD_UNTIL
 from .common import DebtCollectionCase
@@ -368,3 +368,29 @@ class TestCaseMultiCompany(CaseCase):
         self.assertEqual(case.stage, "reminded")
         with self._refused(AccessError, ""):
             case.write({"next_action": "x"})
+
+
+@tagged("post_install", "-at_install")
+class TestDeskTour(CaseCase, HttpCase):
+    def test_collector_takes_a_promise_from_the_desk(self):
+        today = self.company._debt_collection_today()
+        invoice = self._invoice(self.customer, today - timedelta(days=10), 1234.56)
+        self._pay(self.invoice, 1000.0, today - timedelta(days=30))
+        # Today's run (whatever the weekday) sends the overdue reminder.
+        with freeze_time(fields.Datetime.now()):
+            self.env["debt.collection.engine"]._run_collection_pass(
+                force=True, companies=self.company
+            )
+        self.assertEqual(self._case().stage, "reminded")
+        self.start_tour(
+            "/odoo/action-debt_collection.action_debt_collection_case",
+            "debt_collection_desk_tour",
+            login="collector",
+        )
+        case = self._case()
+        self.assertEqual(
+            (case.stage, case.promise_state, case.promise_amount, case.promise_date),
+            ("promise", "open", 500.0, today + timedelta(days=5)),
+        )
+        self.assertEqual(case.promise_move_ids, invoice)
+        self.assertEqual(invoice.debt_collection_hold_reason, "promise")

@@ -13,6 +13,10 @@ class SaleOrder(models.Model):
     debt_collection_block_warning = fields.Text(
         compute="_compute_debt_collection_partner_block"
     )
+    debt_collection_partner_block_state = fields.Selection(
+        related="partner_id.commercial_partner_id.debt_collection_block_state",
+        string="Sales Block",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_debt_collection_partner_block(self):
