@@ -31,6 +31,9 @@
         "views/debt_collection_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "views/debt_collection_menus.xml",
+        "security/debt_collection_desk_security.xml",
+        "views/debt_collection_block_views.xml",
+        "views/debt_collection_case_views.xml",
     ],
     "demo": [
         "demo/debt_collection_demo.xml",

@@ -13,3 +13,5 @@ from . import test_schedule
 from . import test_security
 from . import test_tour
 from . import test_worklist
+from . import test_block
+from . import test_case

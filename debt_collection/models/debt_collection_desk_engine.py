@@ -1,0 +1,227 @@
+"""The engine's part in sales blocks and in the collector's desk.
+
+After each pass the engine lifts the automatic sales blocks of customers who
+paid (by the company's release rule), checks the promises to pay whose date
+has passed and brings the collection cases up to date: cases open for
+customers with something overdue, advance with the collection events (a
+reminder, a demand, a final demand) and close when nothing is overdue.
+Activity steps land on the case's collector.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
+
+from ..tools import schedule
+from ..tools.money import to_decimal
+
+# The case stage each step action leads to (actions not listed do not move
+# the case).
+STAGE_BY_ACTION = {"reminder": "reminded"}
+STAGE_BY_DEMAND_KIND = {"demand": "demanded", "final_demand": "final_demand"}
+
+
+class DebtCollectionEngine(models.AbstractModel):
+    _inherit = "debt.collection.engine"
+
+    @api.model
+    def _run_collection_pass(self, force=False, companies=None):
+        result = super()._run_collection_pass(force=force, companies=companies)
+        # sudo: as in the pass itself, the cron user may not be in every company.
+        companies = companies or self.env["res.company"].sudo().search(
+            [("debt_collection_enabled", "=", True)]
+        )
+        for company in companies:
+            self.with_company(company)._after_pass(company)
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return result
+
+    def _after_pass(self, company):
+        """Company-wide follow-up of a pass (extension point)."""
+        self._release_blocks(company)
+        self._sync_cases(company)
+
+    def _overdue_totals(self, company, partner_ids, today):
+        """{commercial partner id: overdue amount (company currency)}, one query."""
+        totals = defaultdict(Decimal)
+        if not partner_ids:
+            return totals
+        for row in self._fetch_items(company, self._restrict_partners(partner_ids)):
+            if row["date_maturity"] < today:
+                totals[row["partner_id"]] += to_decimal(row["amount_residual"])
+        return totals
+
+    # Sales block ----------------------------------------------------------
+
+    def _execute_action_block(self, step, groups, run_date, run):
+        partners = self.env["res.partner"].concat(*(p for p, _e in groups))
+        self.env["debt.collection.block"]._block_partners(
+            self.env.company, partners, step.block_reason or step.name, step=step
+        )
+        return {}
+
+    def _release_blocks(self, company):
+        """Lift the automatic blocks of customers who paid enough."""
+        rule = company.debt_collection_block_release
+        if rule == "manual":
+            return
+        # sudo: the engine lifts blocks whoever runs it.
+        blocks = (
+            self.env["debt.collection.block"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("origin", "=", "automatic")])
+        )
+        if not blocks:
+            return
+        today = company._debt_collection_today()
+        totals = self._overdue_totals(company, blocks.partner_id.ids, today)
+        currency = company.currency_id
+        threshold = to_decimal(company.debt_collection_block_release_amount)
+        for block in blocks:
+            overdue = totals.get(block.partner_id.id, Decimal(0))
+            if rule == "nothing_overdue" and overdue <= 0:
+                reason = _("nothing is overdue any more.")
+            elif rule == "below_threshold" and overdue < threshold:
+                reason = _(
+                    "the overdue amount %(amount)s is below %(threshold)s.",
+                    amount=formatLang(self.env, float(overdue), currency_obj=currency),
+                    threshold=formatLang(
+                        self.env, float(threshold), currency_obj=currency
+                    ),
+                )
+            else:
+                continue
+            block._release(reason, automatic=True)
+
+    def _sync_cases(self, company):
+        """Open, refresh and close the company's cases from its open items
+        (one query for the items, one UPDATE for the amounts)."""
+        today = company._debt_collection_today()
+        overdue, oldest = defaultdict(float), defaultdict(int)
+        for row in self._fetch_items(company):
+            if row["subject"] and row["included"] and row["date_maturity"] < today:
+                overdue[row["partner_id"]] += row["amount_residual"]
+                oldest[row["partner_id"]] = max(
+                    oldest[row["partner_id"]],
+                    schedule.days_overdue(row["date_maturity"], today),
+                )
+        currency = company.currency_id
+        overdue = {p: a for p, a in overdue.items() if not currency.is_zero(a)}
+        Case = self.env["debt.collection.case"]
+        # The promises first: a broken one re-opens collection.
+        # sudo: the engine checks every case of the company.
+        open_cases = (
+            Case.sudo()
+            .with_company(company)
+            .search([("company_id", "=", company.id), ("stage", "!=", "closed")])
+        )
+        open_cases._check_promises(today)
+        cases = Case._open_for(company, self.env["res.partner"].browse(list(overdue)))
+        if cases:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE debt_collection_case c
+                          SET overdue_amount = v.amount, oldest_days = v.days
+                         FROM (VALUES %s) AS v(id, amount, days)
+                        WHERE c.id = v.id""",
+                    SQL(", ").join(
+                        SQL(
+                            "(%s, %s::numeric, %s)",
+                            case.id,
+                            currency.round(overdue[case.partner_id.id]),
+                            oldest[case.partner_id.id],
+                        )
+                        for case in cases
+                    ),
+                )
+            )
+            cases.invalidate_recordset(["overdue_amount", "oldest_days"])
+        to_close = open_cases.exists() - cases
+        if to_close:
+            to_close.write({"overdue_amount": 0.0, "oldest_days": 0})
+            to_close.with_context(debt_collection_case_automatic=True).write(
+                {"stage": "closed"}
+            )
+
+    def _get_activity_user(self, step, partner):
+        if step.activity_user_rule == "responsible":
+            case = self.env["debt.collection.case"]._open_for(self.env.company, partner)
+            if case.user_id:
+                return case.user_id
+        return super()._get_activity_user(step, partner)
+
+    def _execute_action_activity(self, step, groups, run_date, run):
+        failures = super()._execute_action_activity(step, groups, run_date, run)
+        # The case shows what the collector is to do next.
+        for partner, events in groups:
+            if any(event.id in failures for event in events):
+                continue
+            case = self.env["debt.collection.case"]._open_for(self.env.company, partner)
+            case.write(
+                {
+                    "next_action": step.activity_summary or step.name,
+                    "next_action_date": events[:1].activity_id.date_deadline,
+                }
+            )
+        return failures
+
+
+class DebtCollectionEvent(models.Model):
+    _inherit = "debt.collection.event"
+
+    event_type = fields.Selection(
+        selection_add=[
+            ("block", "Sales block"),
+            ("case", "Collection case"),
+            ("promise", "Promise to pay"),
+            ("dispute", "Dispute"),
+        ],
+        ondelete={
+            "block": "cascade",
+            "case": "cascade",
+            "promise": "cascade",
+            "dispute": "cascade",
+        },
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.filtered(lambda e: e.event_type == "demand")._advance_cases()
+        return events
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") == "done":
+            self.filtered(lambda e: e.event_type == "action")._advance_cases()
+        return result
+
+    def _get_case_stage(self):
+        """The case stage this event leads to, or None."""
+        self.ensure_one()
+        if self.event_type == "demand" and self.demand_id:
+            demand = self.demand_id
+            if demand.state == "closed" and demand.close_reason == "legal":
+                return "legal"
+            if demand.state in ("approved", "sent"):
+                return STAGE_BY_DEMAND_KIND.get(demand.kind)
+            return None
+        if self.step_id and self.step_id.days >= 0:
+            return STAGE_BY_ACTION.get(self.step_id.action)
+        return None
+
+    def _advance_cases(self):
+        by_company = defaultdict(dict)
+        for event in self:
+            stage = event._get_case_stage()
+            if stage:
+                by_company[event.company_id][event.partner_id.id] = stage
+        Case = self.env["debt.collection.case"]
+        for company, stages in by_company.items():
+            Case._advance(company, stages)
+        return True
