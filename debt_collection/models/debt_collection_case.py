@@ -259,7 +259,9 @@ class DebtCollectionCase(models.Model):
         )
         missing = partners - cases.partner_id
         if missing:
-            new = Case.create(
+            # A run may open hundreds: no "created" message nor followers
+            # per case (the stage history starts with the first move).
+            new = Case.with_context(tracking_disable=True).create(
                 [
                     {
                         "company_id": company.id,

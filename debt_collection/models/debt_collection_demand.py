@@ -532,17 +532,25 @@ class DebtCollectionDemand(models.Model):
     def _close_escalated_demands(self):
         """Close the open payment demands of the documents these final demands
         list: the final demands take over."""
-        for final in self:
-            earlier = self.search(
-                [
-                    ("kind", "=", "demand"),
-                    ("state", "in", ("approved", "sent")),
-                    ("line_ids.move_line_id", "in", final.line_ids.move_line_id.ids),
-                ]
+        final_by_item = {
+            line.move_line_id.id: final for final in self for line in final.line_ids
+        }
+        earlier_lines = self.env["debt.collection.demand.line"].search(
+            [
+                ("demand_id.kind", "=", "demand"),
+                ("demand_id.state", "in", ("approved", "sent")),
+                ("move_line_id", "in", list(final_by_item)),
+            ]
+        )
+        earlier_by_final = {}
+        for line in earlier_lines:
+            final = final_by_item[line.move_line_id.id]
+            earlier_by_final[final] = earlier_by_final.get(final, self.browse()) | (
+                line.demand_id
             )
-            if earlier:
-                earlier.sudo().final_demand_id = final  # sudo: see _workflow_fields
-                earlier._close("escalated")
+        for final, earlier in earlier_by_final.items():
+            earlier.sudo().final_demand_id = final  # sudo: see _workflow_fields
+            earlier._close("escalated")
 
     def action_hand_over(self):
         """Close as handed over for legal action."""

@@ -9,6 +9,7 @@ Activity steps land on the case's collector.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
@@ -150,24 +151,41 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _get_activity_user(self, step, partner):
         if step.activity_user_rule == "responsible":
-            case = self.env["debt.collection.case"]._open_for(self.env.company, partner)
-            if case.user_id:
-                return case.user_id
+            cases = self.env.context.get("debt_collection_case_users")
+            if cases is None:  # not from a run's batch (e.g. the to-do list)
+                case = self.env["debt.collection.case"]._open_for(
+                    self.env.company, partner
+                )
+                cases = {partner.commercial_partner_id.id: case.user_id.id}
+            user_id = cases.get(partner.commercial_partner_id.id)
+            if user_id:
+                return self.env["res.users"].browse(user_id)
         return super()._get_activity_user(step, partner)
 
     def _execute_action_activity(self, step, groups, run_date, run):
-        failures = super()._execute_action_activity(step, groups, run_date, run)
-        # The case shows what the collector is to do next.
-        for partner, events in groups:
-            if any(event.id in failures for event in events):
-                continue
-            case = self.env["debt.collection.case"]._open_for(self.env.company, partner)
-            case.write(
-                {
-                    "next_action": step.activity_summary or step.name,
-                    "next_action_date": events[:1].activity_id.date_deadline,
-                }
+        # The cases of all the step's customers at once, for the assignee and
+        # for the next action they show.
+        partners = self.env["res.partner"].concat(*(p for p, _e in groups))
+        cases = self.env["debt.collection.case"]._open_for(self.env.company, partners)
+        case_users = {case.partner_id.id: case.user_id.id for case in cases}
+        failures = super(
+            DebtCollectionEngine,
+            self.with_context(debt_collection_case_users=case_users),
+        )._execute_action_activity(step, groups, run_date, run)
+        done = self.env["res.partner"].concat(
+            *(
+                partner
+                for partner, events in groups
+                if not any(event.id in failures for event in events)
             )
+        )
+        deadline = run_date + timedelta(days=step.activity_deadline_days)
+        cases.filtered(lambda c: c.partner_id in done.commercial_partner_id).write(
+            {
+                "next_action": step.activity_summary or step.name,
+                "next_action_date": deadline,
+            }
+        )
         return failures
 
 

@@ -36,6 +36,19 @@ from ..tools.money import to_decimal
 _logger = logging.getLogger(__name__)
 
 
+# What messages and activity notes show of the events (read in one go).
+EVENT_FIELDS_SHOWN = [
+    "move_id",
+    "move_line_id",
+    "date_maturity",
+    "days_overdue",
+    "amount_residual",
+    "amount_residual_currency",
+    "amount_original_currency",
+    "document_currency_id",
+]
+
+
 @dataclass
 class PlannedItem:
     """A collectible item with the step occurrence due for it."""
@@ -819,6 +832,10 @@ class DebtCollectionEngine(models.AbstractModel):
         activity_type = step.activity_type_id or self.env.ref(
             "mail.mail_activity_data_todo"
         )
+        # What the activity notes show, read for all the customers at once.
+        all_events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
+        all_events.fetch(EVENT_FIELDS_SHOWN)
+        all_events.move_id.fetch(["name"])
         for partner, events in groups:
             user = self._get_activity_user(step, partner)
             if not user:
@@ -927,6 +944,22 @@ class DebtCollectionEngine(models.AbstractModel):
     def _send_notices(self, step, groups, run_date, run):
         """Queue one e-mail per customer listing its documents due for ``step``."""
         failures, vals_list, events_list = {}, [], []
+        # Read the recipients of all the customers at once, not one by one.
+        partners = self.env["res.partner"].concat(*(p for p, _e in groups))
+        partners.fetch(
+            [
+                "email",
+                "child_ids",
+                "debt_collection_contact_ids",
+                "debt_collection_user_id",
+            ]
+        )
+        (partners.child_ids | partners.debt_collection_contact_ids).fetch(
+            ["type", "email"]
+        )
+        self.env["debt.collection.event"].concat(*(e for _p, e in groups)).fetch(
+            EVENT_FIELDS_SHOWN
+        )
         for partner, events in groups:
             to, cc = self._get_notice_recipients(step, partner)
             if not to:
