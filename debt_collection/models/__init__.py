@@ -18,10 +18,7 @@ from . import debt_collection_ageing_bucket
 from . import debt_collection_ageing
 from . import debt_collection_analysis
 from . import debt_collection_xlsx
-from . import res_company_block
 from . import debt_collection_step_block
 from . import debt_collection_block
-from . import res_partner_block
-from . import account_move_block
 from . import debt_collection_desk_engine
 from . import debt_collection_case
