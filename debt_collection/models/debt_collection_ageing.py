@@ -290,11 +290,12 @@ class DebtCollectionAgeing(models.TransientModel):
         return date.strftime(lang.date_format)
 
 
-class DebtCollectionAgeingLine(models.TransientModel):
-    _name = "debt.collection.ageing.line"
-    _description = "Receivables Ageing Line"
-    _order = "partner_id, bucket_id"
-    _rec_name = "partner_id"
+class DebtCollectionAgeingRow(models.AbstractModel):
+    """What ageing lines (grouped) and items (one per document) share: they
+    are filled by SQL from the same query (``_items_sql``)."""
+
+    _name = "debt.collection.ageing.row"
+    _description = "Receivables Ageing Row"
 
     report_id = fields.Many2one(
         "debt.collection.ageing", required=True, ondelete="cascade", index=True
@@ -302,26 +303,35 @@ class DebtCollectionAgeingLine(models.TransientModel):
     company_id = fields.Many2one("res.company", readonly=True)
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
-    partner_category_ids = fields.Many2many(
-        related="partner_id.category_id", string="Partner Tags"
-    )
     bucket_id = fields.Many2one("debt.collection.ageing.bucket", readonly=True)
     currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
     stage_id = fields.Many2one(
         "debt.collection.step", "Collection Stage", readonly=True
     )
-    salesperson_id = fields.Many2one("res.users", readonly=True)
-    collector_id = fields.Many2one("res.users", "Collection Responsible", readonly=True)
     on_hold = fields.Boolean(readonly=True)
     excluded = fields.Boolean("Excluded from Collection", readonly=True)
     amount = fields.Monetary(
         "Open Amount", currency_field="company_currency_id", readonly=True
     )
-    amount_overdue = fields.Monetary(
-        "Overdue Amount", currency_field="company_currency_id", readonly=True
-    )
     amount_currency = fields.Monetary(
         "Open in Document Currency", currency_field="currency_id", readonly=True
+    )
+
+
+class DebtCollectionAgeingLine(models.TransientModel):
+    _name = "debt.collection.ageing.line"
+    _inherit = "debt.collection.ageing.row"
+    _description = "Receivables Ageing Line"
+    _order = "partner_id, bucket_id"
+    _rec_name = "partner_id"
+
+    partner_category_ids = fields.Many2many(
+        related="partner_id.category_id", string="Partner Tags"
+    )
+    salesperson_id = fields.Many2one("res.users", readonly=True)
+    collector_id = fields.Many2one("res.users", "Collection Responsible", readonly=True)
+    amount_overdue = fields.Monetary(
+        "Overdue Amount", currency_field="company_currency_id", readonly=True
     )
     item_count = fields.Integer("Items", readonly=True)
     days_overdue_max = fields.Integer(
@@ -347,20 +357,13 @@ class DebtCollectionAgeingLine(models.TransientModel):
 
 class DebtCollectionAgeingItem(models.TransientModel):
     _name = "debt.collection.ageing.item"
+    _inherit = "debt.collection.ageing.row"
     _description = "Receivables Ageing Item"
     _order = "partner_id, date_maturity, id"
     _rec_name = "move_id"
 
-    report_id = fields.Many2one(
-        "debt.collection.ageing", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one("res.company", readonly=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     move_id = fields.Many2one("account.move", "Document", readonly=True)
     move_line_id = fields.Many2one("account.move.line", "Item", readonly=True)
-    bucket_id = fields.Many2one("debt.collection.ageing.bucket", readonly=True)
-    currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
     date_maturity = fields.Date("Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     amount_original = fields.Monetary(
@@ -368,17 +371,6 @@ class DebtCollectionAgeingItem(models.TransientModel):
         string="Original Amount",
         currency_field="currency_id",
     )
-    amount = fields.Monetary(
-        "Open Amount", currency_field="company_currency_id", readonly=True
-    )
-    amount_currency = fields.Monetary(
-        "Open in Document Currency", currency_field="currency_id", readonly=True
-    )
-    stage_id = fields.Many2one(
-        "debt.collection.step", "Collection Stage", readonly=True
-    )
-    on_hold = fields.Boolean(readonly=True)
-    excluded = fields.Boolean("Excluded from Collection", readonly=True)
     last_action_date = fields.Date(
         related="move_id.debt_collection_last_action_date", string="Last Action"
     )

@@ -149,10 +149,15 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         currency=None,
         post=True,
         move_type="out_invoice",
+        company=None,
     ):
-        """A customer invoice of ``amount`` (no tax) due on ``due``."""
+        """A customer invoice of ``amount`` (no tax) due on ``due`` (in
+        ``company``, default the test company)."""
         due = _to_date(due)
-        move = cls.env["account.move"].create(
+        moves = cls.env["account.move"]
+        if company:
+            moves = moves.with_company(company)
+        move = moves.create(
             {
                 "move_type": move_type,
                 "partner_id": partner.id,
@@ -186,6 +191,14 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create({"amount": amount, "payment_date": _to_date(on)})
             ._create_payments()
+        )
+
+    @classmethod
+    def _activate_polish(cls, modules=("debt_collection",)):
+        """Polish installed, with the translations of ``modules``."""
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.env["ir.module.module"]._load_module_terms(
+            list(modules), ["pl_PL"], overwrite=True
         )
 
     # Running -------------------------------------------------------------

@@ -226,22 +226,14 @@ class TestAgeing(DebtCollectionCase):
     def test_multi_company_isolation(self):
         other_company = self.setup_other_company(name="Other Sp. z o.o.")["company"]
         self._invoice(self.customer, "2026-06-01", 100)
-        other_invoice = (
-            self.env["account.move"]
-            .with_company(other_company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.customer.id,
-                    "invoice_date": "2026-05-20",
-                    "invoice_date_due": "2026-06-01",
-                    "invoice_line_ids": [
-                        Command.create({"name": "x", "quantity": 1, "price_unit": 999})
-                    ],
-                }
-            )
+        other_invoice = self._invoice(
+            self.customer,
+            "2026-06-01",
+            999,
+            invoice_date="2026-05-20",
+            currency=other_company.currency_id,
+            company=other_company,
         )
-        other_invoice.action_post()
         # The collector belongs to the first company only.
         report = (
             self.env["debt.collection.ageing"]

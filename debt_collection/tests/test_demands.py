@@ -128,30 +128,14 @@ class DemandCase(DebtCollectionCase):
 
     @classmethod
     def _invoice_in(cls, company, partner, due, amount):
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": "2026-02-02",
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Goods",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
+        return cls._invoice(
+            partner,
+            due,
+            amount,
+            invoice_date="2026-02-02",
+            currency=company.currency_id,
+            company=company,
         )
-        move.action_post()
-        return move
 
     # Helpers -------------------------------------------------------------
 
@@ -1625,10 +1609,7 @@ class TestDemandPolish(DemandCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pl_PL")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["debt_collection"], ["pl_PL"], overwrite=True
-        )
+        cls._activate_polish()
         cls.polish = cls._customer(
             "Piekarnia Żółć Sp. z o.o.",
             "biuro@zolc.example.com",

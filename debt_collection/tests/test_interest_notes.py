@@ -1347,10 +1347,7 @@ class TestInterestNotePrint(InterestNoteCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pl_PL")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["debt_collection"], ["pl_PL"], overwrite=True
-        )
+        cls._activate_polish()
         cls.osoba = cls.env["res.partner"].create(
             {
                 "name": "Zofia Żółć",

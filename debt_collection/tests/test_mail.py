@@ -549,10 +549,7 @@ class TestMailPolish(DebtCollectionMailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pl_PL")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["debt_collection"], ["pl_PL"], overwrite=True
-        )
+        cls._activate_polish()
         cls.polish = cls._customer(
             "Piekarnia Żółć Sp. z o.o.", "biuro@zolc.example.com", lang="pl_PL"
         )

@@ -492,32 +492,7 @@ class TestMultiCompany(DebtCollectionCase):
 
     @classmethod
     def _invoice_in(cls, company, partner, due, amount):
-        due = date.fromisoformat(due)
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": due - timedelta(days=14),
-                    "invoice_date_due": due,
-                    "currency_id": cls.pln.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Goods",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
+        return cls._invoice(partner, due, amount, company=company)
 
     def _run_companies(self, day, companies):
         day = date.fromisoformat(day)

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .selection import selection_defaults
+
 
 class DebtCollectionDemandWizard(models.TransientModel):
     """Prepare payment demands for many customers at once: one demand per
@@ -36,17 +38,7 @@ class DebtCollectionDemandWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        model, ids = (
-            self.env.context.get("active_model"),
-            self.env.context.get("active_ids"),
-        )
-        if model == "account.move" and ids:
-            values["move_ids"] = [fields.Command.set(ids)]
-        elif model == "res.partner" and ids:
-            values["partner_ids"] = [fields.Command.set(ids)]
-        elif model == "debt.collection.worklist.line" and ids:
-            lines = self.env[model].browse(ids)
-            values["move_ids"] = [fields.Command.set(lines.move_ids.ids)]
+        values.update(selection_defaults(self.env))
         return values
 
     def _get_items(self):

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .selection import selection_defaults
+
 
 class DebtCollectionInterestWizard(models.TransientModel):
     """Propose interest notes: one draft per customer for what is not charged."""
@@ -29,14 +31,7 @@ class DebtCollectionInterestWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        model, ids = (
-            self.env.context.get("active_model"),
-            self.env.context.get("active_ids"),
-        )
-        if model == "account.move" and ids:
-            values["move_ids"] = [fields.Command.set(ids)]
-        elif model == "res.partner" and ids:
-            values["partner_ids"] = [fields.Command.set(ids)]
+        values.update(selection_defaults(self.env))
         return values
 
     def action_propose(self):

@@ -320,10 +320,7 @@ class TestSmsLanguages(SmsCollectionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pl_PL")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["debt_collection", "debt_collection_sms"], ["pl_PL"], overwrite=True
-        )
+        cls._activate_polish(("debt_collection", "debt_collection_sms"))
 
     def test_polish_and_english_customers_in_one_run(self):
         """Each customer gets the SMS in its language: Polish amounts, dates

@@ -186,31 +186,7 @@ class TestSmsMultiCompany(SmsapiServerMixin, SmsCollectionCase):
         )
 
     def _invoice_b(self, partner, due, amount):
-        move = (
-            self.env["account.move"]
-            .with_company(self.company_b)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": due - timedelta(days=14),
-                    "invoice_date_due": due,
-                    "currency_id": self.pln.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Goods",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
+        return self._invoice(partner, due, amount, company=self.company_b)
 
     def _at(self, day, hour):
         return freeze_time(

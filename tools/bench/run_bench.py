@@ -40,28 +40,22 @@ def parse_args():
     return parser.parse_args()
 
 
+def run_odoo(args, *options):
+    """Odoo's command line on the bench database, stopping after init."""
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", args.config, "-d", args.database]
+        + [*options, "--stop-after-init", "--log-level=warn"],
+        check=True,
+    )
+
+
 def ensure_database(args):
     """Create the database with the addon (no demo data) when missing."""
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     exists = args.database in odoo.service.db.list_dbs(force=True)
     if exists and not args.rebuild:
         # Reused: bring the addon up to date with this checkout.
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                args.config,
-                "-d",
-                args.database,
-                "-u",
-                "debt_collection",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
+        run_odoo(args, "-u", "debt_collection")
         return
     if exists:
         odoo.sql_db.close_db(args.database)
@@ -69,23 +63,7 @@ def ensure_database(args):
             cr._cnx.autocommit = True  # DROP DATABASE cannot run in a transaction
             cr.execute(SQL("DROP DATABASE %s", SQL.identifier(args.database)))
     print(f"Creating database {args.database} (installs account + debt_collection) ...")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            args.config,
-            "-d",
-            args.database,
-            "-i",
-            "debt_collection",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
+    run_odoo(args, "-i", "debt_collection", "--without-demo=all")
 
 
 def get_company(env):
