@@ -16,6 +16,9 @@ trap pg_stop_if_started EXIT
 
 mapfile -t addons < <(repo_addons)
 [ ${#addons[@]} -gt 0 ] || die "no installable addon found in $ROOT"
+# Installed beside the addons for their tests: the Polish chart of accounts
+# (real ledgers are tested on l10n_pl).
+test_modules=("${addons[@]}" l10n_pl)
 
 if [ "$mode" != "" ] && db exists "$DB"; then
     if [ "$mode" = --update ]; then
@@ -24,9 +27,9 @@ if [ "$mode" != "" ] && db exists "$DB"; then
             die "updating the addons failed"
     fi
 else
-    say "Creating $DB with ${addons[*]} and demo data (log: .cache/log/test-install.log)"
+    say "Creating $DB with ${test_modules[*]} and demo data (log: .cache/log/test-install.log)"
     db drop "$DB"
-    install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -i "${addons[@]}" ||
+    install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -i "${test_modules[@]}" ||
         die "installing the addons failed"
 fi
 

@@ -5,6 +5,8 @@ from . import res_config_settings
 from . import debt_collection_policy
 from . import debt_collection_step
 from . import debt_collection_event
+from . import debt_collection_ledger
+from . import debt_collection_credit
 from . import debt_collection_notice
 from . import debt_collection_run
 from . import debt_collection_interest_rate

@@ -110,10 +110,20 @@ class DebtCollectionAgeing(models.TransientModel):
             raise UserError(_("Choose at least one of your companies."))
         companies._debt_collection_ensure_buckets()
         bounds = self.env["debt.collection.ageing.bucket"]._bounds_by_company(companies)
+        ledger = self.env["debt.collection.ledger"]
         # The bucket as a CASE expression: cheaper and better estimated by
-        # the planner than a join on ranges.
-        days = SQL("(%s::date - COALESCE(aml.date_maturity, aml.date))", self.date)
+        # the planner than a join on ranges. Open credits (negative as of the
+        # date) go to the company's column of unapplied credits.
+        days = SQL("(%s::date - %s)", self.date, ledger._due_date_sql())
         bucket_cases = [
+            SQL(
+                "WHEN aml.company_id = %s AND aml.balance - COALESCE(r.amount, 0) < 0 "
+                "THEN %s",
+                company.id,
+                company._debt_collection_credit_bucket().id,
+            )
+            for company in companies
+        ] + [
             SQL(
                 "WHEN aml.company_id = %s AND %s THEN %s",
                 company_id,
@@ -149,7 +159,7 @@ class DebtCollectionAgeing(models.TransientModel):
             items AS (
                 SELECT aml.id AS line_id, aml.move_id, aml.company_id,
                        cp.id AS partner_id, CASE %(bucket_cases)s END AS bucket_id,
-                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                       %(due)s AS date_maturity,
                        %(days)s AS days_overdue,
                        aml.balance - COALESCE(r.amount, 0) AS amount,
                        aml.amount_currency - COALESCE(r.amount_currency, 0)
@@ -160,15 +170,9 @@ class DebtCollectionAgeing(models.TransientModel):
                        (m.debt_collection_hold_until >= %(date)s) IS TRUE AS on_hold,
                        NOT (COALESCE(m.debt_collection_subject, TRUE)
                             AND cp.debt_collection_subject) AS excluded
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN account_move m ON m.id = aml.move_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                  FROM %(ledger)s
                   LEFT JOIN reconciled r ON r.line_id = aml.id
-                 WHERE aml.company_id = ANY(%(companies)s)
-                   AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
+                 WHERE %(receivable)s
                    AND aml.date <= %(date)s
                    AND (aml.amount_residual != 0 OR r.later)
                    AND %(partners)s AND %(filters)s
@@ -177,6 +181,9 @@ class DebtCollectionAgeing(models.TransientModel):
             """,
             bucket_cases=SQL(" ").join(bucket_cases),
             days=days,
+            due=ledger._due_date_sql(),
+            ledger=ledger._from_sql(),
+            receivable=ledger._where_sql(companies.ids),
             date=self.date,
             companies=companies.ids,
             partners=partner_filter,
@@ -200,8 +207,10 @@ class DebtCollectionAgeing(models.TransientModel):
                         days_overdue_max, create_uid, write_uid, create_date, write_date)
                 SELECT %(report)s, company_id, partner_id, bucket_id, currency_id,
                        stage_id, salesperson_id, collector_id, on_hold, excluded,
-                       SUM(amount), SUM(amount) FILTER (WHERE days_overdue > 0),
-                       SUM(amount_currency), COUNT(*), MAX(days_overdue),
+                       SUM(amount),
+                       SUM(amount) FILTER (WHERE days_overdue > 0 AND amount > 0),
+                       SUM(amount_currency), COUNT(*),
+                       MAX(days_overdue) FILTER (WHERE amount > 0),
                        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                   FROM (%(items)s) items
                  GROUP BY company_id, partner_id, bucket_id, currency_id, stage_id,

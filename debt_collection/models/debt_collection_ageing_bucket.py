@@ -12,6 +12,7 @@ DEFAULT_BUCKETS = [
     (_lt("91-180 days"), 180),
     (_lt("Over 180 days"), None),
 ]
+CREDIT_BUCKET = _lt("Unapplied credits")
 
 
 class DebtCollectionAgeingBucket(models.Model):
@@ -24,7 +25,7 @@ class DebtCollectionAgeingBucket(models.Model):
 
     _name = "debt.collection.ageing.bucket"
     _description = "Ageing Bucket"
-    _order = "company_id, open_ended, days_to, id"
+    _order = "company_id, credit, open_ended, days_to, id"
 
     name = fields.Char(required=True, translate=True)
     company_id = fields.Many2one(
@@ -37,6 +38,13 @@ class DebtCollectionAgeingBucket(models.Model):
     )
     open_ended = fields.Boolean(
         "No Upper Limit", help="The last bucket: everything overdue for longer."
+    )
+    credit = fields.Boolean(
+        "Unapplied Credits",
+        readonly=True,
+        help="The column of the customers' open credits (credit notes and "
+        "payments not yet reconciled): shown on their own, not subtracted from "
+        "the buckets of what they owe.",
     )
     days_from = fields.Integer(
         "From (Days Overdue)",

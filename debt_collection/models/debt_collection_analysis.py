@@ -107,9 +107,11 @@ class DebtCollectionKpi(models.Model):
     - Sales: receivables raised by customer invoices less credit notes.
     - Collections = receivables at the start + sales - receivables at the end.
     - Overdue at month end: what was open then on items due before the month
-      end (reconciliations dated later ignored). The running month counts up
-      to today.
-    - DSO = receivables at month end / sales × days of the month.
+      end (reconciliations dated later ignored), lowered by the open credits
+      that exceed what is not yet due, so it never exceeds the receivables.
+      The running month counts up to today.
+    - DSO = receivables at month end / sales × days of the month; empty (not
+      0) when the sales are zero or negative.
     - Overdue ratio = overdue at month end / receivables at month end.
     - CEI = collections / (collections + overdue at month end) × 100, i.e.
       (start + sales - end) / (start + sales - current at the end).
@@ -132,14 +134,22 @@ class DebtCollectionKpi(models.Model):
     )
     ar_begin = fields.Monetary("Receivables at Start", readonly=True, aggregator="avg")
     ar_end = fields.Monetary("Receivables at End", readonly=True, aggregator="avg")
-    overdue_end = fields.Monetary("Overdue at End", readonly=True, aggregator="avg")
+    overdue_end = fields.Monetary(
+        "Overdue at End",
+        readonly=True,
+        aggregator="avg",
+        help="Overdue documents at month end, less the open credits that exceed "
+        "what is not yet due: never more than the receivables.",
+    )
     dso = fields.Float(
         "DSO (Days)",
         readonly=True,
         aggregator="avg",
         help="Days sales outstanding = receivables at month end / sales of the "
-        "month × days of the month.",
+        "month × days of the month; empty when the month's sales are zero or "
+        "negative (credit notes exceeding invoices).",
     )
+    dso_known = fields.Boolean("DSO Known", readonly=True)
     overdue_ratio = fields.Float(
         "Overdue Ratio (%)",
         readonly=True,
@@ -229,7 +239,7 @@ class DebtCollectionKpi(models.Model):
                        SUM(COALESCE(mv.net, 0)) OVER w AS ar_end,
                        SUM(COALESCE(mv.net, 0)) OVER w - COALESCE(mv.net, 0) AS ar_begin,
                        SUM(COALESCE(r.amount, 0)) OVER w
-                           - SUM(COALESCE(s.amount, 0)) OVER w AS overdue_end,
+                           - SUM(COALESCE(s.amount, 0)) OVER w AS overdue_end_items,
                        lt.amount_days, lt.amount AS amount_paid,
                        -- the running month counts up to today
                        CASE WHEN ms.month = date_trunc('month', CURRENT_DATE)
@@ -244,11 +254,19 @@ class DebtCollectionKpi(models.Model):
                   LEFT JOIN lateness lt USING (company_id, month)
                 WINDOW w AS (PARTITION BY ms.company_id ORDER BY ms.month)
             )
+            -- open credits lower what is overdue once they exceed what is
+            -- not yet due: overdue never exceeds receivables, nor goes below 0
+            capped AS (
+                SELECT base.*,
+                       GREATEST(LEAST(base.overdue_end_items, base.ar_end), 0)
+                           AS overdue_end
+                  FROM base
+            )
             SELECT b.company_id * 100000
                        + EXTRACT(YEAR FROM b.month) * 12 + EXTRACT(MONTH FROM b.month)
                        AS id,
                    b.company_id, c.currency_id, b.month, b.sales, b.ar_begin, b.ar_end,
-                   b.overdue_end,
+                   b.overdue_end, b.sales > 0 AS dso_known,
                    b.ar_begin + b.sales - b.ar_end AS collections,
                    CASE WHEN b.sales > 0 THEN ROUND(b.ar_end / b.sales * b.days, 1) END
                        AS dso,
@@ -261,7 +279,7 @@ class DebtCollectionKpi(models.Model):
                                    / (b.ar_begin + b.sales - b.ar_end + b.overdue_end)
                                    * 100, 2)
                    END AS cei
-              FROM base b
+              FROM capped b
               JOIN res_company c ON c.id = b.company_id
             """
         )
@@ -275,7 +293,7 @@ class DebtCollectionKpi(models.Model):
             ("ar_begin", Column(_("Receivables at Start"), xlsx.DECIMAL)),
             ("ar_end", Column(_("Receivables at End"), xlsx.DECIMAL)),
             ("overdue_end", Column(_("Overdue at End"), xlsx.DECIMAL)),
-            ("dso", Column(_("DSO (Days)"), xlsx.DECIMAL)),
+            ("dso", Column(_("DSO (Days)"), xlsx.DECIMAL, known_if="dso_known")),
             ("overdue_ratio", Column(_("Overdue Ratio (%)"), xlsx.DECIMAL)),
             ("avg_days_late", Column(_("Average Days Late"), xlsx.DECIMAL)),
             ("cei", Column(_("CEI (%)"), xlsx.DECIMAL)),
@@ -311,7 +329,7 @@ class DebtCollectionKpi(models.Model):
                 self._dashboard_panel(
                     _("Ageing of open receivables"),
                     "debt.collection.ageing.line",
-                    [("report_id", "=", ageing.id)],
+                    [("report_id", "=", ageing.id), ("bucket_id.credit", "=", False)],
                     "bar",
                     "amount",
                     ["bucket_id"],
@@ -328,7 +346,7 @@ class DebtCollectionKpi(models.Model):
                 self._dashboard_panel(
                     _("DSO (days) per month"),
                     "debt.collection.kpi",
-                    [("month", ">=", year_ago)],
+                    [("month", ">=", year_ago), ("dso_known", "=", True)],
                     "line",
                     "dso",
                     ["month:month"],
@@ -368,7 +386,14 @@ class DebtCollectionKpi(models.Model):
             ],
             "formulas": [
                 _(
-                    "DSO = receivables at month end ÷ sales of the month × days of the month"
+                    "DSO = receivables at month end ÷ sales of the month × days of the "
+                    "month (months without positive sales have none)"
+                ),
+                _(
+                    "Unapplied credits (credit notes and payments not yet reconciled) "
+                    "are not in the ageing bars: the ageing shows them in a column of "
+                    "their own, and they lower the overdue amount only beyond what is "
+                    "not yet due"
                 ),
                 _("Overdue ratio = overdue at month end ÷ receivables at month end"),
                 _(

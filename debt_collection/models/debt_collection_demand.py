@@ -62,6 +62,16 @@ class DebtCollectionDemand(models.Model):
     line_ids = fields.One2many(
         "debt.collection.demand.line", "demand_id", string="Documents", copy=True
     )
+    net_credits = fields.Boolean(
+        "Net Open Credits",
+        default=True,
+        help="List the customer's open credits (unreconciled credit notes, "
+        "unapplied payments) in the currencies of the documents and demand the "
+        "net amount.",
+    )
+    credit_ids = fields.One2many(
+        "debt.collection.credit", "demand_id", string="Open Credits", readonly=True
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -122,12 +132,14 @@ class DebtCollectionDemand(models.Model):
             days = demand.company_id.debt_collection_demand_days
             demand.pay_by_date = demand.date and demand.date + timedelta(days=days)
 
-    @api.depends("line_ids.amount_due_company", "state")
+    @api.depends("line_ids.amount_due_company", "credit_ids.amount_company", "state")
     def _compute_amount_due(self):
         for demand in self:
-            demand.amount_due = sum(demand.line_ids.mapped("amount_due_company"))
+            demand.amount_due = sum(demand.line_ids.mapped("amount_due_company")) - sum(
+                demand.credit_ids.mapped("amount_company")
+            )
 
-    @api.depends("line_ids.amount_due", "line_ids.currency_id")
+    @api.depends("line_ids.amount_due", "line_ids.currency_id", "credit_ids.amount")
     def _compute_totals_html(self):
         for demand in self:
             demand.totals_html = Markup("").join(
@@ -151,7 +163,8 @@ class DebtCollectionDemand(models.Model):
             demand.display_name = f"{kinds[demand.kind]} {number}"
 
     def _get_totals(self):
-        """[(currency, total due with interest shown, total in words)]."""
+        """[(currency, total due with interest shown, less the open credits
+        listed, total in words)]."""
         self.ensure_one()
         lang = self.partner_id.lang or self.env.lang or "en_US"
         totals = {}
@@ -160,6 +173,8 @@ class DebtCollectionDemand(models.Model):
             if self.include_interest:
                 amount += line.interest + line.compensation
             totals[line.currency_id] = totals.get(line.currency_id, 0.0) + amount
+        for currency, credit in self.credit_ids._totals_by_currency().items():
+            totals[currency] = totals.get(currency, 0.0) - credit
         return [
             (
                 currency,
@@ -509,6 +524,7 @@ class DebtCollectionDemand(models.Model):
                     "partner_id": demand.partner_id.id,
                     "user_id": demand.user_id.id,
                     "include_interest": demand.include_interest,
+                    "net_credits": demand.net_credits,
                     "line_ids": [
                         Command.create({"move_line_id": line.move_line_id.id})
                         for line in lines
@@ -586,7 +602,10 @@ class DebtCollectionDemand(models.Model):
         paid = self.filtered(
             lambda d: (
                 d.state in ("approved", "sent")
-                and all(line.move_line_id.reconciled for line in d.line_ids)
+                and all(
+                    line.move_line_id.reconciled or not line.move_line_id
+                    for line in d.line_ids
+                )
             )
         )
         if paid:
@@ -614,10 +633,23 @@ class DebtCollectionDemand(models.Model):
     # Amounts -----------------------------------------------------------------
 
     def _refresh_amounts(self):
-        """While a demand is not approved its amounts follow payments; approval
-        freezes them."""
-        for demand in self.filtered(lambda d: d.state in ("draft", "to_approve")):
+        """While a demand is not approved its amounts and the open credits it
+        lists follow payments; approval freezes them."""
+        drafts = self.filtered(lambda d: d.state in ("draft", "to_approve"))
+        for demand in drafts:
             demand.line_ids._snapshot(demand)
+        drafts._snapshot_credits()
+
+    def _snapshot_credits(self):
+        """List the customers' open credits in the currencies of the documents."""
+        # sudo: the credits listed follow the ledger; users do not edit them.
+        self.credit_ids.sudo().unlink()
+        self.env["debt.collection.credit"]._attach(
+            self.filtered("net_credits"), "demand_id"
+        )
+
+    def _get_document_currencies(self):
+        return self.line_ids.currency_id
 
     @api.model
     def _create_for_items(
@@ -630,14 +662,17 @@ class DebtCollectionDemand(models.Model):
         responsible=None,
         pay_by_days=0,
         include_interest=False,
+        net_credits=True,
     ):
         """One demand per customer for ``items`` (account.move.line); pay
-        within ``pay_by_days`` (0: the company's setting)."""
+        within ``pay_by_days`` (0: the company's setting); ``net_credits``
+        lists the customers' open credits and demands the net."""
         date = date or company._debt_collection_today()
         vals_list = []
-        for partner in items.move_id.debt_collection_partner_id:
+        # Each item's own customer: an opening entry may hold many customers.
+        for partner in items.partner_id.commercial_partner_id:
             partner_items = items.filtered(
-                lambda i, p=partner: i.move_id.debt_collection_partner_id == p
+                lambda i, p=partner: i.partner_id.commercial_partner_id == p
             )
             vals_list.append(
                 {
@@ -646,6 +681,7 @@ class DebtCollectionDemand(models.Model):
                     "partner_id": partner.id,
                     "date": date,
                     "include_interest": include_interest,
+                    "net_credits": net_credits,
                     "user_id": (
                         responsible
                         or partner.debt_collection_user_id
@@ -676,8 +712,10 @@ class DebtCollectionDemandLine(models.Model):
         "debt.collection.demand", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="demand_id.company_id", store=True)
+    # Not required: deleting a journal item (a draft invoice rewritten by
+    # accounting) must not be blocked by a demand; the line keeps its amounts.
     move_line_id = fields.Many2one(
-        "account.move.line", string="Item", required=True, index=True
+        "account.move.line", string="Item", index=True, ondelete="set null"
     )
     move_id = fields.Many2one(
         related="move_line_id.move_id", store=True, string="Document"
@@ -739,18 +777,21 @@ class DebtCollectionDemandLine(models.Model):
                     "amount_due_company": item.amount_residual,
                     "days_overdue": max((demand.date - item.date_maturity).days, 0),
                     "interest": interest.get(item.id, 0.0),
-                    "compensation": compensation.get(item.move_id.id, 0.0)
-                    if first_of_invoice
-                    else 0.0,
+                    "compensation": compensation.get(item.id)
+                    or (
+                        first_of_invoice and compensation.get(("move", item.move_id.id))
+                    )
+                    or 0.0,
                 }
             )
 
     def _interest_to_date(self, demand):
-        """({item id: interest}, {invoice id: compensation}) not yet charged."""
+        """({item id: interest}, {item id or ("move", invoice id):
+        compensation}) not yet charged."""
         calculator = self.env["debt.collection.interest.calculator"].with_company(
             demand.company_id
         )
-        proposals, _capped = calculator._compute_proposals(
+        proposals, _capped, _problems = calculator._compute_proposals(
             demand.company_id, demand.date, invoices=self.move_id
         )
         interest, compensation = {}, {}
@@ -758,14 +799,17 @@ class DebtCollectionDemandLine(models.Model):
             for values in lines:
                 if values["line_type"] == "interest":
                     interest[values["move_line_id"]] = values["amount"]
-                else:
-                    compensation[values["invoice_id"]] = values["amount"]
+                else:  # per entry line, else per invoice
+                    key = values["move_line_id"] or ("move", values["invoice_id"])
+                    compensation[key] = values["amount"]
         return interest, compensation
 
     @api.constrains("move_line_id", "demand_id")
     def _check_item(self):
         for line in self:
             item, demand = line.move_line_id, line.demand_id
+            if not item:
+                raise UserError(_("Choose the document to demand payment of."))
             if item.company_id != demand.company_id:
                 raise UserError(
                     _(
@@ -775,7 +819,7 @@ class DebtCollectionDemandLine(models.Model):
                         demand_company=demand.company_id.name,
                     )
                 )
-            if item.move_id.debt_collection_partner_id != demand.partner_id:
+            if item.partner_id.commercial_partner_id != demand.partner_id:
                 raise UserError(
                     _(
                         "%(document)s is not a document of %(customer)s.",

@@ -47,14 +47,12 @@ class DebtCollectionEngine(models.AbstractModel):
         self._sync_cases(company)
 
     def _overdue_totals(self, company, partner_ids, today):
-        """{commercial partner id: overdue amount (company currency)}, one query."""
-        totals = defaultdict(Decimal)
+        """{commercial partner id: overdue amount (company currency) less the
+        open credits in the same currencies}."""
         if not partner_ids:
-            return totals
-        for row in self._fetch_items(company, self._restrict_partners(partner_ids)):
-            if row["date_maturity"] < today:
-                totals[row["partner_id"]] += to_decimal(row["amount_residual"])
-        return totals
+            return {}
+        rows = self._fetch_items(company, self._restrict_partners(partner_ids))
+        return self._net_overdue(company, rows, today)[0]
 
     # Sales block ----------------------------------------------------------
 
@@ -102,16 +100,25 @@ class DebtCollectionEngine(models.AbstractModel):
         """Open, refresh and close the company's cases from its open items
         (one query for the items, one UPDATE for the amounts)."""
         today = company._debt_collection_today()
-        overdue, oldest = defaultdict(float), defaultdict(int)
-        for row in self._fetch_items(company):
-            if row["subject"] and row["included"] and row["date_maturity"] < today:
-                overdue[row["partner_id"]] += row["amount_residual"]
-                oldest[row["partner_id"]] = max(
-                    oldest[row["partner_id"]],
-                    schedule.days_overdue(row["date_maturity"], today),
-                )
+        oldest = defaultdict(int)
+        rows = [
+            row
+            for row in self._fetch_items(company)
+            if row["subject"] and row["included"] and row["date_maturity"] < today
+        ]
+        for row in rows:
+            oldest[row["partner_id"]] = max(
+                oldest[row["partner_id"]],
+                schedule.days_overdue(row["date_maturity"], today),
+            )
         currency = company.currency_id
-        overdue = {p: a for p, a in overdue.items() if not currency.is_zero(a)}
+        # What customers owe net of their open credits: a customer whose
+        # credits cover the overdue documents has no case.
+        overdue = {
+            p: float(a)
+            for p, a in self._net_overdue(company, rows, today)[0].items()
+            if not currency.is_zero(float(a))
+        }
         Case = self.env["debt.collection.case"]
         # The promises first: a broken one re-opens collection.
         # sudo: the engine checks every case of the company.

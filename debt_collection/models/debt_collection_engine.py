@@ -160,25 +160,25 @@ class DebtCollectionEngine(models.AbstractModel):
     def _get_collectible_items_query(
         self, company, restrict=None, paid_late_since=None
     ):
-        """SQL selecting the company's collectible items with their policy.
+        """SQL selecting the company's collectible items (see
+        ``debt.collection.ledger``) with their policy and collection flags.
 
         ``restrict`` is an optional SQL condition on ``aml``/``m``/``cp`` (used
         to plan for a few customers or documents only). With
         ``paid_late_since``, the items instead are those fully paid after their
         due date, on or after that day (for steps triggered by a late payment).
         """
+        ledger = self.env["debt.collection.ledger"]
+        due = ledger._due_date_sql()
         if paid_late_since:
             selection = SQL(
                 """aml.reconciled AND aml.balance > 0
-                   AND paid.payment_date > aml.date_maturity
-                   AND paid.payment_date >= %s""",
+                   AND paid.payment_date > %s AND paid.payment_date >= %s""",
+                due,
                 paid_late_since,
             )
         else:
-            selection = SQL(
-                """(aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-                   AND aml.amount_residual > 0"""
-            )
+            selection = ledger._open_items_condition()
         existing = SQL("TRUE")
         if (
             company.debt_collection_enabled_date
@@ -187,48 +187,37 @@ class DebtCollectionEngine(models.AbstractModel):
             existing = SQL("m.create_date >= %s", company.debt_collection_enabled_date)
             if company.debt_collection_existing == "from_due_date":
                 existing = SQL(
-                    "(%s OR aml.date_maturity >= %s)",
+                    "(%s OR %s >= %s)",
                     existing,
+                    due,
                     company.debt_collection_existing_due_from,
                 )
-        return SQL(
-            """
-            SELECT aml.id, aml.move_id, cp.id AS partner_id, aml.date_maturity,
-                   aml.amount_residual, aml.amount_residual_currency,
-                   ABS(aml.amount_currency) AS amount_original,
-                   COALESCE(aml.currency_id, aml.company_currency_id) AS currency_id,
-                   COALESCE(m.debt_collection_policy_id,
-                            (cp.debt_collection_policy_id->>%(company_key)s)::int,
-                            %(default_policy)s) AS policy_id,
-                   m.debt_collection_subject AND cp.debt_collection_subject AS subject,
-                   m.debt_collection_hold_until AS hold_until,
-                   m.debt_collection_stage_id AS stage_id,
-                   aml.balance, paid.payment_date,
-                   %(existing)s AS included
-              FROM account_move_line aml
-              JOIN account_move m ON m.id = aml.move_id
-              JOIN account_account a ON a.id = aml.account_id
-              JOIN res_partner p ON p.id = aml.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              LEFT JOIN LATERAL (
-                    SELECT max(apr.max_date) AS payment_date
-                      FROM account_partial_reconcile apr
-                     WHERE apr.debit_move_id = aml.id AND %(paid_late)s
-              ) paid ON TRUE
-             WHERE aml.company_id = %(company)s
-               AND aml.parent_state = 'posted'
-               AND a.account_type = 'asset_receivable'
-               AND aml.date_maturity IS NOT NULL
-               AND %(selection)s
-               AND %(restrict)s
-            """,
-            paid_late=SQL("TRUE" if paid_late_since else "FALSE"),
-            selection=selection,
-            company_key=str(company.id),
-            default_policy=company.debt_collection_policy_id.id or None,
-            existing=existing,
-            company=company.id,
-            restrict=restrict or SQL("TRUE"),
+        return ledger._lines_sql(
+            company.ids,
+            where=SQL("%s AND %s", selection, restrict or SQL("TRUE")),
+            columns=[
+                SQL(
+                    """COALESCE(m.debt_collection_policy_id,
+                                (cp.debt_collection_policy_id->>%(company_key)s)::int,
+                                %(default_policy)s) AS policy_id,
+                       m.debt_collection_subject AND cp.debt_collection_subject
+                           AS subject,
+                       m.debt_collection_hold_until AS hold_until,
+                       m.debt_collection_stage_id AS stage_id,
+                       paid.payment_date, %(existing)s AS included""",
+                    company_key=str(company.id),
+                    default_policy=company.debt_collection_policy_id.id or None,
+                    existing=existing,
+                )
+            ],
+            joins=SQL(
+                """LEFT JOIN LATERAL (
+                        SELECT max(apr.max_date) AS payment_date
+                          FROM account_partial_reconcile apr
+                         WHERE apr.debit_move_id = aml.id AND %s
+                   ) paid ON TRUE""",
+                SQL("TRUE" if paid_late_since else "FALSE"),
+            ),
         )
 
     def _fetch_items(self, company, restrict=None, paid_late_since=None):
@@ -238,7 +227,8 @@ class DebtCollectionEngine(models.AbstractModel):
         )
 
     def _fetch_history(self, company, item_ids):
-        """{item id: {step id: StepHistory}} and {(item, step): postponed to}."""
+        """{item id: {step id: StepHistory}}, {(item, step): postponed to} and
+        the items already skipped once as covered by open credits."""
         max_attempts = company.debt_collection_max_attempts
         rows = self.env.execute_query(
             SQL(
@@ -246,7 +236,8 @@ class DebtCollectionEngine(models.AbstractModel):
                 SELECT move_line_id, step_id,
                        count(*) FILTER (WHERE %(consumed)s),
                        max(scheduled_date) FILTER (WHERE %(consumed)s),
-                       max(scheduled_date) FILTER (WHERE state = 'pending')
+                       max(scheduled_date) FILTER (WHERE state = 'pending'),
+                       bool_or(state = 'skipped' AND reason = 'covered_by_credits')
                   FROM debt_collection_event
                  WHERE move_line_id = ANY(%(items)s) AND step_id IS NOT NULL
                  GROUP BY move_line_id, step_id
@@ -258,12 +249,14 @@ class DebtCollectionEngine(models.AbstractModel):
                 items=list(item_ids),
             )
         )
-        history, postponed = defaultdict(dict), {}
-        for item_id, step_id, consumed, last_date, postponed_to in rows:
+        history, postponed, covered = defaultdict(dict), {}, set()
+        for item_id, step_id, consumed, last_date, postponed_to, was_covered in rows:
             history[item_id][step_id] = schedule.StepHistory(consumed, last_date)
             if postponed_to:
                 postponed[item_id, step_id] = postponed_to
-        return history, postponed
+            if was_covered:
+                covered.add(item_id)
+        return history, postponed, covered
 
     def _get_policy_rules(self, policy_ids):
         """{policy id: sorted [StepRule]} of the due-date ladder and {step id:
@@ -305,7 +298,9 @@ class DebtCollectionEngine(models.AbstractModel):
             allowed = set(policies.ids)
             rows = [row for row in rows if row["policy_id"] in allowed]
         rules, steps = self._get_policy_rules({row["policy_id"] for row in rows})
-        history, postponed = self._fetch_history(company, [row["id"] for row in rows])
+        history, postponed, covered_before = self._fetch_history(
+            company, [row["id"] for row in rows]
+        )
         candidates, planned = [], {}
         for row in rows:
             due = schedule.due_step(
@@ -318,15 +313,8 @@ class DebtCollectionEngine(models.AbstractModel):
                 continue
             if steps[due.step.id].manual_approval and not include_manual:
                 continue
-            amount = to_decimal(row["amount_residual"])
             candidates.append(
-                schedule.Candidate(
-                    row["id"],
-                    row["partner_id"],
-                    amount,
-                    due,
-                    overdue=row["date_maturity"] < run_date,
-                )
+                _candidate(row, due, overdue=row["date_maturity"] < run_date)
             )
             planned[row["id"]] = _planned_item(row, due.occurrence)
         paid_late, paid_planned = self._paid_late_candidates(
@@ -334,18 +322,49 @@ class DebtCollectionEngine(models.AbstractModel):
         )
         candidates += paid_late
         planned.update(paid_planned)
-        to_act, skipped = schedule.apply_minimums(candidates, overdue_totals)
+        credits = self.env["debt.collection.ledger"]._credit_totals(
+            self.env["debt.collection.ledger"]._open_credits(
+                company, {c.partner_id for c in candidates}
+            )
+        )
+        to_act, skipped = schedule.apply_minimums(
+            candidates,
+            overdue_totals,
+            {
+                partner_id: sum((c for c, _d in by_currency.values()), Decimal(0))
+                for partner_id, by_currency in credits.items()
+            },
+        )
+        to_act = schedule.combine_same_day(
+            to_act,
+            lambda candidate, step: _next_occurrence(
+                history.get(candidate.item_id, {}), step
+            ),
+        )
+        to_act, covered = schedule.net_credits(
+            to_act,
+            {
+                partner_id: {cur: d for cur, (_c, d) in by_currency.items()}
+                for partner_id, by_currency in credits.items()
+            },
+        )
+        # A covered item is skipped once; while it stays covered it waits
+        # silently (the to-do list asks to reconcile the credits).
+        covered = [(c, r) for c, r in covered if c.item_id not in covered_before]
         groups = {}
         for candidate in to_act:
             key = (candidate.partner_id, candidate.due.step.id)
             if key not in groups:
                 groups[key] = PlannedGroup(candidate.partner_id, candidate.due.step.id)
-            groups[key].items.append(planned[candidate.item_id])
+            item = planned[candidate.item_id]
+            item.occurrence = candidate.due.occurrence
+            groups[key].items.append(item)
         plan.groups = sorted(groups.values(), key=lambda g: (g.partner_id, g.step_id))
-        for candidate, reason in skipped:
+        for candidate, reason in skipped + covered:
             item = planned[candidate.item_id]
             item.reason = reason
             item.step_id = candidate.due.step.id
+            item.occurrence = candidate.due.occurrence
             plan.skipped.append(item)
         return plan
 
@@ -376,7 +395,9 @@ class DebtCollectionEngine(models.AbstractModel):
             for row in self._fetch_items(company, restrict, paid_late_since=since)
             if row["subject"] and row["included"]
         ]
-        history, _postponed = self._fetch_history(company, [row["id"] for row in rows])
+        history, _postponed, _covered = self._fetch_history(
+            company, [row["id"] for row in rows]
+        )
         steps_by_policy = defaultdict(list)
         for step in steps:
             steps_by_policy[step.policy_id.id].append(step)
@@ -389,9 +410,8 @@ class DebtCollectionEngine(models.AbstractModel):
                 ):
                     continue
                 due = schedule.Due(step._schedule_rule(), 0, run_date)
-                amount = to_decimal(row["balance"])
                 candidates.append(
-                    schedule.Candidate(row["id"], row["partner_id"], amount, due)
+                    _candidate(row, due, amount=to_decimal(row["balance"]))
                 )
                 planned[row["id"]] = _planned_item(row, 0)
         return candidates, planned
@@ -408,7 +428,9 @@ class DebtCollectionEngine(models.AbstractModel):
         rules, _steps = self._get_policy_rules(
             {r["policy_id"] for r in rows if r["policy_id"]}
         )
-        history, postponed = self._fetch_history(company, [row["id"] for row in rows])
+        history, postponed, _covered = self._fetch_history(
+            company, [row["id"] for row in rows]
+        )
         calendars = self._policy_calendars(company, rules)
         result = {}
         for row in rows:
@@ -443,18 +465,25 @@ class DebtCollectionEngine(models.AbstractModel):
             for policy in self.env["debt.collection.policy"].browse(list(policy_ids))
         }
 
-    def _summaries(self, company, restrict, key):
+    def _summaries(self, company, restrict, key, partner_ids=()):
         """Per ``key`` of the open items ("partner_id" or "move_id"): overdue
-        amount (company currency), oldest days overdue, stage (the most
-        advanced step applied) and next action with its date."""
+        amount (company currency; for customers less their open credits in the
+        same currencies, with the credits), oldest days overdue, stage (the
+        most advanced step applied) and next action with its date."""
         today = company._debt_collection_today()
         summaries = defaultdict(
-            lambda: {"overdue": 0.0, "oldest_days": 0, "stage_ids": set(), "next": None}
+            lambda: {"oldest_days": 0, "stage_ids": set(), "next": None}
         )
-        for row, due in self._forecast(company, restrict, today).values():
+        forecast = self._forecast(company, restrict, today)
+        rows = [row for row, _due in forecast.values()]
+        overdue, credits = self._net_overdue(
+            company, rows, today, net=key == "partner_id", partner_ids=partner_ids
+        )
+        for partner_id in credits:  # customers with open credits only
+            summaries[partner_id]  # noqa: B018 - creates their entry
+        for row, due in forecast.values():
             values = summaries[row[key]]
             if row["date_maturity"] < today:
-                values["overdue"] += row["amount_residual"]
                 values["oldest_days"] = max(
                     values["oldest_days"],
                     schedule.days_overdue(row["date_maturity"], today),
@@ -469,7 +498,8 @@ class DebtCollectionEngine(models.AbstractModel):
         for record_id, values in summaries.items():
             step_id, date = values["next"] or (None, False)
             result[record_id] = {
-                "overdue": company.currency_id.round(values["overdue"]),
+                "overdue": company.currency_id.round(float(overdue.get(record_id, 0))),
+                "credits": company.currency_id.round(float(credits.get(record_id, 0))),
                 "oldest_days": values["oldest_days"],
                 "stage": max(
                     stages.filtered(lambda s, ids=values["stage_ids"]: s.id in ids),
@@ -480,6 +510,40 @@ class DebtCollectionEngine(models.AbstractModel):
                 "next_date": date,
             }
         return result
+
+    def _net_overdue(
+        self, company, rows, today, net=True, key="partner_id", partner_ids=()
+    ):
+        """({key: overdue amount}, {key: open credits}) in company currency of
+        the item ``rows`` (see :meth:`_fetch_items`): with ``net``, per
+        customer, the overdue items of each currency less the customer's open
+        credits in that currency (never below zero)."""
+        overdue = defaultdict(lambda: defaultdict(Decimal))
+        for row in rows:
+            if row["date_maturity"] < today:
+                overdue[row[key]][row["currency_id"]] += to_decimal(
+                    row["amount_residual"]
+                )
+        if not net:
+            return {k: sum(v.values(), Decimal(0)) for k, v in overdue.items()}, {}
+        ledger = self.env["debt.collection.ledger"]
+        credits = ledger._credit_totals(
+            ledger._open_credits(company, {row[key] for row in rows} | set(partner_ids))
+        )
+        totals = {
+            partner_id: sum(
+                (
+                    max(amount - credits[partner_id][currency_id][0], Decimal(0))
+                    for currency_id, amount in by_currency.items()
+                ),
+                Decimal(0),
+            )
+            for partner_id, by_currency in overdue.items()
+        }
+        return totals, {
+            partner_id: sum((c for c, _d in by_currency.values()), Decimal(0))
+            for partner_id, by_currency in credits.items()
+        }
 
     def _move_forecast(self, moves):
         """{move id: summary} (see :meth:`_summaries`) of the moves."""
@@ -500,7 +564,10 @@ class DebtCollectionEngine(models.AbstractModel):
         if not partners:
             return {}
         return self._summaries(
-            company, self._restrict_partners(partners.ids), "partner_id"
+            company,
+            self._restrict_partners(partners.ids),
+            "partner_id",
+            partner_ids=partners.commercial_partner_id.ids,
         )
 
     # ------------------------------------------------------------------
@@ -789,6 +856,7 @@ class DebtCollectionEngine(models.AbstractModel):
             date=run_date,
             auto_approve=step.demand_auto_approve,
             pay_by_days=step.pay_by_days,
+            net_credits=step.net_credits,
         )
         for demand in demands:
             events.filtered(
@@ -811,15 +879,19 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _execute_action_interest_note(self, step, groups, run_date, run):
         """Draft interest notes for approval, one per customer (and currency),
-        for the documents of the group; nothing to charge is a skip."""
+        for the documents of the group; nothing to charge is a skip, missing
+        data (a rate) a failure to retry."""
         failures = {}
         Note = self.env["debt.collection.interest.note"]
         for partner, events in groups:
-            notes, _skipped = Note._propose(
+            notes, _skipped, problems = Note._propose(
                 self.env.company, run_date, partners=partner, invoices=events.move_id
             )
             if notes:
                 events.sudo().write({"interest_note_id": notes[:1].id})  # sudo: history
+            elif problems:
+                error = " ".join(problems[partner])
+                failures.update({event.id: ("error", error) for event in events})
             else:
                 failures.update(
                     {event.id: ("nothing_to_charge", False) for event in events}
@@ -974,12 +1046,32 @@ class DebtCollectionEngine(models.AbstractModel):
         notices = self.env["debt.collection.notice"].create(vals_list)
         for notice, events in zip(notices, events_list, strict=True):
             events.sudo().write({"notice_id": notice.id})  # sudo: history
+        if step.net_credits:
+            self.env["debt.collection.credit"]._attach(notices, "notice_id")
         # No notification layout: the template is the whole letter, without
         # Odoo's "view record" buttons or follower footer.
         mails = step.mail_template_id.send_mail_batch(notices.ids)
         for notice, mail in zip(notices, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
         return failures
+
+
+def _candidate(row, due, overdue=False, amount=None):
+    return schedule.Candidate(
+        row["id"],
+        row["partner_id"],
+        to_decimal(row["amount_residual"]) if amount is None else amount,
+        due,
+        overdue=overdue,
+        currency_id=row["currency_id"],
+        amount_currency=to_decimal(row["amount_residual_currency"]),
+    )
+
+
+def _next_occurrence(history_by_step, step):
+    """The item's next occurrence of ``step``, or None when used up."""
+    consumed = history_by_step.get(step.id, schedule.NO_HISTORY).consumed
+    return consumed if consumed < step.max_occurrences else None
 
 
 def _planned_item(row, occurrence):

@@ -78,6 +78,7 @@ class DebtCollectionEvent(models.Model):
             ("no_recipient", "No recipient with an e-mail address"),
             ("no_assignee", "Nobody to assign the activity to"),
             ("nothing_to_charge", "No interest to charge"),
+            ("covered_by_credits", "Covered by the customer's open credits"),
             ("error", "Error"),
         ],
     )

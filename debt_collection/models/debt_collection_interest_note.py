@@ -452,11 +452,14 @@ class DebtCollectionInterestNote(models.Model):
         self, company, date, partners=None, invoices=None, due_from=None, due_to=None
     ):
         """Create one draft note per customer and currency for what is not yet
-        charged on ``date``. Returns the notes and {partner: reason} skipped."""
+        charged on ``date``. Returns the notes, {partner: [reasons]} of the
+        customers below the minimum and {partner: [what is missing, how to fix
+        it]} of the customers left out for missing data (a rate, an exchange
+        rate): their notes would be incomplete."""
         calculator = self.env["debt.collection.interest.calculator"].with_company(
             company
         )
-        proposals, capped = calculator._compute_proposals(
+        proposals, capped, problems = calculator._compute_proposals(
             company,
             date,
             partners=partners,
@@ -465,17 +468,21 @@ class DebtCollectionInterestNote(models.Model):
             due_to=due_to,
         )
         minimum = company.debt_collection_interest_min_total
-        vals_list, skipped = [], {}
+        vals_list, skipped = [], defaultdict(list)
         for (partner, currency), lines in proposals.items():
+            if partner in problems:
+                continue
             total = sum(line["amount"] for line in lines)
             total_company = currency._convert(total, company.currency_id, company, date)
             if total_company < minimum or float_is_zero(
                 total, precision_rounding=currency.rounding
             ):
-                skipped[partner] = _(
-                    "%(total)s is below the minimum of %(minimum)s.",
-                    total=currency.format(total),
-                    minimum=company.currency_id.format(minimum),
+                skipped[partner].append(
+                    _(
+                        "%(total)s is below the minimum of %(minimum)s.",
+                        total=currency.format(total),
+                        minimum=company.currency_id.format(minimum),
+                    )
                 )
                 continue
             vals_list.append(
@@ -495,7 +502,7 @@ class DebtCollectionInterestNote(models.Model):
             )
         notes = self.create(vals_list)
         notes._log_event(_("Interest note proposed."))
-        return notes, skipped
+        return notes, skipped, problems
 
 
 class DebtCollectionInterestNoteLine(models.Model):
@@ -631,24 +638,19 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
     def _get_items(
         self, company, date, partners=None, invoices=None, due_from=None, due_to=None
     ):
-        """Receivable items that were overdue on ``date``: unpaid or paid late."""
-        domain = [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("amount_currency", ">", 0),
-            ("date_maturity", "<", date),
-            ("move_id.debt_collection_interest_note_id", "=", False),
-            ("move_id.debt_collection_subject", "=", True),
-            ("move_id.debt_collection_partner_id.debt_collection_subject", "=", True),
+        """Collectible items (see ``debt.collection.ledger``) that were
+        overdue on ``date``, unpaid or paid late, of customers and documents
+        subject to collection."""
+        ledger = self.env["debt.collection.ledger"]
+        due = ledger._due_date_sql()
+        conditions = [
+            SQL("%s < %s", due, date),
+            SQL("m.debt_collection_interest_note_id IS NULL"),
+            SQL("m.debt_collection_subject AND cp.debt_collection_subject"),
         ]
         if partners:
-            domain.append(
-                (
-                    "move_id.debt_collection_partner_id",
-                    "in",
-                    partners.commercial_partner_id.ids,
-                )
+            conditions.append(
+                SQL("cp.id = ANY(%s)", partners.commercial_partner_id.ids)
             )
         if invoices:
             foreign = invoices.filtered(lambda m: m.company_id != company)
@@ -661,12 +663,14 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                         company=foreign[0].company_id.name,
                     )
                 )
-            domain.append(("move_id", "in", invoices.ids))
+            conditions.append(SQL("aml.move_id = ANY(%s)", invoices.ids))
         if due_from:
-            domain.append(("date_maturity", ">=", due_from))
+            conditions.append(SQL("%s >= %s", due, due_from))
         if due_to:
-            domain.append(("date_maturity", "<=", due_to))
-        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+            conditions.append(SQL("%s <= %s", due, due_to))
+        return self.env["account.move.line"].browse(
+            ledger._item_ids(company, SQL(" AND ").join(conditions))
+        )
 
     def _get_payments(self, items):
         """{item id: [(date, amount in the item's currency)]}."""
@@ -687,8 +691,9 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         return payments
 
     def _get_charged(self, items):
-        """{item id: [(first day, last day)] already charged} and the invoices
-        already charged a compensation, by notes that are not cancelled."""
+        """{item id: [(first day, last day)] already charged} and the
+        compensation keys (see :func:`_compensation_key`) already charged, by
+        notes that are not cancelled."""
         lines = self.env["debt.collection.interest.note.line"].search(
             [
                 ("note_id.flow_state", "!=", "cancelled"),
@@ -702,10 +707,52 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             charged[segment.line_id.move_line_id.id].append(
                 (segment.date_from, segment.date_to)
             )
-        compensated = set(
-            lines.filtered(lambda x: x.line_type == "compensation").invoice_id.ids
-        )
+        compensated = {
+            ("line", line.move_line_id.id)
+            if line.move_line_id
+            else ("move", line.invoice_id.id)
+            for line in lines
+            if line.line_type == "compensation"
+        }
         return charged, compensated
+
+    def _get_credit_payments(self, company, items):
+        """{item id: [(date, amount, credit move)]}: the customers' open credits
+        (unreconciled credit notes, unapplied payments) applied to their open
+        items of the same currency, oldest due first, as if paid on the
+        credit's date: interest runs on the net debt only."""
+        open_items = items.filtered(lambda i: i.amount_residual > 0)
+        if not open_items:
+            return {}
+        credits = self.env["debt.collection.ledger"]._open_credits(
+            company, open_items.partner_id.commercial_partner_id.ids
+        )
+        moves = self.env["account.move"].browse(
+            {c.move_id for partner_credits in credits.values() for c in partner_credits}
+        )
+        applied = defaultdict(list)
+        for partner_id, partner_credits in credits.items():
+            for currency in {c.currency_id for c in partner_credits}:
+                pool = [
+                    [c.date, c.amount_currency, moves.browse(c.move_id)]
+                    for c in partner_credits
+                    if c.currency_id == currency
+                ]
+                debts = open_items.filtered(
+                    lambda i, p=partner_id, cur=currency: (
+                        i.partner_id.commercial_partner_id.id == p
+                        and (i.currency_id or i.company_currency_id).id == cur
+                    )
+                ).sorted(lambda i: (_due(i), i.id))
+                for item in debts:
+                    left = to_decimal(item.amount_residual_currency)
+                    for credit in pool:
+                        used = min(left, credit[1])
+                        if used > 0:
+                            applied[item.id].append((credit[0], used, credit[2]))
+                            credit[1] -= used
+                            left -= used
+        return applied
 
     def _get_rate_tables(self, company):
         """({kind: periods}, {kind: last trusted day}) of the statutory tables."""
@@ -749,7 +796,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         source = (
             move
             if move.debt_collection_interest_kind
-            else move.debt_collection_partner_id
+            else item.partner_id.commercial_partner_id
         )
         kind = source.debt_collection_interest_kind or "statutory_commercial"
         return (
@@ -761,19 +808,27 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
     def _compute_proposals(
         self, company, date, partners=None, invoices=None, due_from=None, due_to=None
     ):
-        """({(partner, currency): [note line values]}, {(partner, currency):
-        [invoice names whose contractual rate was capped]}) owed on ``date``."""
+        """What is owed on ``date``: ({(partner, currency): [note line values]},
+        {(partner, currency): [invoice names whose contractual rate was
+        capped]}, {partner: [what could not be computed, and how to fix it]}).
+
+        An item whose rate or exchange rate is missing is left out with the
+        reason; the others are proposed.
+        """
         items = self._get_items(company, date, partners, invoices, due_from, due_to)
+        problems = defaultdict(list)
         if not items:
-            return {}, {}
+            return {}, {}, problems
         tables, known = self._get_rate_tables(company)
         payments = self._get_payments(items)
+        credit_payments = self._get_credit_payments(company, items)
         charged, compensated = self._get_charged(items)
         day_basis = company.debt_collection_interest_day_basis
         proposals, capped_invoices = defaultdict(list), defaultdict(list)
+        to_compensate = defaultdict(dict)
         for item in items:
             currency = item.currency_id
-            partner = item.move_id.debt_collection_partner_id
+            partner = item.partner_id.commercial_partner_id
             kind, rate, margin = self._item_terms(item)
             periods, _capped = interest.effective_periods(
                 kind,
@@ -783,11 +838,12 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                 margin=margin,
             )
             known_until, table = self._known_until(kind, known)
+            credits = credit_payments.get(item.id, [])
             try:
                 result = interest.compute_interest(
                     to_decimal(item.amount_currency),
-                    item.date_maturity,
-                    payments[item.id],
+                    _due(item),
+                    payments[item.id] + [(day, amount) for day, amount, _m in credits],
                     date,
                     periods,
                     day_basis=day_basis,
@@ -798,23 +854,27 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                 )
             except interest.MissingRateError as error:
                 error.kind = error.kind or table
-                raise UserError(self._missing_rate_message(error)) from error
+                problems[partner].append(self._missing_rate_message(error))
+                continue
             if not result.segments or not result.total:
                 continue
             if self._was_capped(kind, result, tables, rate, margin):
                 capped_invoices[partner, currency].append(item.move_id.name)
             proposals[partner, currency].append(
-                self._prepare_interest_line(item, result, payments[item.id])
+                self._prepare_interest_line(item, result, payments[item.id], credits)
             )
-        for (partner, currency), lines in proposals.items():
-            if partner.debt_collection_b2b:
-                for invoice in self.env["account.move"].browse(
-                    sorted({line["invoice_id"] for line in lines} - compensated)
-                ):
-                    lines.append(
-                        self._prepare_compensation_line(invoice, currency, company)
+            key = _compensation_key(item)
+            if partner.debt_collection_b2b and key not in compensated:
+                to_compensate[partner, currency].setdefault(key, item)
+        for (partner, currency), by_key in to_compensate.items():
+            for item in by_key.values():
+                try:
+                    proposals[partner, currency].append(
+                        self._prepare_compensation_line(item, currency, company)
                     )
-        return proposals, capped_invoices
+                except UserError as error:
+                    problems[partner].append(error.args[0])
+        return proposals, capped_invoices, problems
 
     def _was_capped(self, kind, result, tables, rate, margin):
         """Whether the legal maximum lowered the rate on a day charged."""
@@ -830,20 +890,24 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                 return True
         return False
 
-    def _prepare_interest_line(self, item, result, payments):
+    def _prepare_interest_line(self, item, result, payments, credits=()):
         # Rates are shown as text, in the customer's number format.
-        env_lang = self.env(
-            context=dict(
-                self.env.context, lang=item.move_id.debt_collection_partner_id.lang
+        partner = item.partner_id.commercial_partner_id
+        env_lang = self.env(context=dict(self.env.context, lang=partner.lang))
+        paid_on = [str(day) for day, _amount in sorted(payments)]
+        paid_on += [
+            env_lang._(
+                "%(date)s (credit %(document)s)", date=day, document=credit_move.name
             )
-        )
+            for day, _amount, credit_move in sorted(credits, key=lambda c: c[0])
+        ]
         return {
             "line_type": "interest",
             "invoice_id": item.move_id.id,
             "move_line_id": item.id,
-            "date_maturity": item.date_maturity,
+            "date_maturity": _due(item),
             "amount_base": item.amount_currency,
-            "payment_dates": ", ".join(str(day) for day, _amount in sorted(payments)),
+            "payment_dates": ", ".join(paid_on),
             "date_from": result.date_from,
             "date_to": result.date_to,
             "days": (result.date_to - result.date_from).days + 1,
@@ -869,11 +933,22 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             ],
         }
 
-    def _prepare_compensation_line(self, invoice, currency, company):
+    def _prepare_compensation_line(self, item, currency, company):
         """40/70/100 EUR by the amount due, at the EUR rate of the last business
-        day of the month before the due date's month."""
+        day of the month before the due date's month: once per invoice (its
+        last due date, its total), once per line of other entries such as
+        opening balances (that line's due date and amount)."""
+        invoice = item.move_id
+        if invoice.is_invoice(include_receipts=True):
+            due_date = invoice.invoice_date_due
+            amount_due = to_decimal(abs(invoice.amount_total_signed))
+            amount_base, line = invoice.amount_total, False
+        else:
+            due_date = _due(item)
+            amount_due = to_decimal(item.balance)
+            amount_base, line = abs(item.amount_currency), item.id
         rate_day = interest.last_business_day_before_month(
-            invoice.invoice_date_due, company._debt_collection_holidays()
+            due_date, company._debt_collection_holidays()
         )
         eur = self.env.ref("base.EUR")
         pln = self.env.ref("base.PLN")
@@ -904,7 +979,6 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                 )
             return to_decimal(rate.inverse_company_rate, 6)
 
-        amount_due = to_decimal(abs(invoice.amount_total_signed))  # company currency
         amount_due_pln = (
             amount_due
             if company_currency == pln
@@ -921,11 +995,26 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         return {
             "line_type": "compensation",
             "invoice_id": invoice.id,
-            "date_maturity": invoice.invoice_date_due,
-            "amount_base": invoice.amount_total,
+            "move_line_id": line,
+            "date_maturity": due_date,
+            "amount_base": amount_base,
             "eur_amount": float(eur_amount),
             "eur_rate_date": rate_day,
             "eur_rate": float(eur_in_company),
             "amount": currency.round(float(amount)),
             "sequence": 100,
         }
+
+
+def _due(item):
+    """An item's due date: its maturity, else its accounting date (as the
+    ledger reads it)."""
+    return item.date_maturity or item.date
+
+
+def _compensation_key(item):
+    """The compensation is owed once per invoice, and once per line of other
+    entries (an opening entry holds many customers' balances)."""
+    if item.move_id.is_invoice(include_receipts=True):
+        return ("move", item.move_id.id)
+    return ("line", item.id)

@@ -21,6 +21,9 @@ class DebtCollectionNotice(models.Model):
     pay_by_date = fields.Date("Pay By")
     user_id = fields.Many2one("res.users", string="Responsible")
     event_ids = fields.One2many("debt.collection.event", "notice_id", string="Items")
+    credit_ids = fields.One2many(
+        "debt.collection.credit", "notice_id", string="Open Credits", readonly=True
+    )
     move_ids = fields.Many2many(
         "account.move", string="Documents", compute="_compute_move_ids"
     )
@@ -48,6 +51,7 @@ class DebtCollectionNotice(models.Model):
         "Amount Due",
         currency_field="company_currency_id",
         compute="_compute_amount_residual",
+        help="The documents listed less the open credits listed.",
     )
 
     @api.depends("event_ids.move_id")
@@ -55,10 +59,34 @@ class DebtCollectionNotice(models.Model):
         for notice in self:
             notice.move_ids = notice.event_ids.move_id
 
-    @api.depends("event_ids.amount_residual")
+    @api.depends("event_ids.amount_residual", "credit_ids.amount_company")
     def _compute_amount_residual(self):
         for notice in self:
-            notice.amount_residual = sum(notice.event_ids.mapped("amount_residual"))
+            notice.amount_residual = sum(
+                notice.event_ids.mapped("amount_residual")
+            ) - sum(notice.credit_ids.mapped("amount_company"))
+
+    def _get_document_currencies(self):
+        return self.event_ids.document_currency_id
+
+    def _get_totals(self):
+        """[(currency, documents, open credits, net due)] per currency of the
+        documents listed, company currency first."""
+        self.ensure_one()
+        credits = self.credit_ids._totals_by_currency()
+        currencies = self.event_ids.document_currency_id.sorted(
+            lambda c: (c != self.company_currency_id, c.name)
+        )
+        totals = []
+        for currency in currencies:
+            documents = sum(
+                self.event_ids.filtered(
+                    lambda e, c=currency: e.document_currency_id == c
+                ).mapped("amount_residual_currency")
+            )
+            credit = credits.get(currency, 0.0)
+            totals.append((currency, documents, credit, documents - credit))
+        return totals
 
     @api.depends("step_id", "partner_id", "date")
     def _compute_display_name(self):

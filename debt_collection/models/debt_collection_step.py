@@ -82,6 +82,22 @@ class DebtCollectionStep(models.Model):
         help="The demand documents this step prepares are approved and e-mailed "
         "with their PDF at once, instead of waiting for a manager.",
     )
+    net_credits = fields.Boolean(
+        "Net Open Credits",
+        default=True,
+        help="Subtract the customer's open credits (unreconciled credit notes, "
+        "unapplied payments and advances) in the same currency: the message lists "
+        "them under the documents with the net total, the minimum per customer "
+        "compares the net, and a customer whose credits cover what is due is not "
+        "chased.",
+    )
+    combine_messages = fields.Boolean(
+        "One Message Per Day",
+        default=True,
+        help="When other documents of the customer are due for a lower step on "
+        "the same day, list them in this step's message instead of sending the "
+        "customer one message per step. They do not get the lower step later.",
+    )
     manual_approval = fields.Boolean(
         "Requires Approval",
         help="The automatic run does not execute this step: it waits on the "
@@ -155,6 +171,12 @@ class DebtCollectionStep(models.Model):
             "activity": "activity",
             "interest_note": "system",
         }
+
+    def _get_message_actions(self):
+        """{action: message channel} of the actions that send the customer a
+        message; a customer gets one message per channel and day (see
+        ``combine_messages``). Addons adding such an action extend this."""
+        return {"reminder": "mail", "demand": "mail", "final_demand": "mail"}
 
     def _is_payment_triggered(self):
         self.ensure_one()
@@ -347,4 +369,7 @@ class DebtCollectionStep(models.Model):
             repeat_max=self.repeat_max,
             min_item_amount=to_decimal(self.min_item_amount),
             min_partner_amount=to_decimal(self.min_partner_amount),
+            message_channel=self._get_message_actions().get(self.action),
+            combine=self.combine_messages,
+            net_credits=self.net_credits and not self._is_payment_triggered(),
         )

@@ -70,8 +70,12 @@ class DebtCollectionXlsx(models.AbstractModel):
 
     @api.model
     def _ageing_summary_sheet(self, book, report, company, header):
-        buckets = company.debt_collection_bucket_ids.sorted(
-            lambda b: (b.open_ended, b.days_to)
+        # The buckets of what is owed, then the column of unapplied credits.
+        buckets = (
+            company.debt_collection_bucket_ids.sorted(
+                lambda b: (b.open_ended, b.days_to)
+            )
+            + company._debt_collection_credit_bucket()
         )
         currency = company.currency_id
         columns = [
@@ -198,6 +202,7 @@ class DebtCollectionXlsx(models.AbstractModel):
         book = self._new_workbook()
         spec = records._debt_collection_xlsx_columns()
         names = [name for name, __ in spec]
+        names += [c.known_if for __, c in spec if c.known_if]
         header = [
             (_("Company"), ", ".join(self.env.companies.mapped("name"))),
             (_("Date"), fields.Date.to_string(fields.Date.context_today(self))),
@@ -208,7 +213,12 @@ class DebtCollectionXlsx(models.AbstractModel):
             for start in range(0, len(records), FETCH_SIZE):
                 batch = records[start : start + FETCH_SIZE]
                 for values in batch.read(names, load="_classic_read"):
-                    yield tuple(_cell(values[name], column) for name, column in spec)
+                    yield tuple(
+                        None
+                        if column.known_if and not values[column.known_if]
+                        else _cell(values[name], column)
+                        for name, column in spec
+                    )
                 batch.invalidate_recordset()
 
         book.add_sheet(title, title, header, [c for __, c in spec], rows())

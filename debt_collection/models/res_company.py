@@ -6,7 +6,7 @@ from odoo.tools.translate import code_translations
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from .debt_collection_ageing_bucket import DEFAULT_BUCKETS
+from .debt_collection_ageing_bucket import CREDIT_BUCKET, DEFAULT_BUCKETS
 
 
 class ResCompany(models.Model):
@@ -269,7 +269,10 @@ class ResCompany(models.Model):
                 )
 
     debt_collection_bucket_ids = fields.One2many(
-        "debt.collection.ageing.bucket", "company_id", string="Ageing Buckets"
+        "debt.collection.ageing.bucket",
+        "company_id",
+        string="Ageing Buckets",
+        domain=[("credit", "=", False)],
     )
 
     @api.constrains("debt_collection_bucket_ids")
@@ -303,11 +306,18 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _debt_collection_credit_bucket(self):
+        """The ageing's column of the unapplied credits (not configurable)."""
+        self.ensure_one()
+        return self.env["debt.collection.ageing.bucket"].search(
+            [("company_id", "=", self.id), ("credit", "=", True)], limit=1
+        )
+
     def _debt_collection_ensure_buckets(self):
-        """Give the companies without buckets the default ones."""
+        """Give the companies without buckets the default ones, and each its
+        column of unapplied credits."""
         missing = self.filtered(lambda c: not c.debt_collection_bucket_ids)
-        if not missing:
-            return True
+        no_credit = self.filtered(lambda c: not c._debt_collection_credit_bucket())
         vals = [
             {
                 "company_id": company.id,
@@ -317,7 +327,17 @@ class ResCompany(models.Model):
             }
             for company in missing
             for name, limit in DEFAULT_BUCKETS
+        ] + [
+            {
+                "company_id": company.id,
+                "name": CREDIT_BUCKET._source,
+                "credit": True,
+                "open_ended": True,
+            }
+            for company in no_credit
         ]
+        if not vals:
+            return True
         # sudo: default configuration, created for any user whose action
         # first needs it (e.g. a collector opening the ageing).
         buckets = self.env["debt.collection.ageing.bucket"].sudo().create(vals)

@@ -67,6 +67,15 @@ class ResPartner(models.Model):
         "Overdue Amount",
         currency_field="debt_collection_currency_id",
         compute="_compute_debt_collection_summary",
+        help="Overdue documents less the customer's open credits in the same "
+        "currency (net).",
+    )
+    debt_collection_credit_amount = fields.Monetary(
+        "Open Credits",
+        currency_field="debt_collection_currency_id",
+        compute="_compute_debt_collection_summary",
+        help="Unreconciled credit notes, unapplied payments and advances of the "
+        "customer: reconcile them with its documents.",
     )
     debt_collection_oldest_days = fields.Integer(
         "Oldest Overdue (Days)", compute="_compute_debt_collection_summary"
@@ -132,6 +141,7 @@ class ResPartner(models.Model):
             values = summary.get(partner.commercial_partner_id._origin.id, {})
             partner.debt_collection_currency_id = company.currency_id
             partner.debt_collection_overdue_amount = values.get("overdue", 0.0)
+            partner.debt_collection_credit_amount = values.get("credits", 0.0)
             partner.debt_collection_oldest_days = values.get("oldest_days", 0)
             partner.debt_collection_stage_id = values.get("stage")
             partner.debt_collection_next_step_id = values.get("next_step")

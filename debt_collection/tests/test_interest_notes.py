@@ -116,6 +116,8 @@ class InterestNoteCase(DebtCollectionCase):
             if user:
                 Wizard = Wizard.with_user(user)
             action = Wizard.create(wizard_values).action_propose()
+        if action.get("res_model") == Wizard._name:  # some customers left out
+            return Wizard.browse(action["res_id"]).note_ids
         return self.env["debt.collection.interest.note"].search(action["domain"])
 
     def _approve(self, note, day):

@@ -461,6 +461,158 @@ class TestApplyMinimums(unittest.TestCase):
         )
 
 
+class TestAfterAHigherStep(unittest.TestCase):
+    """An item listed in a higher step's message has reached that step."""
+
+    def test_no_softer_reminder_after_a_demand(self):
+        # Day 10: the item went out with the customer's payment demand. The
+        # reminder repeats of days 14 and 21 are not sent any more.
+        demanded = {DEMAND.id: history(1, day(10))}
+        self.assertIsNone(due_on(day(14), demanded))
+        self.assertIsNone(due_on(day(21), demanded))
+        # Nor the demand again on its own day 30; the final demand still comes.
+        self.assertIsNone(due_on(day(30), demanded))
+        self.assertEqual(due_on(day(60), demanded), schedule.Due(FINAL, 0, day(60)))
+        self.assertEqual(forecast(day(11), demanded), schedule.Due(FINAL, 0, day(60)))
+
+
+def message_step(step_id, days, channel="mail", combine=True, net=True):
+    return schedule.StepRule(
+        id=step_id,
+        days=days,
+        message_channel=channel,
+        combine=combine,
+        net_credits=net,
+    )
+
+
+def item(item_id, partner_id, step, overdue=True, amount="100.00", currency=1):
+    return schedule.Candidate(
+        item_id=item_id,
+        partner_id=partner_id,
+        amount=Decimal(amount),
+        due=schedule.Due(step, 0, DUE_DATE),
+        overdue=overdue,
+        currency_id=currency,
+        amount_currency=Decimal(amount),
+    )
+
+
+class TestCombineSameDay(unittest.TestCase):
+    PRE = message_step(20, -3)
+    REMIND = message_step(21, 7)
+    DEMAND = message_step(22, 40)
+    SMS = message_step(23, 10, channel="sms")
+    CALL = schedule.StepRule(id=24, days=50)
+
+    def steps(self, candidates, available=lambda c, s: 0):
+        return {
+            c.item_id: (c.due.step.id, c.due.occurrence)
+            for c in schedule.combine_same_day(candidates, available)
+        }
+
+    def test_lower_steps_join_the_highest_message_of_the_day(self):
+        result = self.steps(
+            [
+                item(1, 1, self.REMIND),
+                item(2, 1, self.DEMAND),
+                item(3, 2, self.REMIND),  # another customer: untouched
+            ]
+        )
+        self.assertEqual(result, {1: (22, 0), 2: (22, 0), 3: (21, 0)})
+
+    def test_items_not_yet_due_stay_out_of_an_overdue_message(self):
+        result = self.steps(
+            [item(1, 1, self.PRE, overdue=False), item(2, 1, self.DEMAND)]
+        )
+        self.assertEqual(result, {1: (20, 0), 2: (22, 0)})
+
+    def test_channels_and_activities_are_separate(self):
+        result = self.steps(
+            [item(1, 1, self.REMIND), item(2, 1, self.SMS), item(3, 1, self.CALL)]
+        )
+        self.assertEqual(result, {1: (21, 0), 2: (23, 0), 3: (24, 0)})
+
+    def test_a_step_that_does_not_combine_keeps_todays_behaviour(self):
+        separate = message_step(22, 40, combine=False)
+        result = self.steps([item(1, 1, self.REMIND), item(2, 1, separate)])
+        self.assertEqual(result, {1: (21, 0), 2: (22, 0)})
+
+    def test_an_item_that_already_had_the_higher_step_keeps_its_own(self):
+        def available(candidate, step):
+            return None if candidate.item_id == 1 else 0
+
+        result = self.steps(
+            [item(1, 1, self.REMIND), item(2, 1, self.DEMAND)], available
+        )
+        self.assertEqual(result, {1: (21, 0), 2: (22, 0)})
+
+
+class TestNetCredits(unittest.TestCase):
+    REMIND = message_step(21, 7)
+    GROSS = message_step(22, 7, net=False)
+
+    def split(self, candidates, credits):
+        to_act, skipped = schedule.net_credits(candidates, credits)
+        return (
+            [c.item_id for c in to_act],
+            {c.item_id: reason for c, reason in skipped},
+        )
+
+    def test_credits_covering_the_items_stop_the_message(self):
+        candidates = [
+            item(1, 1, self.REMIND, amount="600.00"),
+            item(2, 1, self.REMIND, amount="400.00"),
+        ]
+        self.assertEqual(
+            self.split(candidates, {1: {1: Decimal("1000.00")}}),
+            (
+                [],
+                {
+                    1: schedule.SKIP_COVERED_BY_CREDITS,
+                    2: schedule.SKIP_COVERED_BY_CREDITS,
+                },
+            ),
+        )
+
+    def test_one_grosz_more_than_the_credits_is_chased(self):
+        candidates = [item(1, 1, self.REMIND, amount="1000.01")]
+        self.assertEqual(
+            self.split(candidates, {1: {1: Decimal("1000.00")}}), ([1], {})
+        )
+
+    def test_credits_net_within_their_currency_only(self):
+        candidates = [
+            item(1, 1, self.REMIND, amount="500.00", currency=1),
+            item(2, 1, self.REMIND, amount="100.00", currency=2),
+        ]
+        self.assertEqual(
+            self.split(candidates, {1: {1: Decimal("900.00")}}),
+            ([2], {1: schedule.SKIP_COVERED_BY_CREDITS}),
+        )
+
+    def test_a_step_that_does_not_net_ignores_credits(self):
+        candidates = [item(1, 1, self.GROSS, amount="50.00")]
+        self.assertEqual(self.split(candidates, {1: {1: Decimal("900.00")}}), ([1], {}))
+
+    def test_partner_minimum_compares_the_net(self):
+        step = schedule.StepRule(
+            id=25, days=7, min_partner_amount=Decimal("500.00"), net_credits=True
+        )
+        candidates = [item(1, 1, step, amount="600.00")]
+        _to_act, skipped = schedule.apply_minimums(
+            candidates, {1: Decimal("600.00")}, {1: Decimal("100.01")}
+        )
+        self.assertEqual(
+            [(c.item_id, r) for c, r in skipped],
+            [(1, schedule.SKIP_BELOW_PARTNER_MINIMUM)],
+        )
+        to_act, _skipped = schedule.apply_minimums(
+            candidates, {1: Decimal("600.00")}, {1: Decimal("100.00")}
+        )
+        self.assertEqual([c.item_id for c in to_act], [1])
+
+
 class TestDaysOverdue(unittest.TestCase):
     def test_zero_on_the_due_date(self):
         self.assertEqual(schedule.days_overdue(DUE_DATE, DUE_DATE), 0)

@@ -16,12 +16,13 @@ done, skipped or failed for good, so nothing is lost when a run is postponed and
 nothing fires twice.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 SKIP_BELOW_ITEM_MINIMUM = "below_item_minimum"
 SKIP_BELOW_PARTNER_MINIMUM = "below_partner_minimum"
+SKIP_COVERED_BY_CREDITS = "covered_by_credits"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class StepRule:
     repeat_max: int = 0
     min_item_amount: Decimal = Decimal(0)
     min_partner_amount: Decimal = Decimal(0)
+    # The channel of a step that sends the customer a message (else None).
+    message_channel: str | None = None
+    # Lists the customer's items due for lower message steps the same day.
+    combine: bool = False
+    # Subtracts the customer's open credits (credit notes, unapplied payments).
+    net_credits: bool = False
 
     @property
     def max_occurrences(self):
@@ -58,9 +65,24 @@ class Due:
     date: date  # the day this occurrence became due
 
 
-def _windows(steps, due_date):
-    """Yield (step, first day, last day or None) for steps sorted by trigger."""
+def _windows(steps, due_date, history_by_step=None):
+    """Yield (step, first day, last day or None) for steps sorted by trigger.
+
+    Steps before the furthest step already applied to the item are left out:
+    an item listed in a higher step's message (see :func:`combine_same_day`)
+    has reached that step and gets no softer message afterwards.
+    """
+    reached = max(
+        (
+            index
+            for index, step in enumerate(steps)
+            if (history_by_step or {}).get(step.id, NO_HISTORY).consumed
+        ),
+        default=0,
+    )
     for index, step in enumerate(steps):
+        if index < reached:
+            continue
         start = due_date + timedelta(days=step.days)
         end = None
         if index + 1 < len(steps):
@@ -91,7 +113,7 @@ def due_step(steps, due_date, history_by_step, run_date):
     ``steps`` must be sorted by trigger day (see :func:`sort_steps`);
     ``history_by_step`` maps a step id to its :class:`StepHistory`.
     """
-    for step, start, end in _windows(steps, due_date):
+    for step, start, end in _windows(steps, due_date, history_by_step):
         if start > run_date or (end is not None and end < run_date):
             continue
         history = history_by_step.get(step.id, NO_HISTORY)
@@ -108,7 +130,7 @@ def next_due(steps, due_date, history_by_step, from_date):
     Returns a :class:`Due` whose date is the first day the occurrence will be
     due (``from_date`` itself when it is due already), or None.
     """
-    for step, start, end in _windows(steps, due_date):
+    for step, start, end in _windows(steps, due_date, history_by_step):
         if end is not None and end < from_date:
             continue
         history = history_by_step.get(step.id, NO_HISTORY)
@@ -130,19 +152,23 @@ class Candidate:
     amount: Decimal  # residual in company currency
     due: Due
     overdue: bool = False  # already counted in the partner's overdue total
+    currency_id: int = 0  # document currency
+    amount_currency: Decimal = Decimal(0)  # residual in document currency
 
 
-def apply_minimums(candidates, overdue_totals=None):
+def apply_minimums(candidates, overdue_totals=None, credit_totals=None):
     """Split due candidates into (to_act, skipped) by the step minimums.
 
     The item minimum compares each item's residual. The partner minimum
     compares the customer's total: what it owes overdue (``overdue_totals``,
     by partner id) plus its items due for the step that are not overdue yet
-    (pre-due reminders). Without ``overdue_totals`` the total is the sum of
-    the customer's items due for the step. ``skipped`` is a list of
+    (pre-due reminders), less its open credits (``credit_totals``, by partner
+    id) when the step nets them. Without ``overdue_totals`` the total is the
+    sum of the customer's items due for the step. ``skipped`` is a list of
     (candidate, reason).
     """
     overdue_totals = overdue_totals or {}
+    credit_totals = credit_totals or {}
     to_act, skipped, groups = [], [], {}
     for candidate in candidates:
         if candidate.amount < candidate.due.step.min_item_amount:
@@ -156,12 +182,73 @@ def apply_minimums(candidates, overdue_totals=None):
             (candidate.amount for candidate in group if not candidate.overdue),
             Decimal(0),
         )
+        if step.net_credits:
+            total -= credit_totals.get(group[0].partner_id, Decimal(0))
         if total < step.min_partner_amount:
             skipped.extend(
                 (candidate, SKIP_BELOW_PARTNER_MINIMUM) for candidate in group
             )
         else:
             to_act.extend(group)
+    return to_act, skipped
+
+
+def combine_same_day(candidates, occurrence_at):
+    """One message per customer and day: the items a customer has due for
+    lower message steps move into the message of its highest step of the same
+    channel that ``combine``s, when that step can still apply to them.
+
+    Items not yet overdue only move into a pre-due step. ``occurrence_at``
+    (candidate, step) gives the item's next occurrence of ``step`` or None
+    when the step is used up for it. Returns the candidates, moved or not.
+    """
+    highest = {}
+    for candidate in candidates:
+        step = candidate.due.step
+        if step.message_channel:
+            key = (candidate.partner_id, step.message_channel)
+            if key not in highest or (step.days, step.id) > (
+                highest[key].days,
+                highest[key].id,
+            ):
+                highest[key] = step
+    result = []
+    for candidate in candidates:
+        step = candidate.due.step
+        top = (
+            step.message_channel and highest[candidate.partner_id, step.message_channel]
+        )
+        occurrence = None
+        if top and top != step and top.combine and (candidate.overdue or top.days < 0):
+            occurrence = occurrence_at(candidate, top)
+        if occurrence is None:
+            result.append(candidate)
+        else:
+            result.append(
+                replace(candidate, due=Due(top, occurrence, candidate.due.date))
+            )
+    return result
+
+
+def net_credits(candidates, credits):
+    """Split candidates into (to_act, skipped): the items of a customer,
+    step and currency whose open credits in that currency (``credits``:
+    {partner id: {currency id: amount in that currency}}) cover them are
+    skipped when the step nets credits."""
+    totals = {}
+    for candidate in candidates:
+        key = (candidate.partner_id, candidate.due.step.id, candidate.currency_id)
+        totals[key] = totals.get(key, Decimal(0)) + candidate.amount_currency
+    to_act, skipped = [], []
+    for candidate in candidates:
+        key = (candidate.partner_id, candidate.due.step.id, candidate.currency_id)
+        credit = credits.get(candidate.partner_id, {}).get(
+            candidate.currency_id, Decimal(0)
+        )
+        if candidate.due.step.net_credits and credit and totals[key] <= credit:
+            skipped.append((candidate, SKIP_COVERED_BY_CREDITS))
+        else:
+            to_act.append(candidate)
     return to_act, skipped
 
 

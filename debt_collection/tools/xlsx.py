@@ -28,6 +28,9 @@ class Column:
     currency: str = ""  # symbol shown in the money format of this column
     currency_before: bool = False
     total: bool = False
+    # The name of a boolean field: the cell stays empty when it is false
+    # (e.g. a DSO without sales), instead of showing 0.
+    known_if: str = ""
 
 
 def excel_date_format(strftime_format):

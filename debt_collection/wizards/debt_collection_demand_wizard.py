@@ -1,9 +1,11 @@
-from markupsafe import Markup
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from .selection import selection_defaults
+from ..tools.money import to_decimal
+from .selection import selection_defaults, skipped_html
 
 
 class DebtCollectionDemandWizard(models.TransientModel):
@@ -42,7 +44,8 @@ class DebtCollectionDemandWizard(models.TransientModel):
         return values
 
     def _get_items(self):
-        """Overdue receivable items of the selection."""
+        """Overdue collectible items of the selection (see
+        ``debt.collection.ledger``)."""
         foreign = self.move_ids.filtered(lambda m: m.company_id != self.company_id)
         if foreign:
             raise UserError(
@@ -52,40 +55,36 @@ class DebtCollectionDemandWizard(models.TransientModel):
                     company=foreign[0].company_id.name,
                 )
             )
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("parent_state", "=", "posted"),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("reconciled", "=", False),
-            ("amount_residual", ">", 0),
-            ("date_maturity", "<", self.date),
+        ledger = self.env["debt.collection.ledger"]
+        conditions = [
+            ledger._open_items_condition(),
+            SQL("%s < %s", ledger._due_date_sql(), self.date),
         ]
         if self.move_ids:
-            domain.append(("move_id", "in", self.move_ids.ids))
-        elif self.partner_ids:
-            domain.append(
-                (
-                    "move_id.debt_collection_partner_id",
-                    "in",
-                    self.partner_ids.commercial_partner_id.ids,
-                )
+            conditions.append(SQL("aml.move_id = ANY(%s)", self.move_ids.ids))
+        if self.partner_ids:
+            conditions.append(
+                SQL("cp.id = ANY(%s)", self.partner_ids.commercial_partner_id.ids)
             )
-        else:
+        if not (self.move_ids or self.partner_ids):
             raise UserError(
                 _("Choose the customers or the documents to demand payment of.")
             )
-        return self.env["account.move.line"].search(domain, order="date_maturity, id")
+        return self.env["account.move.line"].browse(
+            ledger._item_ids(self.company_id, SQL(" AND ").join(conditions))
+        )
 
     def _split_items(self, items):
         """(items to demand, {customer: [reasons]}) by the collection flags,
-        holds and the minimums of the company's policy step of this kind."""
+        holds, the customers' open credits and the minimums of the company's
+        policy step of this kind."""
         step = self.company_id.debt_collection_policy_id.step_ids.filtered(
             lambda s: s.action == self.kind
         )[:1]
-        skipped, kept = {}, self.env["account.move.line"]
+        skipped, kept = defaultdict(list), self.env["account.move.line"]
         for item in items:
             move = item.move_id
-            partner = move.debt_collection_partner_id
+            partner = item.partner_id.commercial_partner_id
             reason = None
             if not (move.debt_collection_subject and partner.debt_collection_subject):
                 reason = _(
@@ -106,23 +105,58 @@ class DebtCollectionDemandWizard(models.TransientModel):
                     document=move.name,
                 )
             if reason:
-                skipped.setdefault(partner, []).append(reason)
+                skipped[partner].append(reason)
             else:
                 kept |= item
+        kept = self._net_credits(kept, skipped)
         if step and step.min_partner_amount:
-            for partner in kept.move_id.debt_collection_partner_id:
+            credits = self.env["debt.collection.ledger"]._open_credits(
+                self.company_id, kept.partner_id.commercial_partner_id.ids
+            )
+            for partner in kept.partner_id.commercial_partner_id:
                 partner_items = kept.filtered(
-                    lambda i, p=partner: i.move_id.debt_collection_partner_id == p
+                    lambda i, p=partner: i.partner_id.commercial_partner_id == p
                 )
-                if (
-                    sum(partner_items.mapped("amount_residual"))
-                    < step.min_partner_amount
-                ):
-                    skipped.setdefault(partner, []).append(
+                net = sum(partner_items.mapped("amount_residual")) - sum(
+                    float(c.amount) for c in credits.get(partner.id, [])
+                )
+                if net < step.min_partner_amount:
+                    skipped[partner].append(
                         _("The total due is below the minimum per customer.")
                     )
                     kept -= partner_items
         return kept, skipped
+
+    def _net_credits(self, items, skipped):
+        """Leave out the items of a customer and currency that its open
+        credits in that currency cover: reconcile them instead."""
+        credits = self.env["debt.collection.ledger"]._open_credits(
+            self.company_id, items.partner_id.commercial_partner_id.ids
+        )
+        for partner in items.partner_id.commercial_partner_id:
+            for currency in {c.currency_id for c in credits.get(partner.id, [])}:
+                covered = items.filtered(
+                    lambda i, p=partner, cur=currency: (
+                        i.partner_id.commercial_partner_id == p
+                        and (i.currency_id or i.company_currency_id).id == cur
+                    )
+                )
+                credit = sum(
+                    c.amount_currency
+                    for c in credits[partner.id]
+                    if c.currency_id == currency
+                )
+                due = sum(to_decimal(i.amount_residual_currency) for i in covered)
+                if covered and due <= credit:
+                    skipped[partner].append(
+                        _(
+                            "Its open credits cover %(documents)s: reconcile them "
+                            "instead (Accounting > Customers > Reconcile).",
+                            documents=", ".join(covered.move_id.mapped("name")),
+                        )
+                    )
+                    items -= covered
+        return items
 
     def action_create(self):
         self.ensure_one()
@@ -133,7 +167,7 @@ class DebtCollectionDemandWizard(models.TransientModel):
             )
         kept, skipped = self._split_items(items)
         for move in self.move_ids - items.move_id:
-            skipped.setdefault(move.debt_collection_partner_id, []).append(
+            skipped[move.debt_collection_partner_id].append(
                 _("%(document)s is not overdue, or is paid.", document=move.name)
             )
         if not kept:
@@ -156,11 +190,7 @@ class DebtCollectionDemandWizard(models.TransientModel):
             {
                 "state": "done",
                 "demand_ids": [fields.Command.set(demands.ids)],
-                "skipped": Markup("").join(
-                    Markup("<li><b>%s</b>: %s</li>")
-                    % (partner.display_name, " ".join(reasons))
-                    for partner, reasons in skipped.items()
-                ),
+                "skipped": skipped_html(skipped),
             }
         )
         return {

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .selection import selection_defaults
+from .selection import selection_defaults, skipped_html
 
 
 class DebtCollectionInterestWizard(models.TransientModel):
@@ -27,6 +27,13 @@ class DebtCollectionInterestWizard(models.TransientModel):
     )
     due_from = fields.Date(help="Only documents due on or after this date.")
     due_to = fields.Date(help="Only documents due on or before this date.")
+    state = fields.Selection([("choose", "Choose"), ("done", "Done")], default="choose")
+    note_ids = fields.Many2many(
+        "debt.collection.interest.note",
+        "debt_collection_interest_wizard_note_rel",
+        string="Notes",
+    )
+    skipped = fields.Html(readonly=True)
 
     @api.model
     def default_get(self, fields_list):
@@ -42,7 +49,7 @@ class DebtCollectionInterestWizard(models.TransientModel):
             raise UserError(
                 _("Interest cannot be charged for days that have not come yet.")
             )
-        notes, skipped = self.env["debt.collection.interest.note"]._propose(
+        notes, skipped, problems = self.env["debt.collection.interest.note"]._propose(
             self.company_id,
             self.date,
             partners=self.partner_ids,
@@ -50,8 +57,12 @@ class DebtCollectionInterestWizard(models.TransientModel):
             due_from=self.due_from,
             due_to=self.due_to,
         )
+        for partner, reasons in problems.items():
+            skipped[partner] += reasons
         if not notes:
-            reasons = "; ".join(f"{p.display_name}: {r}" for p, r in skipped.items())
+            reasons = "; ".join(
+                f"{p.display_name}: {' '.join(r)}" for p, r in skipped.items()
+            )
             raise UserError(
                 _(
                     "No interest to charge on %(date)s. %(reasons)s",
@@ -59,6 +70,28 @@ class DebtCollectionInterestWizard(models.TransientModel):
                     reasons=reasons,
                 )
             )
+        if not skipped:
+            return self._open_notes_action(notes)
+        # Some customers were left out: say which and why, with the notes made.
+        self.write(
+            {
+                "state": "done",
+                "note_ids": [fields.Command.set(notes.ids)],
+                "skipped": skipped_html(skipped),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_open_notes(self):
+        return self._open_notes_action(self.note_ids)
+
+    def _open_notes_action(self, notes):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_interest_note"
         )

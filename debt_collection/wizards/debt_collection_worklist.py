@@ -61,6 +61,16 @@ class DebtCollectionWorklist(models.TransientModel):
                     partner_id, step_id, items, "skip", reason
                 )
             )
+        reconcilable = self.env["debt.collection.ledger"]._reconcilable(self.company_id)
+        vals_list += [
+            {
+                "worklist_id": self.id,
+                "partner_id": partner_id,
+                "kind": "reconcile",
+                "amount": amount,
+            }
+            for partner_id, amount in reconcilable.items()
+        ]
         return vals_list
 
     def _prepare_group_line_vals(self, partner_id, step_id, items, kind, reason):
@@ -91,11 +101,19 @@ class DebtCollectionWorklistLine(models.TransientModel):
     company_id = fields.Many2one(related="worklist_id.company_id")
     date = fields.Date(related="worklist_id.date")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    step_id = fields.Many2one("debt.collection.step", required=True)
+    step_id = fields.Many2one("debt.collection.step")
     channel = fields.Selection(related="step_id.channel")
     manual_approval = fields.Boolean(related="step_id.manual_approval")
     kind = fields.Selection(
-        [("to_do", "To Do"), ("skip", "Will Be Skipped")], required=True
+        [
+            ("to_do", "To Do"),
+            ("skip", "Will Be Skipped"),
+            ("reconcile", "Reconcile Credits"),
+        ],
+        required=True,
+        help="Reconcile Credits: the customer has open credits (credit notes, "
+        "unapplied payments) and open documents in the same currency; once "
+        "reconciled, collection chases only what is really due.",
     )
     reason = fields.Selection(
         selection=lambda self: (
@@ -132,6 +150,13 @@ class DebtCollectionWorklistLine(models.TransientModel):
 
     def _selection_plan(self):
         """Re-plan the selected lines now: only what is still due is kept."""
+        if self.filtered(lambda line: line.kind == "reconcile"):
+            raise UserError(
+                _(
+                    "Credits are reconciled on the customer's documents: use the "
+                    "Reconcile button of the line."
+                )
+            )
         worklist = self.worklist_id
         if len(worklist) != 1:
             raise UserError(_("Select lines of one to-do list."))
@@ -187,6 +212,24 @@ class DebtCollectionWorklistLine(models.TransientModel):
         engine, plan = self._selection_plan()
         engine._record_decision(plan, "skipped", plan.run_date, reason="operator")
         return self._done(_("The selected actions were skipped."))
+
+    def action_reconcile_credits(self):
+        """The customer's open invoices and credit notes: each open invoice
+        shows the outstanding credits to add to it."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
+            ("commercial_partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        action["context"] = {"default_move_type": "out_invoice"}
+        action["name"] = _("Open documents of %s", self.partner_id.display_name)
+        return action
 
     def action_postpone(self):
         return {

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import Command
 
 
@@ -14,3 +16,11 @@ def selection_defaults(env):
     if model == "debt.collection.worklist.line":
         return {"move_ids": [Command.set(env[model].browse(ids).move_ids.ids)]}
     return {}
+
+
+def skipped_html(skipped):
+    """What a batch left out, as list items: {partner: [reasons]}."""
+    return Markup("").join(
+        Markup("<li><b>%s</b>: %s</li>") % (partner.display_name, " ".join(reasons))
+        for partner, reasons in skipped.items()
+    )

@@ -214,9 +214,12 @@ class DebtCollectionEngine(models.AbstractModel):
             )
             new_indexes.append(index)
             notices.append(None)
-        for index, notice in zip(new_indexes, Notice.create(vals_list), strict=True):
+        created = Notice.create(vals_list)
+        for index, notice in zip(new_indexes, created, strict=True):
             notices[index] = notice
             to_send[index][1].sudo().write({"notice_id": notice.id})  # sudo: history
+        if step.net_credits:
+            self.env["debt.collection.credit"]._attach(created, "notice_id")
         return Notice.concat(*notices)
 
     def _get_sms_ref(self, events):

@@ -24,25 +24,28 @@ class DebtCollectionNotice(models.Model):
 
     def _sms_amount_due(self):
         """The amount still due per document currency, as "1,234.56 PLN"
-        (ISO codes: currency symbols such as zł are not in the GSM alphabet)."""
+        (ISO codes: currency symbols such as zł are not in the GSM alphabet);
+        net of the open credits listed, which are named after it."""
         self.ensure_one()
-        totals = {}
-        for event in self.event_ids:
-            currency = event.document_currency_id
-            totals[currency] = (
-                totals.get(currency, 0.0) + event.amount_residual_currency
+        totals = self._get_totals()
+        text = " + ".join(
+            self._sms_amount(net, currency) for currency, _d, _c, net in totals
+        )
+        credits = [(currency, credit) for currency, _d, credit, _n in totals if credit]
+        if credits:
+            text = self.env._(
+                "%(net)s (less your credits of %(credits)s)",
+                net=text,
+                credits=" + ".join(self._sms_amount(c, cur) for cur, c in credits),
             )
-        company_currency = self.company_currency_id
-        return " + ".join(
-            "{} {}".format(
-                formatLang(self.env, amount, digits=currency.decimal_places).translate(
-                    _NON_GSM_SPACES
-                ),
-                currency.name,
-            )
-            for currency, amount in sorted(
-                totals.items(), key=lambda kv: (kv[0] != company_currency, kv[0].name)
-            )
+        return text
+
+    def _sms_amount(self, amount, currency):
+        return "{} {}".format(
+            formatLang(self.env, amount, digits=currency.decimal_places).translate(
+                _NON_GSM_SPACES
+            ),
+            currency.name,
         )
 
     def _sms_company_phone(self):

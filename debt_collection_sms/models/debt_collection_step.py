@@ -28,6 +28,9 @@ class DebtCollectionStep(models.Model):
     def _get_action_channels(self):
         return dict(super()._get_action_channels(), sms="sms")
 
+    def _get_message_actions(self):
+        return dict(super()._get_message_actions(), sms="sms")
+
     def _get_template_models(self):
         return dict(super()._get_template_models(), sms=NOTICE_MODEL)
 

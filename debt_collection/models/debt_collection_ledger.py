@@ -1,0 +1,181 @@
+"""The one definition of a customer's collectible items and open credits.
+
+Every part of the suite that asks "what does this customer owe" (the engine,
+the summaries, demands, interest notes, the ageing, the desk) reads the
+receivable lines through this model, so they all answer alike:
+
+- a **collectible item** is a posted journal item on a receivable account
+  whose residual is positive. It belongs to the commercial partner of *its
+  own* partner (the lines of one opening-balance entry may belong to many
+  customers), is due on its own maturity (its accounting date when it has
+  none) and is open for its residual in company and in document currency;
+- an **open credit** is such a line with a negative residual: an unreconciled
+  credit note, an unapplied payment or advance, a negative opening balance.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..tools.money import to_decimal
+
+
+@dataclass(frozen=True)
+class OpenCredit:
+    """An open credit of a customer (amounts positive)."""
+
+    line_id: int
+    move_id: int
+    partner_id: int
+    currency_id: int
+    date: object
+    amount: Decimal  # company currency
+    amount_currency: Decimal  # document currency
+
+
+class DebtCollectionLedger(models.AbstractModel):
+    _name = "debt.collection.ledger"
+    _description = "Receivable Items and Open Credits"
+
+    # SQL building blocks (aliases: aml, m, a, p, cp) -----------------------
+
+    @api.model
+    def _from_sql(self):
+        """The receivable lines with their document and customer."""
+        return SQL(
+            """account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN account_account a ON a.id = aml.account_id
+              JOIN res_partner p ON p.id = aml.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id"""
+        )
+
+    @api.model
+    def _where_sql(self, company_ids):
+        return SQL(
+            """aml.company_id = ANY(%s)
+               AND aml.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable'""",
+            list(company_ids),
+        )
+
+    @api.model
+    def _due_date_sql(self):
+        return SQL("COALESCE(aml.date_maturity, aml.date)")
+
+    @api.model
+    def _columns_sql(self):
+        """The columns every reader gets, by these names."""
+        return SQL(
+            """aml.id, aml.move_id, aml.company_id, cp.id AS partner_id,
+               %s AS date_maturity, aml.date,
+               aml.amount_residual, aml.amount_residual_currency,
+               aml.balance, ABS(aml.amount_currency) AS amount_original,
+               COALESCE(aml.currency_id, aml.company_currency_id) AS currency_id""",
+            self._due_date_sql(),
+        )
+
+    @api.model
+    def _lines_sql(self, company_ids, where=None, columns=None, joins=None):
+        """SELECT of the receivable lines of ``company_ids`` (both items and
+        credits; ``where`` narrows them, ``columns`` and ``joins`` add to
+        the standard ones)."""
+        return SQL(
+            "SELECT %s FROM %s %s WHERE %s AND %s",
+            SQL(", ").join([self._columns_sql(), *(columns or [])]),
+            self._from_sql(),
+            joins or SQL(""),
+            self._where_sql(company_ids),
+            where or SQL("TRUE"),
+        )
+
+    @api.model
+    def _open_items_condition(self):
+        return SQL("aml.amount_residual > 0")
+
+    @api.model
+    def _open_credits_condition(self):
+        return SQL("aml.amount_residual < 0")
+
+    # Reading -----------------------------------------------------------------
+
+    @api.model
+    def _item_ids(self, company, where=None):
+        """Ids of the collectible items of ``company`` open or not (``where``
+        on the aliases), ordered by due date."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM (%s) items WHERE balance > 0 ORDER BY date_maturity, id",
+                self._lines_sql(company.ids, where),
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _open_credits(self, company, partner_ids=None):
+        """{customer id: [OpenCredit]} of ``company`` (oldest first), for
+        ``partner_ids`` (commercial partners) or all customers; one query."""
+        self.env.flush_all()
+        condition = self._open_credits_condition()
+        if partner_ids is not None:
+            condition = SQL("%s AND cp.id = ANY(%s)", condition, list(partner_ids))
+        rows = self.env.execute_query_dict(
+            SQL(
+                "%s ORDER BY date, id",
+                self._lines_sql(company.ids, condition),
+            )
+        )
+        credits = defaultdict(list)
+        for row in rows:
+            credits[row["partner_id"]].append(
+                OpenCredit(
+                    line_id=row["id"],
+                    move_id=row["move_id"],
+                    partner_id=row["partner_id"],
+                    currency_id=row["currency_id"],
+                    date=row["date"],
+                    amount=-to_decimal(row["amount_residual"]),
+                    amount_currency=-to_decimal(row["amount_residual_currency"]),
+                )
+            )
+        return credits
+
+    @api.model
+    def _credit_totals(self, credits):
+        """{customer id: {currency id: (company, document currency)}} of the
+        credits of :meth:`_open_credits`."""
+        totals = defaultdict(lambda: defaultdict(lambda: (Decimal(0), Decimal(0))))
+        for partner_id, partner_credits in credits.items():
+            for credit in partner_credits:
+                company, document = totals[partner_id][credit.currency_id]
+                totals[partner_id][credit.currency_id] = (
+                    company + credit.amount,
+                    document + credit.amount_currency,
+                )
+        return totals
+
+    @api.model
+    def _reconcilable(self, company):
+        """{customer id: amount (company currency)} of the open credits that
+        could settle open items of the same customer and currency: the
+        collector should have them reconciled (one query)."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT partner_id,
+                          LEAST(SUM(amount_residual) FILTER (WHERE amount_residual > 0),
+                                -SUM(amount_residual) FILTER (WHERE amount_residual < 0))
+                     FROM (%s) lines
+                    GROUP BY partner_id, currency_id
+                   HAVING bool_or(amount_residual > 0) AND bool_or(amount_residual < 0)""",
+                self._lines_sql(company.ids, SQL("aml.amount_residual != 0")),
+            )
+        )
+        amounts = defaultdict(float)
+        for partner_id, amount in rows:
+            amounts[partner_id] += amount
+        return amounts
