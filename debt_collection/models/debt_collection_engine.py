@@ -290,10 +290,12 @@ class DebtCollectionEngine(models.AbstractModel):
             and row["included"]
             and not (row["hold_until"] and row["hold_until"] >= run_date)
         ]
-        overdue_totals = defaultdict(Decimal)
+        overdue_totals = defaultdict(lambda: defaultdict(Decimal))
         for row in rows:
             if row["date_maturity"] < run_date:
-                overdue_totals[row["partner_id"]] += to_decimal(row["amount_residual"])
+                overdue_totals[row["partner_id"]][row["currency_id"]] += to_decimal(
+                    row["amount_residual"]
+                )
         if policies is not None:
             allowed = set(policies.ids)
             rows = [row for row in rows if row["policy_id"] in allowed]
@@ -322,19 +324,11 @@ class DebtCollectionEngine(models.AbstractModel):
         )
         candidates += paid_late
         planned.update(paid_planned)
-        credits = self.env["debt.collection.ledger"]._credit_totals(
-            self.env["debt.collection.ledger"]._open_credits(
-                company, {c.partner_id for c in candidates}
-            )
+        ledger = self.env["debt.collection.ledger"]
+        credits = ledger._credit_totals(
+            ledger._open_credits(company, {c.partner_id for c in candidates})
         )
-        to_act, skipped = schedule.apply_minimums(
-            candidates,
-            overdue_totals,
-            {
-                partner_id: sum((c for c, _d in by_currency.values()), Decimal(0))
-                for partner_id, by_currency in credits.items()
-            },
-        )
+        to_act, skipped = schedule.apply_item_minimums(candidates)
         to_act = schedule.combine_same_day(
             to_act,
             lambda candidate, step: _next_occurrence(
@@ -350,7 +344,16 @@ class DebtCollectionEngine(models.AbstractModel):
         )
         # A covered item is skipped once; while it stays covered it waits
         # silently (the to-do list asks to reconcile the credits).
-        covered = [(c, r) for c, r in covered if c.item_id not in covered_before]
+        skipped += [(c, r) for c, r in covered if c.item_id not in covered_before]
+        to_act, below = schedule.apply_partner_minimums(
+            to_act,
+            overdue_totals,
+            {
+                partner_id: {cur: c for cur, (c, _d) in by_currency.items()}
+                for partner_id, by_currency in credits.items()
+            },
+        )
+        skipped += below
         groups = {}
         for candidate in to_act:
             key = (candidate.partner_id, candidate.due.step.id)
@@ -360,7 +363,7 @@ class DebtCollectionEngine(models.AbstractModel):
             item.occurrence = candidate.due.occurrence
             groups[key].items.append(item)
         plan.groups = sorted(groups.values(), key=lambda g: (g.partner_id, g.step_id))
-        for candidate, reason in skipped + covered:
+        for candidate, reason in skipped:
             item = planned[candidate.item_id]
             item.reason = reason
             item.step_id = candidate.due.step.id

@@ -601,14 +601,19 @@ class TestNetCredits(unittest.TestCase):
         )
         candidates = [item(1, 1, step, amount="600.00")]
         _to_act, skipped = schedule.apply_minimums(
-            candidates, {1: Decimal("600.00")}, {1: Decimal("100.01")}
+            candidates, {1: {1: Decimal("600.00")}}, {1: {1: Decimal("100.01")}}
         )
         self.assertEqual(
             [(c.item_id, r) for c, r in skipped],
             [(1, schedule.SKIP_BELOW_PARTNER_MINIMUM)],
         )
         to_act, _skipped = schedule.apply_minimums(
-            candidates, {1: Decimal("600.00")}, {1: Decimal("100.00")}
+            candidates, {1: {1: Decimal("600.00")}}, {1: {1: Decimal("100.00")}}
+        )
+        self.assertEqual([c.item_id for c in to_act], [1])
+        # Credits in another currency do not lower the total.
+        to_act, _skipped = schedule.apply_minimums(
+            candidates, {1: {1: Decimal("600.00")}}, {1: {2: Decimal("500.00")}}
         )
         self.assertEqual([c.item_id for c in to_act], [1])
 

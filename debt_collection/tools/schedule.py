@@ -157,33 +157,57 @@ class Candidate:
 
 
 def apply_minimums(candidates, overdue_totals=None, credit_totals=None):
-    """Split due candidates into (to_act, skipped) by the step minimums.
+    """Split due candidates into (to_act, skipped) by the step minimums: the
+    item minimum (:func:`apply_item_minimums`), then the customer minimum
+    (:func:`apply_partner_minimums`)."""
+    to_act, skipped = apply_item_minimums(candidates)
+    to_act, below = apply_partner_minimums(to_act, overdue_totals, credit_totals)
+    return to_act, skipped + below
 
-    The item minimum compares each item's residual. The partner minimum
-    compares the customer's total: what it owes overdue (``overdue_totals``,
-    by partner id) plus its items due for the step that are not overdue yet
-    (pre-due reminders), less its open credits (``credit_totals``, by partner
-    id) when the step nets them. Without ``overdue_totals`` the total is the
-    sum of the customer's items due for the step. ``skipped`` is a list of
-    (candidate, reason).
+
+def apply_item_minimums(candidates):
+    """(to_act, skipped): the item minimum compares each item's residual."""
+    to_act, skipped = [], []
+    for candidate in candidates:
+        if candidate.amount < candidate.due.step.min_item_amount:
+            skipped.append((candidate, SKIP_BELOW_ITEM_MINIMUM))
+        else:
+            to_act.append(candidate)
+    return to_act, skipped
+
+
+def apply_partner_minimums(candidates, overdue_totals=None, credit_totals=None):
+    """(to_act, skipped): the customer minimum of a step compares the
+    customer's total: what it owes overdue (``overdue_totals``) plus its items
+    due for the step that are not overdue yet (pre-due reminders), less its
+    open credits (``credit_totals``) when the step nets them. Both are {partner
+    id: {currency id: amount in company currency}}: credits net within their
+    currency, a currency's net never below zero. Without ``overdue_totals``
+    the total is the sum of the customer's items due for the step.
     """
     overdue_totals = overdue_totals or {}
     credit_totals = credit_totals or {}
     to_act, skipped, groups = [], [], {}
     for candidate in candidates:
-        if candidate.amount < candidate.due.step.min_item_amount:
-            skipped.append((candidate, SKIP_BELOW_ITEM_MINIMUM))
-            continue
         key = (candidate.partner_id, candidate.due.step.id)
         groups.setdefault(key, []).append(candidate)
-    for (_partner_id, _step_id), group in groups.items():
+    for (partner_id, _step_id), group in groups.items():
         step = group[0].due.step
-        total = overdue_totals.get(group[0].partner_id, Decimal(0)) + sum(
-            (candidate.amount for candidate in group if not candidate.overdue),
+        by_currency = dict(overdue_totals.get(partner_id, {}))
+        for candidate in group:
+            if not candidate.overdue:
+                by_currency[candidate.currency_id] = (
+                    by_currency.get(candidate.currency_id, Decimal(0))
+                    + candidate.amount
+                )
+        credits = credit_totals.get(partner_id, {}) if step.net_credits else {}
+        total = sum(
+            (
+                max(amount - credits.get(currency_id, Decimal(0)), Decimal(0))
+                for currency_id, amount in by_currency.items()
+            ),
             Decimal(0),
         )
-        if step.net_credits:
-            total -= credit_totals.get(group[0].partner_id, Decimal(0))
         if total < step.min_partner_amount:
             skipped.extend(
                 (candidate, SKIP_BELOW_PARTNER_MINIMUM) for candidate in group
