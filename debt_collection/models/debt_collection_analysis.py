@@ -253,7 +253,7 @@ class DebtCollectionKpi(models.Model):
                   LEFT JOIN overdue_settled s USING (company_id, month)
                   LEFT JOIN lateness lt USING (company_id, month)
                 WINDOW w AS (PARTITION BY ms.company_id ORDER BY ms.month)
-            )
+            ),
             -- open credits lower what is overdue once they exceed what is
             -- not yet due: overdue never exceeds receivables, nor goes below 0
             capped AS (

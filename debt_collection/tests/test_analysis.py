@@ -532,12 +532,13 @@ class TestExcelExport(DebtCollectionCase):
                 "61-90 days",
                 "91-180 days",
                 "Over 180 days",
+                "Unapplied credits",
                 "Total",
                 "Overdue",
             ],
         )
         self.assertEqual(summary.freeze_panes, "A8")
-        self.assertEqual(summary.auto_filter.ref, "A7:L9")
+        self.assertEqual(summary.auto_filter.ref, "A7:M9")
         rows = [
             [cell.value for cell in row]
             for row in summary.iter_rows(min_row=8, max_row=9)
@@ -556,6 +557,7 @@ class TestExcelExport(DebtCollectionCase):
                     0,
                     0,
                     0,
+                    0,
                     4050,
                     4000,
                 ],
@@ -570,6 +572,7 @@ class TestExcelExport(DebtCollectionCase):
                     100.01,
                     0,
                     0,
+                    0,
                     1334.57,
                     1334.57,
                 ],
@@ -578,9 +581,9 @@ class TestExcelExport(DebtCollectionCase):
         self.assertEqual(summary["F8"].number_format, '#,##0.00 "zł"')
         # Totals: bold SUBTOTAL formulas (follow the filter), values cached.
         self.assertEqual(summary["A10"].value, "Total")
-        self.assertEqual(summary["K10"].value, "=SUBTOTAL(9,K8:K9)")
-        self.assertTrue(summary["K10"].font.b)
-        self.assertEqual(cached["K10"].value, 5384.57)
+        self.assertEqual(summary["L10"].value, "=SUBTOTAL(9,L8:L9)")
+        self.assertTrue(summary["L10"].font.b)
+        self.assertEqual(cached["L10"].value, 5384.57)
         self.assertEqual(cached["F10"].value, 5234.56)
         # Items: one row per document, document currency where it differs.
         items = book["Items"]
