@@ -380,12 +380,40 @@ class TestKpis(DebtCollectionCase):
         # 31 Jan: A overdue; 28 Feb: B overdue; 31 Mar: B and C overdue.
         self.assertEqual(values["overdue_end"], [1000, 500, 2500])
         self.assertEqual(values["collections"], [0, 1000, 0])
-        # DSO: 1500/1500 × 31; 2500/2000 × 28; no sales in March.
+        # DSO: 1500/1500 × 31; 2500/2000 × 28; no sales in March: none.
         self.assertEqual(values["dso"], [31.0, 35.0, 0])
+        self.assertEqual([k.dso_known for k in (jan, feb, mar)], [True, True, False])
         self.assertEqual(values["overdue_ratio"], [66.67, 20.0, 100.0])
         # CEI: 0/(0+1000); 1000/(1000+500); 0/(0+2500).
         self.assertEqual(values["cei"], [0, 66.67, 0])
         self.assertEqual(values["avg_days_late"], [0, 16.0, 0])
+
+    def test_open_credits_never_make_overdue_exceed_receivables(self):
+        """January: 1,000.00 invoiced due 20 Jan; February: a credit note of
+        1,200.00 (sales are negative) not reconciled. At the end of February
+        the receivables are -200.00: nothing is overdue, the DSO is empty,
+        and the dashboard's DSO leaves the month out."""
+        self._invoice(self.customer, "2026-01-20", 1000, invoice_date="2026-01-05")
+        self._invoice(
+            self.customer,
+            "2026-02-10",
+            1200,
+            invoice_date="2026-02-10",
+            move_type="out_refund",
+        )
+        self.env.flush_all()
+        feb = self._kpi("2026-02-01")
+        self.assertEqual((feb.sales, feb.ar_end), (-1200, -200))
+        self.assertEqual(feb.overdue_end, 0)
+        self.assertFalse(feb.dso_known)
+        self.assertEqual(feb.overdue_ratio, 0)
+        data = self.env["debt.collection.kpi"].get_dashboard()
+        dso = next(p for p in data["panels"] if p["title"].startswith("DSO"))
+        months = self.env["debt.collection.kpi"].search(
+            dso["domain"] + [("company_id", "=", self.company.id)]
+        )
+        self.assertNotIn(feb, months)
+        self.assertTrue(any("Unapplied credits" in f for f in data["formulas"]))
 
     def test_running_month_counts_up_to_today(self):
         # PostgreSQL's CURRENT_DATE: the real today, not a frozen one.

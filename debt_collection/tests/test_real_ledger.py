@@ -270,8 +270,14 @@ class TestPolishLedger(LedgerCase):
         self.assertEqual(euro_invoice.amount_residual_signed, 4300.00)
 
         # Accounting during the walk, by the users who do it.
+        beta_payment = []
         accounting = {
-            "2026-03-12": lambda: self._payment(self.beta, 615.00, "2026-03-12"),
+            "2026-03-12": lambda: beta_payment.append(
+                self._payment(self.beta, 615.00, "2026-03-12")
+            ),
+            "2026-04-01": lambda: self._assign_credit(
+                beta_invoice, beta_payment[0].move_id, self.accountant
+            ),
             "2026-03-20": lambda: self._register(
                 gamma_invoice, 500.00, "2026-03-20", self.billing
             ),
@@ -350,6 +356,7 @@ class TestPolishLedger(LedgerCase):
         self.assertEqual(todo_beta.kind, "reconcile")
         self.assertEqual(todo_beta.amount, 615.00)
         self.assertFalse(self._demands(self.beta))
+        self.assertEqual(beta_invoice.amount_residual, 0.0)  # the accountant
 
         # Gamma: each installment on its own due date; the partial payment
         # of 500.00 lowered the first one to 238.00. On 24 May the first
