@@ -429,15 +429,32 @@ class DebtCollectionDemand(models.Model):
                 not (d.partner_id.street and d.partner_id.city and d.partner_id.zip)
             )
         )
-        if no_address:
-            raise UserError(
-                _(
-                    "No postal address (street, postcode and city) for %(customers)s.",
-                    customers=", ".join(no_address.partner_id.mapped("display_name")),
-                )
-            )
-        self._mark_sent("post")
-        return self.env.ref("debt_collection.action_report_demand").report_action(self)
+        message = no_address and _(
+            "No postal address (street, postcode and city) for %(customers)s: add "
+            "it on the customer, then print their demands.",
+            customers=", ".join(no_address.partner_id.mapped("display_name")),
+        )
+        printable = self - no_address
+        if not printable:
+            raise UserError(message)
+        printable._mark_sent("post")
+        report = self.env.ref("debt_collection.action_report_demand").report_action(
+            printable
+        )
+        if not no_address:
+            return report
+        # The others are printed; say which were left out, then download.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "title": _("Some demands were not printed"),
+                "message": message,
+                "sticky": True,
+                "next": report,
+            },
+        }
 
     def action_dispatch_list(self):
         """The registered-mail dispatch list (książka nadawcza), PDF."""

@@ -1417,19 +1417,33 @@ class TestDemandOutput(DemandCase):
         with self._refused(UserError, "only approved demands are posted"):
             demands.with_user(self.manager).action_print_batch()
 
-    def test_print_batch_refused_without_postal_address(self):
-        """One of the demands has no street: nothing is marked sent."""
+    def test_print_batch_leaves_out_demands_without_postal_address(self):
+        """One of the demands has no street: the other is printed and marked
+        sent by post; the manager is told which was left out and why."""
         k1 = self._invoice(self.customer, "2026-03-02", 1000.00)
         n1 = self._invoice(self.nowak, "2026-03-02", 500.00)
-        demands = self._approved(k1) + self._approved(n1)
+        kowalski, nowak = self._approved(k1), self._approved(n1)
         self.nowak.street = False
+        action = (kowalski + nowak).with_user(self.manager).action_print_batch()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"]["message"],
+            "No postal address (street, postcode and city) for Sklep Nowak Sp. j.: "
+            "add it on the customer, then print their demands.",
+        )
+        report = action["params"]["next"]
+        self.assertEqual(report["report_name"], "debt_collection.report_demand")
+        self.assertEqual(report["context"]["active_ids"], kowalski.ids)
+        self.assertEqual((kowalski.state, kowalski.sent_by), ("sent", "post"))
+        self.assertEqual(nowak.state, "approved")
+        self.assertFalse(nowak.sent_date)
+        # Nothing printable: refused, nothing marked sent.
         with self._refused(
             UserError,
             r"No postal address \(street, postcode and city\) for Sklep Nowak Sp\. j\.",
         ):
-            demands.with_user(self.manager).action_print_batch()
-        self.assertEqual(demands.mapped("state"), ["approved", "approved"])
-        self.assertFalse(any(demands.mapped("sent_date")))
+            nowak.with_user(self.manager).action_print_batch()
+        self.assertEqual(nowak.state, "approved")
 
     def test_dispatch_list_pdf_and_xlsx(self):
         """The registered-mail dispatch list (książka nadawcza): recipient,

@@ -151,7 +151,7 @@ class DebtCollectionDemandWizard(models.TransientModel):
                     skipped[partner].append(
                         _(
                             "Its open credits cover %(documents)s: reconcile them "
-                            "instead (Accounting > Customers > Reconcile).",
+                            "instead (To Do, Reconcile Credits).",
                             documents=", ".join(covered.move_id.mapped("name")),
                         )
                     )

@@ -84,6 +84,27 @@ class TestSmsEngine(SmsCollectionCase):
         self.assertEqual(set(events.mapped("state")), {"done"})
         self.assertEqual(len(events.notice_id), 1)
 
+    def test_sms_asks_for_the_net_of_open_credits(self):
+        """1,234.50 due, a credit note of 234.50 not reconciled: the SMS asks
+        for 1,000.00 and names the credit; a credit covering it all sends no
+        SMS."""
+        self._invoice(self.customer, MON_2, 1234.5)
+        self._invoice(
+            self.customer, MON_2, 234.5, invoice_date=MON_2, move_type="out_refund"
+        )
+        with self.mockSMSGateway():
+            self._run(THU_5)
+        self.assertIn(
+            "amount due 1,000.00 PLN (less your credits of 234.50 PLN).",
+            self._sms[0]["body"],
+        )
+        other = self.customer.copy({"name": "Sklep Bez Długu"})
+        self._invoice(other, MON_2, 100)
+        self._invoice(other, MON_2, 100, invoice_date=MON_2, move_type="out_refund")
+        with self.mockSMSGateway():
+            self._run(THU_5 + timedelta(days=1))
+        self.assertEqual(self._sms, [])
+
     def test_invoice_contact_mobile_first_and_foreign_numbers(self):
         """The invoice contact's mobile wins over the customer's; a German
         customer's national number is read with Germany's prefix."""

@@ -1,7 +1,9 @@
 """Benchmark of one full collection pass (``make bench``).
 
 Builds (once) a database with 20,000 posted customer invoices over 2,000
-customers, with mixed due dates and partial payments, then runs one engine
+customers, with mixed due dates and partial payments, open credit notes for
+5 % of them and an opening-balance entry holding the balances of a tenth of
+the customers, then runs one engine
 pass and prints: items examined, actions taken, seconds, items per second, SQL
 queries in total and per customer. The pass runs in a transaction that is
 rolled back at the end, so every ``make bench`` measures the same first pass
@@ -245,9 +247,94 @@ def build_data(env, args):
         print(
             f"  {start + len(chunk)} partial payments ({time.monotonic() - started:.0f} s)"
         )
+    add_credits_and_opening_entry(env, company, partners, invoices, rng, started)
     company._debt_collection_switch_on()  # last: marks the data complete
     env.cr.commit()
     print(f"Data built in {time.monotonic() - started:.0f} s")
+
+
+def add_credits_and_opening_entry(env, company, partners, invoices, rng, started):
+    """Open credit notes for 5 % of the invoices (not reconciled: the engine
+    nets them), and one opening-balance entry with the balances of a tenth of
+    the customers (and a few credits), as migrated from another ERP."""
+    count = len(invoices) // 20
+    refunds = env["account.move"]
+    for start in range(0, count, 500):
+        vals_list = []
+        for invoice in invoices[start * 20 : (start + 500) * 20 : 20]:
+            vals_list.append(
+                {
+                    "move_type": "out_refund",
+                    "journal_id": invoice.journal_id.id,
+                    "partner_id": invoice.partner_id.id,
+                    "invoice_date": RUN_DATE - timedelta(days=rng.randint(1, 40)),
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Correction",
+                                "quantity": 1,
+                                "price_unit": round(
+                                    invoice.amount_total * rng.uniform(0.1, 1.2), 2
+                                ),
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+            )
+        batch = env["account.move"].create(vals_list)
+        batch.action_post()
+        refunds |= batch
+        env.cr.commit()
+    print(f"  {len(refunds)} open credit notes ({time.monotonic() - started:.0f} s)")
+    receivable = company.partner_id.with_company(company).property_account_receivable_id
+    misc = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+    )
+    lines = []
+    for partner in partners[::10]:
+        amount = rng.randint(-20000, 300000) / 100
+        lines.append(
+            Command.create(
+                {
+                    "account_id": receivable.id,
+                    "partner_id": partner.id,
+                    "debit": max(amount, 0),
+                    "credit": max(-amount, 0),
+                    "date_maturity": RUN_DATE - timedelta(days=rng.randint(0, 120)),
+                    "name": f"Opening balance {partner.name}",
+                }
+            )
+        )
+    total = sum(line[2]["debit"] - line[2]["credit"] for line in lines)
+    equity = env["account.account"].search(
+        [("company_ids", "in", company.id), ("account_type", "=", "equity")], limit=1
+    )
+    entry = env["account.move"].create(
+        {
+            "move_type": "entry",
+            "journal_id": misc.id,
+            "date": RUN_DATE - timedelta(days=120),
+            "ref": "Opening balances",
+            "line_ids": lines
+            + [
+                Command.create(
+                    {
+                        "account_id": equity.id,
+                        "debit": max(-total, 0),
+                        "credit": max(total, 0),
+                        "name": "Opening balances",
+                    }
+                )
+            ],
+        }
+    )
+    entry.action_post()
+    env.cr.commit()
+    print(
+        f"  opening entry of {len(lines)} customers ({time.monotonic() - started:.0f} s)"
+    )
 
 
 def reset_collection(env, company):
@@ -486,6 +573,9 @@ def main():
         count = env["account.move"].search_count(
             [("company_id", "=", company.id), ("move_type", "=", "out_invoice")]
         )
+        refunds = env["account.move"].search_count(
+            [("company_id", "=", company.id), ("move_type", "=", "out_refund")]
+        )
         partners = env["res.partner"].search(
             [
                 ("name", "=like", "Customer %"),
@@ -493,9 +583,18 @@ def main():
             ],
             order="id",
         )
+        if not refunds:  # a database built before credits were part of it
+            invoices = env["account.move"].search(
+                [("company_id", "=", company.id), ("move_type", "=", "out_invoice")],
+                order="id",
+            )
+            add_credits_and_opening_entry(
+                env, company, partners, invoices, random.Random(2026), time.monotonic()
+            )
+            refunds = len(invoices) // 20
         print(
-            f"Database {args.database}: {count} invoices, {len(partners)} customers, "
-            f"run date {RUN_DATE}"
+            f"Database {args.database}: {count} invoices, {refunds} open credit notes, "
+            f"{len(partners)} customers, run date {RUN_DATE}"
         )
         reset_collection(env, company)
         vacuum(args.database)
