@@ -10,9 +10,9 @@ from ..tools import nbp
 
 _logger = logging.getLogger(__name__)
 
-# Seconds to connect and to wait for an answer: a failing NBP must not hold
-# a user's action or the cron for long.
-TIMEOUT = (5, 20)
+# Seconds to connect, and to wait for each part of the answer: a failing NBP
+# must not hold a user's action or the cron for long.
+TIMEOUT = 15
 # How far back the previous exchange rate table is looked for (NBP publishes
 # one every business day; the longest gap is Christmas and a weekend).
 PREVIOUS_TABLE_DAYS = 14

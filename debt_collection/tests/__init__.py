@@ -8,6 +8,8 @@ from . import test_engine_items
 from . import test_engine_runs
 from . import test_interest
 from . import test_interest_notes
+from . import test_nbp
+from . import test_nbp_rates
 from . import test_mail
 from . import test_schedule
 from . import test_security
