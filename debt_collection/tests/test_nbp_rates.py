@@ -16,8 +16,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
+from .common import DebtCollectionCase
 from .nbp_server import NbpServer, closed_port_url
 from .test_interest_notes import InterestNoteCase
 
@@ -563,3 +564,27 @@ class TestNbpRates(InterestNoteCase):
             action = settings.action_debt_collection_update_rates()
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(len(self._derived()), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestRatesTour(DebtCollectionCase, HttpCase):
+    """The banner and its button in headless Chromium, on today's date."""
+
+    def test_manager_updates_the_rates_from_the_banner(self):
+        Rate = self.env["debt.collection.interest.rate"]
+        Rate.search([("date_from", ">", "2025-11-06")]).unlink()  # demo rows
+        server = NbpServer().start()
+        self.addCleanup(server.stop)
+        self.company.write(
+            {
+                "debt_collection_nbp_rates_url": server.rates_url,
+                "debt_collection_nbp_api_url": server.api_url,
+            }
+        )
+        self.start_tour("/odoo", "debt_collection_rates_tour", login="dc_manager")
+        self.assertEqual(server.requests, ["/dane/stopy/stopy_procentowe_archiwum.xml"])
+        civil = Rate.search(
+            [("source", "=", "nbp"), ("rate_type", "=", "statutory_civil")]
+        )
+        self.assertEqual(civil.mapped("date_from"), [date(2026, 3, 5), date(2025, 12, 4)])
+        self.assertFalse(Rate.with_user(self.manager).get_rate_status()["outdated"])
