@@ -33,21 +33,25 @@ export class RateStatusBanner extends Component {
 
     async update() {
         this.state.updating = true;
+        let action;
         try {
-            const action = await this.orm.call(
+            action = await this.orm.call(
                 "debt.collection.interest.rate",
                 "action_update_from_nbp",
                 []
             );
-            if (this.props.record) {
-                // In a form (or a wizard's dialog) nothing else needs reloading.
-                delete action.params.next;
-            }
-            await this.action.doAction(action);
         } finally {
             this.state.updating = false;
         }
-        await this.load();
+        if (this.props.record) {
+            // A form (or a wizard's dialog) stays: only the banner reloads.
+            delete action.params.next;
+            await this.action.doAction(action);
+            await this.load();
+        } else {
+            // The list reloads, with a new banner.
+            await this.action.doAction(action);
+        }
     }
 }
 

@@ -4,9 +4,9 @@ import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 /**
- * A manager opens the interest rates: the banner says the tables are out of
- * date; "Update Rates Now" fetches them from NBP (the test's local server) and
- * the banner goes away.
+ * A manager about to propose interest notes is warned that the rate tables
+ * are out of date; in the interest rates, "Update Rates Now" fetches them from
+ * NBP (the test's local server) and the banner goes away.
  */
 registry.category("web_tour.tours").add("debt_collection_rates_tour", {
     url: "/odoo",
@@ -20,6 +20,25 @@ registry.category("web_tour.tours").add("debt_collection_rates_tour", {
         {
             content: "Open the Debt Collection menu",
             trigger: 'button[data-menu-xmlid="debt_collection.menu_debt_collection"]',
+            run: "click",
+        },
+        {
+            content: "Open the proposal of interest notes",
+            trigger: '[data-menu-xmlid="debt_collection.menu_debt_collection_interest_propose"]',
+            run: "click",
+        },
+        {
+            content: "The proposal warns that the tables are out of date",
+            trigger: ".modal .o_debt_collection_rate_banner:contains(known up to 2025-11-06)",
+        },
+        {
+            content: "Close the proposal",
+            trigger: ".modal button:contains(Cancel)",
+            run: "click",
+        },
+        {
+            content: "Open the Debt Collection menu again",
+            trigger: 'body:not(:has(.modal)) button[data-menu-xmlid="debt_collection.menu_debt_collection"]',
             run: "click",
         },
         {
@@ -41,8 +60,13 @@ registry.category("web_tour.tours").add("debt_collection_rates_tour", {
             trigger: ".o_notification:contains(Interest rates updated from NBP)",
         },
         {
-            content: "The derived periods are listed, the banner is gone",
-            trigger: ".o_list_view:not(:has(.o_debt_collection_rate_banner)) .o_data_row:contains(Derived from NBP)",
+            content: "The banner is gone; open the civil rates",
+            trigger: ".o_list_view:not(:has(.o_debt_collection_rate_banner)) .o_group_header:contains(art. 481)",
+            run: "click",
+        },
+        {
+            content: "The period derived from NBP is listed",
+            trigger: ".o_data_row:contains(Derived from NBP):contains(9.25)",
         },
     ],
 });
