@@ -243,7 +243,10 @@ class DebtCollectionInterestRate(models.Model):
             )
             raise
         companies.filtered("debt_collection_nbp_error").write(
-            {"debt_collection_nbp_error": False, "debt_collection_nbp_error_date": False}
+            {
+                "debt_collection_nbp_error": False,
+                "debt_collection_nbp_error_date": False,
+            }
         )
         return counts
 

@@ -131,7 +131,9 @@ class DebtCollectionNbp(models.AbstractModel):
     @api.model
     def _fetch_exchange_rate(self, currency, day, company):
         """NBP's table A mid rate of ``currency`` in force on ``day``."""
-        base = f"{company.debt_collection_nbp_api_url.rstrip('/')}/exchangerates/rates/a"
+        base = (
+            f"{company.debt_collection_nbp_api_url.rstrip('/')}/exchangerates/rates/a"
+        )
         code = currency.name.lower()
         url = f"{base}/{code}/{day}/?format=json"
         content = self._download(url, missing_ok=True)

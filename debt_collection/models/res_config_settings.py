@@ -89,7 +89,9 @@ class ResConfigSettings(models.TransientModel):
     debt_collection_nbp_api_url = fields.Char(
         related="company_id.debt_collection_nbp_api_url", readonly=False
     )
-    debt_collection_nbp_error = fields.Text(related="company_id.debt_collection_nbp_error")
+    debt_collection_nbp_error = fields.Text(
+        related="company_id.debt_collection_nbp_error"
+    )
 
     def action_debt_collection_update_rates(self):
         return self.env["debt.collection.interest.rate"].action_update_from_nbp()

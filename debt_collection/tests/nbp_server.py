@@ -11,7 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ARCHIVE_PATH = "/dane/stopy/stopy_procentowe_archiwum.xml"
-ARCHIVE = (Path(__file__).parent / "data" / "nbp_stopy_procentowe_archiwum.xml").read_bytes()
+ARCHIVE = (
+    Path(__file__).parent / "data" / "nbp_stopy_procentowe_archiwum.xml"
+).read_bytes()
 _RATES = re.compile(
     r"/api/exchangerates/rates/a/(?P<code>[a-z]{3})/(?P<first>[\d-]{10})/"
     r"(?:(?P<last>[\d-]{10})/)?$"

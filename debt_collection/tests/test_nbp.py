@@ -63,7 +63,7 @@ class TestReadNbpFiles(unittest.TestCase):
         )
 
     def test_current_file_reads_the_rate_in_force(self):
-        content = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        content = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <stopy_procentowe data_publikacji="2026-03-05">
             <tabela id="stoproc" naglowek="Stopa procentowa:">
                 <pozycja id="ref" nazwa="Stopa referencyjna" oprocentowanie="3,75"
@@ -71,7 +71,7 @@ class TestReadNbpFiles(unittest.TestCase):
                 <pozycja id="lom" nazwa="Stopa lombardowa" oprocentowanie="4,25"
                          obowiazuje_od="2026-03-05" />
             </tabela>
-        </stopy_procentowe>""".encode()
+        </stopy_procentowe>"""
         self.assertEqual(
             nbp.parse_reference_rates(content), table(("2026-03-05", "3.75"))
         )
@@ -115,9 +115,10 @@ class TestReadNbpFiles(unittest.TestCase):
             ): "two reference rates start on 2025-12-04",
         }
         for content, reason in cases.items():
-            with self.subTest(content=content), self.assertRaises(
-                nbp.NbpFormatError
-            ) as caught:
+            with (
+                self.subTest(content=content),
+                self.assertRaises(nbp.NbpFormatError) as caught,
+            ):
                 nbp.parse_reference_rates(content)
             self.assertIn(reason, str(caught.exception))
 
@@ -138,15 +139,14 @@ class TestReadNbpFiles(unittest.TestCase):
 
 class TestDerivation(unittest.TestCase):
     def setUp(self):
+        super().setUp()
         self.reference = nbp.parse_reference_rates(ARCHIVE)
 
     def test_reproduces_every_shipped_civil_period(self):
         shipped = shipped_table(STATUTORY_CIVIL)
         self.assertEqual(len(shipped), 22)
         derived = nbp.civil_periods(self.reference)
-        self.assertEqual(
-            [p for p in derived if p.start <= shipped[-1].start], shipped
-        )
+        self.assertEqual([p for p in derived if p.start <= shipped[-1].start], shipped)
         # and then what NBP decided after the shipped table
         self.assertEqual(
             [p for p in derived if p.start > shipped[-1].start],
@@ -281,8 +281,9 @@ class TestExchangeRate(unittest.TestCase):
             b'"mid":0}]}': "the mid rate of 2026-03-31 is 0",
         }
         for content, reason in cases.items():
-            with self.subTest(content=content), self.assertRaises(
-                nbp.NbpFormatError
-            ) as caught:
+            with (
+                self.subTest(content=content),
+                self.assertRaises(nbp.NbpFormatError) as caught,
+            ):
                 nbp.parse_exchange_rate(content, "EUR", d("2026-03-31"))
             self.assertIn(reason, str(caught.exception))

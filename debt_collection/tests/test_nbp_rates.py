@@ -14,7 +14,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -84,7 +83,9 @@ class TestNbpRates(InterestNoteCase):
         )
         action = self._update("2026-04-20")
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("3 new, 0 changed and 0 removed periods", action["params"]["message"])
+        self.assertIn(
+            "3 new, 0 changed and 0 removed periods", action["params"]["message"]
+        )
         self.assertEqual(
             self.server.requests, ["/dane/stopy/stopy_procentowe_archiwum.xml"]
         )
@@ -220,7 +221,10 @@ class TestNbpRates(InterestNoteCase):
 
     def test_malformed_answers(self):
         cases = [
-            ((200, b"<html><body>Przerwa techniczna"), "is not NBP's interest rate file \\(not XML"),
+            (
+                (200, b"<html><body>Przerwa techniczna"),
+                "is not NBP's interest rate file \\(not XML",
+            ),
             ((200, b"<stopy_procentowe/>"), "\\(no reference rate in it\\)"),
             ((500, b"Internal Server Error"), "HTTP error 500"),
             ((404, b"Not Found"), "HTTP error 404"),
@@ -256,8 +260,9 @@ class TestNbpRates(InterestNoteCase):
 
     def test_bad_addresses_refused(self):
         for field in ("debt_collection_nbp_rates_url", "debt_collection_nbp_api_url"):
-            with self.subTest(field=field), self._refused(
-                ValidationError, "starts with https://"
+            with (
+                self.subTest(field=field),
+                self._refused(ValidationError, "starts with https://"),
             ):
                 self.company.write({field: "static.nbp.pl/dane/stopy"})
         self.company.debt_collection_nbp_rates_url = False
@@ -306,7 +311,9 @@ class TestNbpRates(InterestNoteCase):
                 "to 2026-04-20.",
             ],
         )
-        self.assertIn("The last update from NBP failed: NBP could not be read", info["error"])
+        self.assertIn(
+            "The last update from NBP failed: NBP could not be read", info["error"]
+        )
         self.assertFalse(info["can_update"])
 
     def test_banner_before_the_first_update(self):
@@ -558,7 +565,9 @@ class TestNbpRates(InterestNoteCase):
         )
         settings.execute()
         self.assertFalse(self.company.debt_collection_nbp_online)
-        self.assertEqual(self.company.debt_collection_nbp_api_url, "https://api.nbp.pl/api")
+        self.assertEqual(
+            self.company.debt_collection_nbp_api_url, "https://api.nbp.pl/api"
+        )
         # The button updates the rates too (and needs no internet setting).
         with freeze_time("2026-04-20 06:00:00"):
             action = settings.action_debt_collection_update_rates()
@@ -586,5 +595,7 @@ class TestRatesTour(DebtCollectionCase, HttpCase):
         civil = Rate.search(
             [("source", "=", "nbp"), ("rate_type", "=", "statutory_civil")]
         )
-        self.assertEqual(civil.mapped("date_from"), [date(2026, 3, 5), date(2025, 12, 4)])
+        self.assertEqual(
+            civil.mapped("date_from"), [date(2026, 3, 5), date(2025, 12, 4)]
+        )
         self.assertFalse(Rate.with_user(self.manager).get_rate_status()["outdated"])

@@ -158,9 +158,7 @@ def commercial_periods(reference, as_of):
     while start <= as_of:
         reference_rate = rate_on(reference, start)
         if reference_rate is not None:
-            derived.append(
-                RatePeriod(start, reference_rate + commercial_margin(start))
-            )
+            derived.append(RatePeriod(start, reference_rate + commercial_margin(start)))
         start = _next_half_year(start)
     return _merge(derived)
 
