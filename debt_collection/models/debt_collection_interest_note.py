@@ -713,9 +713,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         when one ends before ``date``, first try to update them from NBP."""
         Rate = self.env["debt.collection.interest.rate"]
         tables, known = Rate._get_tables()
-        outdated = (
-            any(not day or day < date for day in known.values()) if date else False
-        )
+        outdated = date and any(not day or day < date for day in known.values())
         if outdated and Rate._update_from_nbp_if_due(company):
             tables, known = Rate._get_tables()
         return tables, known

@@ -4,7 +4,7 @@ from datetime import timedelta
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import nbp
 
@@ -76,9 +76,18 @@ class DebtCollectionNbp(models.AbstractModel):
                 )
             ) from error
         today = fields.Date.context_today(self)
-        return self.env["debt.collection.interest.rate"]._store_nbp_tables(
-            nbp.derive_tables(reference, today), reference[0].start, today
-        )
+        try:
+            return self.env["debt.collection.interest.rate"]._store_nbp_tables(
+                nbp.derive_tables(reference, today), reference[0].start, today
+            )
+        except ValidationError as error:
+            raise NbpUnavailableError(
+                _(
+                    "The rates derived from %(url)s are refused: %(reason)s",
+                    url=url,
+                    reason=error.args[0],
+                )
+            ) from error
 
     @api.model
     def _get_currency_rate(self, currency, day, company):

@@ -244,7 +244,12 @@ class TestNbpRates(InterestNoteCase):
             b'<pozycje obowiazuje_od="2026-04-01"><pozycja id="ref" '
             b'oprocentowanie="99,00"/></pozycje></stopy_procentowe_archiwum>',
         )
-        with self._refused(ValidationError, "must be between 0 and 100"):
+        with self._refused(
+            UserError,
+            "The rates derived from http://127.0.0.1:\\d+/dane/stopy/"
+            "stopy_procentowe_archiwum.xml are refused: An annual interest rate "
+            "must be between 0 and 100 %, not 104.5 %.",
+        ):
             self._update()
         self._assert_nothing_imported()
         self.assertFalse(
