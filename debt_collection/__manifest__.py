@@ -41,6 +41,7 @@
     "assets": {
         "web.assets_backend": [
             "debt_collection/static/src/dashboard/*",
+            "debt_collection/static/src/rate_banner/*",
         ],
         "web.assets_tests": ["debt_collection/static/tests/tours/*.js"],
     },

@@ -2,6 +2,7 @@ from . import debt_collection_calendar_mixin
 from . import debt_collection_holiday
 from . import res_company
 from . import res_config_settings
+from . import res_currency_rate
 from . import debt_collection_policy
 from . import debt_collection_step
 from . import debt_collection_event
@@ -9,6 +10,7 @@ from . import debt_collection_ledger
 from . import debt_collection_credit
 from . import debt_collection_notice
 from . import debt_collection_run
+from . import debt_collection_nbp
 from . import debt_collection_interest_rate
 from . import debt_collection_interest_note
 from . import debt_collection_demand

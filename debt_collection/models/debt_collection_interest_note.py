@@ -10,6 +10,7 @@ from odoo.tools import SQL, float_is_zero, formatLang
 from ..tools import interest
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
+from .debt_collection_nbp import NbpUnavailableError
 
 INTEREST_KINDS = [
     ("statutory_commercial", "Statutory, commercial transactions"),
@@ -754,14 +755,14 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                             left -= used
         return applied
 
-    def _get_rate_tables(self, company):
-        """({kind: periods}, {kind: last trusted day}) of the statutory tables."""
+    def _get_rate_tables(self, company, date=None):
+        """({kind: periods}, {kind: last known day}) of the statutory tables;
+        when one ends before ``date``, first try to update them from NBP."""
         Rate = self.env["debt.collection.interest.rate"]
-        horizon = company.debt_collection_rate_horizon_months
-        tables, known = {}, {}
-        for kind in ("statutory_commercial", "statutory_civil"):
-            tables[kind] = Rate._get_periods(kind)
-            known[kind] = interest.known_until(tables[kind], horizon)
+        tables, known = Rate._get_tables()
+        outdated = date and any(not day or day < date for day in known.values())
+        if outdated and Rate._update_from_nbp_if_due(company):
+            tables, known = Rate._get_tables()
         return tables, known
 
     def _known_until(self, kind, known):
@@ -782,12 +783,24 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             ._fields["rate_type"]
             ._description_selection(self.env)
         )
+        company = self.env.company
+        if company.debt_collection_nbp_error:
+            reason = _(
+                "The update from NBP failed: %(error)s ",
+                error=company.debt_collection_nbp_error,
+            )
+        elif not company.debt_collection_nbp_online:
+            reason = _("This company does not fetch rates from NBP. ")
+        else:
+            reason = ""
         return _(
-            "No %(kind)s is known from %(date)s. Add the rate valid from that date in "
-            "Debt Collection > Configuration > Interest Rates (see the README for where "
-            "rates are announced).",
+            "No %(kind)s is known from %(date)s. %(reason)sUpdate the rates from "
+            "NBP, add the rate valid from that date by hand, or confirm until when "
+            "the last rate is in force, in Debt Collection > Configuration > "
+            "Interest Rates (see the README for where rates are announced).",
             kind=kinds.get(error.kind, _("interest rate")),
             date=error.date,
+            reason=reason,
         )
 
     def _item_terms(self, item):
@@ -819,7 +832,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         problems = defaultdict(list)
         if not items:
             return {}, {}, problems
-        tables, known = self._get_rate_tables(company)
+        tables, known = self._get_rate_tables(company, date)
         payments = self._get_payments(items)
         credit_payments = self._get_credit_payments(company, items)
         charged, compensated = self._get_charged(items)
@@ -955,29 +968,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         company_currency = company.currency_id
 
         def company_per_unit(source):
-            """Company currency units per unit of ``source`` on the rate day."""
-            if source == company_currency:
-                return to_decimal(1, 6)
-            rate = self.env["res.currency.rate"].search(
-                [
-                    ("currency_id", "=", source.id),
-                    ("name", "=", rate_day),
-                    ("company_id", "in", [False, company.root_id.id]),
-                ],
-                limit=1,
-            )
-            if not rate:
-                raise UserError(
-                    _(
-                        "The %(currency)s rate of %(date)s (the last business day before "
-                        "the month of %(invoice)s's due date) is missing: add it in "
-                        "Invoicing > Configuration > Currencies to compute the compensation.",
-                        currency=source.name,
-                        date=rate_day,
-                        invoice=invoice.name,
-                    )
-                )
-            return to_decimal(rate.inverse_company_rate, 6)
+            return self._get_company_rate(source, rate_day, company)
 
         amount_due_pln = (
             amount_due
@@ -1005,6 +996,37 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             "sequence": 100,
         }
 
+    def _get_company_rate(self, currency, day, company):
+        """Company currency units per unit of ``currency`` on ``day``: the
+        company's rate of that day, else NBP's mid rate in force on it, fetched
+        and kept as a company rate (see debt.collection.nbp)."""
+        if currency == company.currency_id:
+            return to_decimal(1, 6)
+        rate = self.env["res.currency.rate"].search(
+            [
+                ("currency_id", "=", currency.id),
+                ("name", "=", day),
+                ("company_id", "in", [False, company.root_id.id]),
+            ],
+            limit=1,
+        )
+        if not rate:
+            try:
+                rate = self.env["debt.collection.nbp"]._get_currency_rate(
+                    currency, day, company
+                )
+            except NbpUnavailableError as error:
+                raise UserError(
+                    _(
+                        "The %(currency)s rate of %(date)s is missing and could not "
+                        "be fetched: %(reason)s Add it in Invoicing > Configuration "
+                        "> Currencies.",
+                        currency=currency.name,
+                        date=day,
+                        reason=error.args[0],
+                    )
+                ) from error
+        return to_decimal(rate.inverse_company_rate, 6)
 
 def _due(item):
     """An item's due date: its maturity, else its accounting date (as the

@@ -111,17 +111,36 @@ class ResCompany(models.Model):
         default=7,
         help="An interest note is due this many days after its date.",
     )
-    debt_collection_rate_horizon_months = fields.Integer(
-        "Rate Horizon (Months)",
-        default=6,
-        help="A statutory rate is trusted this many months after it started; "
-        "computing beyond asks for the next rate instead of guessing.",
+    debt_collection_nbp_online = fields.Boolean(
+        "Fetch Rates From NBP",
+        default=True,
+        help="The company has internet access: the statutory interest rates are "
+        "updated daily from NBP, and an EUR rate the compensation needs is "
+        "fetched from NBP. Off: rates are kept by hand.",
+    )
+    debt_collection_nbp_rates_url = fields.Char(
+        "NBP Interest Rates File",
+        default="https://static.nbp.pl/dane/stopy/stopy_procentowe_archiwum.xml",
+        help="NBP's file of its interest rates (the archive, or the current "
+        "rates); the statutory tables are derived from its reference rate.",
+    )
+    debt_collection_nbp_api_url = fields.Char(
+        "NBP Exchange Rates API",
+        default="https://api.nbp.pl/api",
+        help="NBP's web API; its table A mid rates convert the compensation.",
+    )
+    debt_collection_nbp_error = fields.Text(
+        "Last NBP Update Failure",
+        readonly=True,
+        help="Why the last update of the rates from NBP failed (empty once one "
+        "succeeds).",
+    )
+    debt_collection_nbp_error_date = fields.Datetime(
+        "Last NBP Update Failed On", readonly=True
     )
 
     @api.constrains(
-        "debt_collection_interest_min_total",
-        "debt_collection_interest_payment_days",
-        "debt_collection_rate_horizon_months",
+        "debt_collection_interest_min_total", "debt_collection_interest_payment_days"
     )
     def _check_debt_collection_interest_settings(self):
         for company in self:
@@ -132,8 +151,22 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The interest note minimum and payment days cannot be negative.")
                 )
-            if company.debt_collection_rate_horizon_months < 1:
-                raise ValidationError(_("A rate is trusted for at least one month."))
+
+    @api.constrains("debt_collection_nbp_rates_url", "debt_collection_nbp_api_url")
+    def _check_debt_collection_nbp_urls(self):
+        for company in self:
+            for url in (
+                company.debt_collection_nbp_rates_url,
+                company.debt_collection_nbp_api_url,
+            ):
+                if url and not url.startswith(("https://", "http://")):
+                    raise ValidationError(
+                        _(
+                            "An NBP address starts with https:// (or http://), "
+                            "not %(url)s.",
+                            url=url,
+                        )
+                    )
 
     def _debt_collection_interest_journal(self):
         """The interest notes journal, created with code NO when missing."""

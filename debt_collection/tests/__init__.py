@@ -8,6 +8,8 @@ from . import test_engine_items
 from . import test_engine_runs
 from . import test_interest
 from . import test_interest_notes
+from . import test_nbp
+from . import test_nbp_rates
 from . import test_mail
 from . import test_schedule
 from . import test_security
@@ -15,3 +17,5 @@ from . import test_tour
 from . import test_worklist
 from . import test_block
 from . import test_case
+from . import test_credits
+from . import test_real_ledger

@@ -60,8 +60,15 @@ class InterestNoteCase(DebtCollectionCase):
         )
         # The shipped table only, plus one known commercial rate for 2026
         # (demo databases add rows "demo — verify before use": not here).
+        # Nothing is fetched from NBP (see test_nbp_rates.py for that): the
+        # civil rate is confirmed by hand to be in force until 5 May 2026.
+        cls.company.debt_collection_nbp_online = False
         Rate = cls.env["debt.collection.interest.rate"]
         Rate.search([("date_from", ">", "2025-11-06")]).unlink()
+        with freeze_time("2026-05-05"):
+            Rate.search(
+                [("rate_type", "=", "statutory_civil")], order="date_from desc", limit=1
+            ).confirmed_until = "2026-05-05"
         cls.rate_2026 = Rate.create(
             {
                 "rate_type": "statutory_commercial",
@@ -996,9 +1003,9 @@ class TestInterestNotes(InterestNoteCase):
         )
 
     def test_beyond_the_rate_horizon_names_the_missing_period(self):
-        """The shipped commercial table ends with 2025-07-01, trusted for six
-        months: a calculation on 1 March 2026 asks for the rate from 1 January
-        2026 instead of guessing."""
+        """The shipped commercial table ends with the half-year of 2025-07-01:
+        a calculation on 1 March 2026 asks for the rate from 1 January 2026
+        instead of guessing."""
         self.rate_2026.unlink()
         invoice = self._invoice(self.person, "2025-12-01", 10000.00)
         with self._refused(
@@ -1012,9 +1019,18 @@ class TestInterestNotes(InterestNoteCase):
         # 30 d x 15.25 % = 125.3424... = 125.34.
         note = self._propose("2025-12-31", move_ids=invoice)
         self.assertEqual(note.amount_total, 125.34)
-        # A longer horizon trusts the last rate longer.
-        self.company.debt_collection_rate_horizon_months = 12
-        self.assertTrue(self._propose("2026-03-01", move_ids=invoice))
+        # Confirmed by hand to be still in force on 1 March 2026: the
+        # commercial rate is then known for that whole half-year.
+        with freeze_time("2026-03-01"):
+            self.env["debt.collection.interest.rate"].search(
+                [("rate_type", "=", "statutory_commercial")],
+                order="date_from desc",
+                limit=1,
+            ).with_user(self.manager).confirmed_until = "2026-03-01"
+        # 1 January - 1 March = 31 + 28 + 1 = 60 d x 15.25 % = 250.68...
+        note = self._propose("2026-03-01", move_ids=invoice)
+        self.assertEqual(note.line_ids.date_from, date(2026, 1, 1))
+        self.assertEqual(note.amount_total, 250.68)
 
     def test_late_payment_of_a_known_period_needs_no_newer_rate(self):
         """Paid late on 10 July 2025: charging it in March 2026 needs the rates

@@ -2,8 +2,9 @@
 
 A rate table is a list of :class:`RatePeriod`: an annual rate in percent valid
 from its start day until the day before the next period's start; the last
-period runs on, but only within a plausibility horizon (:func:`check_known`),
-because a rate that is not announced yet must not be guessed.
+period runs on, but only up to the day its table is known for (the
+``known_until`` of :func:`compute_interest`; the statutory tables' horizons are
+in tools/nbp.py), because a rate that is not announced yet must not be guessed.
 
 Interest on an item is computed day by day in effect, but in *segments*: runs
 of days with the same balance, the same rate and (for the 'actual' day basis)
