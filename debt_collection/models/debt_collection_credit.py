@@ -71,15 +71,13 @@ class DebtCollectionCredit(models.Model):
         credits = [
             c for c in credits if currency_ids is None or c.currency_id in currency_ids
         ]
-        moves = self.env["account.move"].browse({c.move_id for c in credits})
-        moves.fetch(["move_type", "origin_payment_id", "statement_line_id"])
         return [
             {
                 "company_id": company.id,
                 "partner_id": credit.partner_id,
                 "move_line_id": credit.line_id,
                 "move_id": credit.move_id,
-                "kind": _credit_kind(moves.browse(credit.move_id)),
+                "kind": credit.kind,
                 "date": credit.date,
                 "currency_id": credit.currency_id,
                 "amount": float(credit.amount_currency),
@@ -94,11 +92,3 @@ class DebtCollectionCredit(models.Model):
         for credit in self:
             totals[credit.currency_id] += credit.amount
         return totals
-
-
-def _credit_kind(move):
-    if move.move_type in ("out_refund", "in_refund"):
-        return "credit_note"
-    if move.origin_payment_id or move.statement_line_id:
-        return "payment"
-    return "other"

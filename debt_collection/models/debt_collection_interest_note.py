@@ -1028,6 +1028,7 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
                 ) from error
         return to_decimal(rate.inverse_company_rate, 6)
 
+
 def _due(item):
     """An item's due date: its maturity, else its accounting date (as the
     ledger reads it)."""

@@ -34,6 +34,7 @@ class OpenCredit:
     date: object
     amount: Decimal  # company currency
     amount_currency: Decimal  # document currency
+    kind: str = "other"  # credit_note, payment (unapplied payment or advance), other
 
 
 class DebtCollectionLedger(models.AbstractModel):
@@ -123,10 +124,16 @@ class DebtCollectionLedger(models.AbstractModel):
         condition = self._open_credits_condition()
         if partner_ids is not None:
             condition = SQL("%s AND cp.id = ANY(%s)", condition, list(partner_ids))
+        kind = SQL(
+            """CASE WHEN m.move_type IN ('out_refund', 'in_refund') THEN 'credit_note'
+                    WHEN m.origin_payment_id IS NOT NULL
+                         OR m.statement_line_id IS NOT NULL THEN 'payment'
+                    ELSE 'other' END AS kind"""
+        )
         rows = self.env.execute_query_dict(
             SQL(
                 "%s ORDER BY date, id",
-                self._lines_sql(company.ids, condition),
+                self._lines_sql(company.ids, condition, columns=[kind]),
             )
         )
         credits = defaultdict(list)
@@ -140,6 +147,7 @@ class DebtCollectionLedger(models.AbstractModel):
                     date=row["date"],
                     amount=-to_decimal(row["amount_residual"]),
                     amount_currency=-to_decimal(row["amount_residual_currency"]),
+                    kind=row["kind"],
                 )
             )
         return credits
