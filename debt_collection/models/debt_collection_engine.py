@@ -482,8 +482,8 @@ class DebtCollectionEngine(models.AbstractModel):
         overdue, credits = self._net_overdue(
             company, rows, today, net=key == "partner_id", partner_ids=partner_ids
         )
-        for partner_id in credits:  # customers with open credits only
-            summaries[partner_id]  # noqa: B018 - creates their entry
+        for partner_id in credits:  # also the customers with open credits only
+            summaries.setdefault(partner_id, summaries.default_factory())
         for row, due in forecast.values():
             values = summaries[row[key]]
             if row["date_maturity"] < today:
