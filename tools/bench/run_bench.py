@@ -441,7 +441,7 @@ def report(title, result):
         f"{result['demands']} demands prepared)"
     )
     print(
-        f"  decision                   {result['decide_seconds']:>10.2f} s  "
+        f"  decision (best of 3)       {result['decide_seconds']:>10.2f} s  "
         f"{result['items'] / result['decide_seconds']:>9.0f} items/s  "
         f"{result['decide_queries']} queries"
     )
