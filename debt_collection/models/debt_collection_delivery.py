@@ -1,0 +1,423 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL, html2plaintext
+
+from ..tools import delivery as delivery_rules
+
+_logger = logging.getLogger(__name__)
+
+COLLECTION_MAIL_MODELS = ("debt.collection.notice", "debt.collection.demand")
+
+
+class DebtCollectionDelivery(models.Model):
+    """One collection message on its way to the customer: an e-mail or a
+    letter (an SMS with debt_collection_sms).
+
+    It is *queued* until its channel confirms it, then *sent* or *failed*
+    with the reason; the collection events it carries follow it (queued,
+    done, failed). It keeps what left as it left: sender, addresses, subject,
+    body and attachments, so the history shows exactly what the customer got.
+    Only the engine writes deliveries (with sudo); users read them.
+    """
+
+    _name = "debt.collection.delivery"
+    _description = "Collection Message Delivery"
+    _order = "id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    channel = fields.Selection(
+        [("email", "E-mail"), ("letter", "Letter")], required=True, index=True
+    )
+    state = fields.Selection(
+        [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+        required=True,
+        default="queued",
+        index=True,
+    )
+    failure = fields.Selection(
+        [
+            (delivery_rules.REFUSED, "Recipient refused"),
+            (delivery_rules.INVALID_ADDRESS, "Invalid or missing address"),
+            (delivery_rules.BOUNCE, "Bounced"),
+            (delivery_rules.EXPIRED, "Not delivered within the retry period"),
+            (delivery_rules.ERROR, "Error"),
+        ],
+        string="Why It Failed",
+    )
+    error = fields.Text("Details", help="What the server or the gateway answered.")
+    attempts = fields.Integer(help="Attempts that failed for a passing reason.")
+    next_retry = fields.Datetime("Next Attempt")
+    retry_until = fields.Datetime(
+        help="Passing failures are retried until this moment (the company's "
+        "retry period, counted from the first failure)."
+    )
+    sent_date = fields.Datetime("Sent On", index=True)
+    failed_date = fields.Datetime("Failed On", index=True)
+    step_id = fields.Many2one("debt.collection.step", ondelete="set null")
+    notice_id = fields.Many2one(
+        "debt.collection.notice", string="Message", index="btree_not_null"
+    )
+    demand_id = fields.Many2one(
+        "debt.collection.demand", index="btree_not_null", ondelete="set null"
+    )
+    event_ids = fields.One2many(
+        "debt.collection.event", "delivery_id", string="Collection Actions"
+    )
+    move_ids = fields.Many2many(
+        "account.move", string="Documents", compute="_compute_move_ids"
+    )
+    activity_id = fields.Many2one(
+        "mail.activity", string="Follow-up Activity", ondelete="set null"
+    )
+    # What left. The mail.mail is kept (not auto-deleted) for the technical
+    # menu; the copy below is what users read.
+    mail_id = fields.Many2one(
+        "mail.mail",
+        string="Outgoing E-mail",
+        ondelete="set null",
+        index="btree_not_null",
+        groups="base.group_system",
+    )
+    mail_message_id = fields.Many2one(
+        "mail.message", ondelete="set null", index="btree_not_null"
+    )
+    email_from = fields.Char("From")
+    email_to = fields.Char("To")
+    email_cc = fields.Char("Cc")
+    subject = fields.Char()
+    body_html = fields.Text(
+        "Body as Sent", help="The HTML that left, byte for byte (for disputes)."
+    )
+    body = fields.Html(compute="_compute_body", sanitize=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "debt_collection_delivery_attachment_rel",
+        "delivery_id",
+        "attachment_id",
+        string="Attachments",
+    )
+
+    @api.depends("event_ids.move_id", "demand_id.line_ids.move_id")
+    def _compute_move_ids(self):
+        for delivery in self:
+            delivery.move_ids = (
+                delivery.event_ids.move_id | delivery.demand_id.line_ids.move_id
+            )
+
+    @api.depends("body_html")
+    def _compute_body(self):
+        for delivery in self:
+            delivery.body = delivery.body_html
+
+    @api.depends("channel", "partner_id", "create_date")
+    def _compute_display_name(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for delivery in self:
+            delivery.display_name = " - ".join(
+                filter(
+                    None,
+                    [
+                        channels.get(delivery.channel),
+                        delivery.partner_id.display_name,
+                        delivery.subject,
+                    ],
+                )
+            )
+
+    # Creating -------------------------------------------------------------
+
+    @api.model
+    def _track_mails(self, mails, events_list):
+        """Deliveries of collection e-mails just queued (``mails``, with the
+        events each one carries): the events are queued until the mail
+        server takes the e-mail; the e-mail is kept after sending."""
+        mails = mails.sudo()
+        mails.auto_delete = False
+        vals_list = []
+        for mail, events in zip(mails, events_list, strict=True):
+            vals_list.append(
+                {
+                    **self._prepare_record_vals(mail.model, mail.res_id),
+                    "channel": "email",
+                    "step_id": events.step_id[:1].id,
+                    "mail_id": mail.id,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "email_from": mail.email_from,
+                    "email_to": mail.email_to,
+                    "email_cc": mail.email_cc,
+                    "subject": mail.subject,
+                    "body_html": mail.body_html,
+                    "attachment_ids": [fields.Command.set(mail.attachment_ids.ids)],
+                }
+            )
+        deliveries = self.sudo().create(vals_list)
+        deliveries._link_events(events_list)
+        # The mail queue runs hourly: ask it to send these now.
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return deliveries
+
+    @api.model
+    def _track_letters(self, demands, events_list, state="queued"):
+        """Letter deliveries of ``demands``: queued until printed for posting
+        (``state="sent"`` when they are being printed now)."""
+        now = fields.Datetime.now()
+        vals_list = [
+            {
+                **self._prepare_record_vals(demand._name, demand.id),
+                "channel": "letter",
+                "state": state,
+                "sent_date": now if state == "sent" else False,
+                "step_id": events.step_id[:1].id,
+                "subject": demand.display_name,
+            }
+            for demand, events in zip(demands, events_list, strict=True)
+        ]
+        deliveries = self.sudo().create(vals_list)
+        deliveries._link_events(events_list)
+        return deliveries
+
+    def _prepare_record_vals(self, model, res_id):
+        """Company, customer and source document of a message on ``model``."""
+        record = self.env[model].sudo().browse(res_id)
+        vals = {"company_id": record.company_id.id, "partner_id": record.partner_id.id}
+        if model == "debt.collection.notice":
+            vals["notice_id"] = record.id
+        elif model == "debt.collection.demand":
+            vals["demand_id"] = record.id
+        return vals
+
+    def _link_events(self, events_list):
+        for delivery, events in zip(self, events_list, strict=True):
+            if not events:
+                continue
+            values = {"delivery_id": delivery.id}
+            if delivery.state == "queued":
+                values["state"] = "queued"
+            elif delivery.state == "sent":
+                values["state"] = "done"
+            events.sudo().write(values)  # sudo: history
+
+    # Outcomes ---------------------------------------------------------------
+
+    def _lock(self, states):
+        """The deliveries still in ``states``, locked: two workers (the mail
+        queue and the bounce handler, say) never record one outcome twice."""
+        if not self:
+            return self
+        self.flush_recordset()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM debt_collection_delivery
+                    WHERE id = ANY(%s) AND state = ANY(%s)
+                      FOR UPDATE""",
+                self.ids,
+                list(states),
+            )
+        )
+        self.invalidate_recordset()
+        return self.browse([row[0] for row in rows])
+
+    def _mark_sent(self):
+        """The channel took the messages: sent, and their actions done."""
+        deliveries = self._lock(("queued", "failed"))
+        if not deliveries:
+            return deliveries
+        deliveries.write(
+            {
+                "state": "sent",
+                "sent_date": fields.Datetime.now(),
+                "failure": False,
+                "next_retry": False,
+            }
+        )
+        # sudo: history; "done" also moves the desk's cases on.
+        deliveries.event_ids.sudo().filtered(
+            lambda e: e.state in ("queued", "failed")
+        ).write({"state": "done", "reason": False, "error": False})
+        return deliveries
+
+    def _retry_later(self, error):
+        """A passing failure: try again after a pause, or give up when the
+        company's retry period is over. Returns the deliveries retried."""
+        now = fields.Datetime.now()
+        retried = self.browse()
+        expired = self.browse()
+        for delivery in self._lock(("queued",)):
+            retry_until = delivery.retry_until or delivery_rules.retry_deadline(
+                now, delivery.company_id.debt_collection_retry_days
+            )
+            attempts = delivery.attempts + 1
+            when = delivery_rules.next_attempt(now, attempts, retry_until)
+            if when is None:
+                expired |= delivery
+                continue
+            delivery.write(
+                {
+                    "attempts": attempts,
+                    "retry_until": retry_until,
+                    "next_retry": when,
+                    "error": error,
+                }
+            )
+            retried |= delivery
+        retried._schedule_retry()
+        if expired:
+            expired._fail(
+                delivery_rules.EXPIRED,
+                _(
+                    "Still not delivered at the end of the retry period. Last "
+                    "error: %(error)s",
+                    error=error,
+                ),
+            )
+        return retried
+
+    def _schedule_retry(self):
+        """Put the e-mails back in Odoo's mail queue for their next attempt."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        for delivery in self.filtered(lambda d: d.channel == "email"):
+            delivery.sudo().mail_id.write(
+                {"state": "outgoing", "scheduled_date": delivery.next_retry}
+            )
+            cron._trigger(at=delivery.next_retry)
+
+    def _fail(self, failure, error):
+        """Failed for good: the actions are failed with the reason, the
+        collector gets an activity and the step's fallback channel takes
+        over. Returns the deliveries that failed now."""
+        deliveries = self._lock(("queued", "sent"))
+        if not deliveries:
+            return deliveries
+        labels = dict(self._fields["failure"]._description_selection(self.env))
+        deliveries.write(
+            {
+                "state": "failed",
+                "failure": failure,
+                "error": error,
+                "failed_date": fields.Datetime.now(),
+                "next_retry": False,
+            }
+        )
+        text = f"{labels[failure]}: {error}" if error else labels[failure]
+        deliveries.event_ids.sudo().filtered(
+            lambda e: e.state in ("queued", "done")
+        ).write(
+            {"state": "failed", "reason": "delivery_failed", "error": text}
+        )  # sudo: history
+        deliveries._revert_demands(text)
+        self.env["debt.collection.engine"]._follow_up_failed_deliveries(deliveries)
+        return deliveries
+
+    def _revert_demands(self, text):
+        """A demand whose e-mail never arrived was not sent: it goes back to
+        approved, to be sent again or posted."""
+        demands = self.filtered(lambda d: d.channel == "email").demand_id
+        # sudo: the outcome of a delivery, whoever's action noticed it.
+        demands = demands.sudo().filtered(
+            lambda d: d.state == "sent" and d.sent_by == "email"
+        )
+        if demands:
+            demands._transition(
+                {
+                    "state": "approved",
+                    "sent_by": False,
+                    "sent_by_id": False,
+                    "sent_date": False,
+                },
+                _("E-mail not delivered (%(reason)s).", reason=text),
+                "email",
+            )
+
+    # Odoo's mail queue and bounces ---------------------------------------
+
+    @api.model
+    def _on_mails_processed(self, mails, failure_type=None):
+        """Follow the collection e-mails Odoo just tried to send."""
+        deliveries = self.sudo().search([("mail_id", "in", mails.ids)])
+        for delivery in deliveries:
+            delivery._apply_mail_outcome(failure_type or delivery.mail_id.failure_type)
+
+    def _apply_mail_outcome(self, failure_type):
+        """Sent, retried later or failed, as the state of the mail says."""
+        self.ensure_one()
+        mail = self.mail_id
+        if mail.state == "sent":
+            self._mark_sent()
+        elif mail.state == "exception":
+            error = mail.failure_reason or ""
+            outcome = delivery_rules.classify_mail_failure(failure_type, error)
+            if outcome.transient:
+                self._retry_later(error)
+            else:
+                self._fail(outcome.failure, error)
+
+    @api.model
+    def _on_bounce(self, message, bounced_email, body):
+        """A bounce of a collection e-mail (Odoo's bounce handling)."""
+        deliveries = self.sudo().search([("mail_message_id", "=", message.id)])
+        for delivery in deliveries:
+            addresses = delivery_rules.split_addresses(delivery.email_to)
+            if bounced_email and addresses and bounced_email not in addresses:
+                # A copy bounced; the customer's own address did not.
+                continue
+            details = html2plaintext(body or "").strip()[:2000]
+            delivery._fail(
+                delivery_rules.BOUNCE,
+                _(
+                    "%(address)s: %(details)s",
+                    address=bounced_email or _("unknown address"),
+                    details=details,
+                ),
+            )
+
+    @api.model
+    def _cron_follow_up(self):
+        """Every 15 minutes: e-mails Odoo left behind without an outcome (the
+        worker stopped while sending, or someone cancelled or deleted them)."""
+        queued = self.sudo().search(
+            [("channel", "=", "email"), ("state", "=", "queued")]
+        )
+        lost = queued.filtered(lambda d: not d.mail_id)
+        lost._fail(
+            delivery_rules.ERROR, _("The e-mail was deleted before it was sent.")
+        )
+        cancelled = queued.filtered(lambda d: d.mail_id.state == "cancel")
+        cancelled._fail(
+            delivery_rules.ERROR, _("The e-mail was cancelled before it was sent.")
+        )
+        for delivery in queued.filtered(
+            lambda d: d.mail_id.state in ("exception", "sent")
+        ):
+            # No failure type: the worker stopped before Odoo recorded why,
+            # the server never confirmed the e-mail; send it again.
+            delivery._apply_mail_outcome(delivery.mail_id.failure_type or "mail_smtp")
+
+    # Views ---------------------------------------------------------------
+
+    def action_open_source(self):
+        self.ensure_one()
+        record = self.demand_id or self.notice_id or self.partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _get_failure_summary(self):
+        """One line per delivery for notes and reports."""
+        labels = dict(self._fields["failure"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        return Markup("<br/>").join(
+            Markup("%s: %s") % (channels.get(d.channel), labels.get(d.failure) or "")
+            + (Markup(" (%s)") % d.error if d.error else "")
+            for d in self
+        )
