@@ -288,8 +288,8 @@ class DebtCollectionDelivery(models.Model):
             )
             cron._trigger(at=delivery.next_retry)
 
-    def _fail(self, failure, error):
-        """Failed for good: the actions are failed with the reason, the
+    def _fail(self, failure, error, reason="delivery_failed"):
+        """Failed for good: the actions are failed with ``reason``, the
         collector gets an activity and the step's fallback channel takes
         over. Returns the deliveries that failed now."""
         deliveries = self._lock(("queued", "sent"))
@@ -308,9 +308,7 @@ class DebtCollectionDelivery(models.Model):
         text = f"{labels[failure]}: {error}" if error else labels[failure]
         deliveries.event_ids.sudo().filtered(
             lambda e: e.state in ("queued", "done")
-        ).write(
-            {"state": "failed", "reason": "delivery_failed", "error": text}
-        )  # sudo: history
+        ).write({"state": "failed", "reason": reason, "error": text})  # sudo: history
         deliveries._revert_demands(text)
         self.env["debt.collection.engine"]._follow_up_failed_deliveries(deliveries)
         return deliveries

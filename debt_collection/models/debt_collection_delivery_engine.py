@@ -1,6 +1,7 @@
 """What the engine does when a collection message fails for good: the
 collector gets an activity, and the step's fallback channel takes over."""
 
+import time
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -10,6 +11,10 @@ from odoo import _, fields, models
 
 class DebtCollectionEngine(models.AbstractModel):
     _inherit = "debt.collection.engine"
+
+    def _deadline_passed(self, deadline):
+        """Whether a cron call's time budget (``time.monotonic()``) is used."""
+        return time.monotonic() > deadline
 
     def _follow_up_failed_deliveries(self, deliveries):
         """An activity for the collector of each failed delivery (a phone

@@ -271,7 +271,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 consumed=SQL(
                     """state IN ('done', 'skipped', 'queued')
                        OR (state = 'failed'
-                           AND (retry_until IS NULL OR retry_until <= %s))""",
+                           AND (retry_until IS NULL OR retry_until < %s))""",
                     fields.Datetime.now(),
                 ),
                 items=list(item_ids),
@@ -704,7 +704,7 @@ class DebtCollectionEngine(models.AbstractModel):
                         write_date = EXCLUDED.write_date
                     WHERE debt_collection_event.state = 'pending'
                        OR (debt_collection_event.state = 'failed'
-                           AND debt_collection_event.retry_until > %(now)s
+                           AND debt_collection_event.retry_until >= %(now)s
                            AND COALESCE(debt_collection_event.next_retry, %(now)s)
                                <= %(now)s)
                     RETURNING id, move_line_id, state
