@@ -15,3 +15,4 @@ from . import test_tour
 from . import test_worklist
 from . import test_block
 from . import test_case
+from . import test_delivery

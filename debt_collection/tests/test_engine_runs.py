@@ -682,7 +682,9 @@ class TestEngineRuns(DebtCollectionCase):
         self.assertEqual(report.recipient_ids, self.manager.partner_id)
         self.assertEqual(
             report.subject,
-            f"Debt collection {self.company.name} 03/09/2026: 1 done, 1 failed",
+            # Sent with the run, before the mail queue sends the reminder.
+            f"Debt collection {self.company.name} 03/09/2026: 0 done, 1 queued, "
+            "1 failed",
         )
         body = report.body_html
         self.assertIn("Overdue reminder", body)
@@ -707,7 +709,8 @@ class TestEngineRuns(DebtCollectionCase):
         self.assertEqual(len(self._reports()), 2)
         self.assertEqual(
             self._reports()[1].subject,
-            f"Debt collection {self.company.name} 03/10/2026: 0 done, 1 failed",
+            f"Debt collection {self.company.name} 03/10/2026: 0 done, 0 queued, "
+            "1 failed",
         )
 
     def test_no_run_and_no_report_when_nothing_happens(self):

@@ -149,6 +149,7 @@ class DebtCollectionDelivery(models.Model):
                     # The account is refused: asking again for each SMS
                     # won't help.
                     delivery._record_sms_failure(ACCOUNT, account_errors[0])
+                    account_errors.append(account_errors[0])
                     continue
                 result = delivery._submit_sms()
                 attempted |= delivery

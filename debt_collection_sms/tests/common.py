@@ -174,6 +174,7 @@ class FakeSmsapi(ThreadingHTTPServer):
         self.accepted = []  # form of each message the gateway took
         self.delay = 0  # seconds before answering
         self.fail_status = None  # answer this HTTP status without JSON
+        self.error_code = None  # answer this SMSAPI error code
         self.next_id = 1000
 
     @property
@@ -186,6 +187,8 @@ class FakeSmsapi(ThreadingHTTPServer):
             return self.fail_status, None
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error": 101, "message": "Authorization failed"}
+        if self.error_code:
+            return 200, {"error": self.error_code, "message": f"Error {self.error_code}"}
         if form.get("to") == INVALID:
             return 200, {
                 "invalid_numbers": [

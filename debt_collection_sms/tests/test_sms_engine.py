@@ -269,15 +269,19 @@ class TestSmsCostGuard(SmsCollectionCase):
 @tagged("post_install", "-at_install")
 class TestSmsIapFailures(SmsCollectionCase):
     def test_wrong_number_for_odoo_gives_up(self):
+        """Odoo's SMS service refuses the number: failed for good (not
+        retried), the collector gets an activity."""
         self._invoice(self.customer, MON_2, 300)
         with self.mockSMSGateway(sim_error="wrong_number_format"):
             self._run(THU_5)
             self._run(THU_5, hour=12)
+        event = self._sms_events()
         self.assertRecordValues(
-            self._sms_events(),
-            [{"state": "skipped", "reason": "sms_invalid_number", "attempts": 1}],
+            event,
+            [{"state": "failed", "reason": "sms_invalid_number", "attempts": 1}],
         )
-        self.assertIn("Wrong Number Format", self._sms_events().error)
+        self.assertIn("Wrong Number Format", event.error)
+        self.assertEqual(event.delivery_id.activity_id.user_id, self.collector)
 
     def test_no_credit_fails_and_tells_the_managers(self):
         self._invoice(self.customer, MON_2, 300)
@@ -297,20 +301,21 @@ class TestSmsIapFailures(SmsCollectionCase):
         self.assertIn("Windykacja", notification.subject)
 
     def test_server_error_is_retried_with_the_same_sms(self):
-        """Odoo's SMS service is down: failed; the next run resends the same
-        SMS record (same uuid), which then goes once."""
+        """Odoo's SMS service is down: the SMS waits in the queue; the next
+        run resends the same SMS record (same uuid), which then goes once."""
         self._invoice(self.customer, MON_2, 300)
         with self.mockSMSGateway(sim_error="jsonrpc_exception"):
             self._run(THU_5)
         event = self._sms_events()
-        self.assertRecordValues(event, [{"state": "failed", "reason": "error"}])
+        self.assertRecordValues(event, [{"state": "queued"}])
+        self.assertRecordValues(event.delivery_id, [{"state": "queued", "attempts": 1}])
         first_sms = event.sms_sms_id
         self.assertTrue(first_sms)
         with self.mockSMSGateway():
             self._run(THU_5, hour=11)
             self._run(THU_5, hour=12)
         self.assertEqual(self._sent_numbers(), ["+48601234567"])
-        self.assertRecordValues(event, [{"state": "done", "attempts": 2}])
+        self.assertRecordValues(event, [{"state": "done", "attempts": 1}])
         self.assertEqual(event.sms_sms_id, first_sms)
         self.assertEqual(len(event.notice_id), 1)
 
