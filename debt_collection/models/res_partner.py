@@ -247,8 +247,9 @@ class ResPartner(models.Model):
                     values[name] = (value, labels.get(value) or _("none"))
                 elif field.type == "boolean":
                     values[name] = (value, _("yes") if value else _("no"))
-                else:
-                    values[name] = (value, str(value))
+                else:  # the interest rates
+                    digits = field.get_digits(self.env)[1]
+                    values[name] = (value, formatLang(self.env, value, digits=digits))
             snapshot[partner.id] = values
         return snapshot
 

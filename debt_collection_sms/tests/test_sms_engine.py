@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -318,6 +319,45 @@ class TestSmsIapFailures(SmsCollectionCase):
         self.assertRecordValues(event, [{"state": "done", "attempts": 1}])
         self.assertEqual(event.sms_sms_id, first_sms)
         self.assertEqual(len(event.notice_id), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSmsFallback(SmsCollectionCase):
+    def test_email_not_delivered_falls_back_to_sms(self):
+        """The overdue reminder's address is refused by the mail server; the
+        step falls back to SMS: the customer gets the overdue SMS for the
+        same document, the collector an activity."""
+        self.step_sms.active = False
+        self.step_reminder.fallback_channel = "sms"
+        invoice = self._invoice(self.customer, MON_2, 300)
+        self.smtp.recorder.refused["biuro@kowalski.example.com"] = (
+            "550 5.1.1 <biuro@kowalski.example.com>: No such user"
+        )
+        with self.mockSMSGateway():
+            with mute_logger("odoo.addons.mail.models.mail_mail"):
+                self._run(MON_9)
+            with freeze_time(datetime(2026, 3, 9, 9, 30)):
+                self.env["debt.collection.delivery"]._cron_follow_up()
+        self.assertEqual(self._sent_numbers(), ["+48601234567"])
+        self.assertIn(f"Overdue: {invoice.name}", self._sms[0]["body"])
+        events = self._events(move_id=invoice.id)
+        self.assertEqual(
+            [(e.channel, e.state, e.reason) for e in events],
+            [("email", "failed", "delivery_failed"), ("sms", "done", False)],
+        )
+        self.assertEqual(events[1].sms_number, "+48601234567")
+        failed = events[0].delivery_id
+        self.assertEqual(failed.activity_id.user_id, self.collector)
+        self.assertEqual(
+            failed.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
+        )
+
+    def test_sms_fallback_is_refused_where_it_makes_no_sense(self):
+        with self.assertRaisesRegex(ValidationError, "cannot fall back to SMS"):
+            self.step_sms.fallback_channel = "sms"
+        with self.assertRaisesRegex(ValidationError, "cannot fall back to Letter"):
+            self.step_reminder.fallback_channel = "letter"
+        self.step_sms.fallback_channel = "phone"
 
 
 @tagged("post_install", "-at_install")
