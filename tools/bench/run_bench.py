@@ -24,6 +24,8 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader
 
+import delivery_outage  # noqa: E402 - beside this script
+
 RUN_DATE = date(2026, 3, 2)  # a Monday
 BENCH_COMPANY = "Bench Sp. z o.o."
 
@@ -36,6 +38,11 @@ def parse_args():
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument(
         "--rebuild", action="store_true", help="drop and rebuild the data"
+    )
+    parser.add_argument(
+        "--delivery-only",
+        action="store_true",
+        help="only the e-mail delivery through an SMTP outage",
     )
     return parser.parse_args()
 
@@ -327,6 +334,7 @@ def measure(env, company, partner_ids=None):
         "act_seconds": act_seconds,
         "act_queries": act_queries,
         "done": counts.get("done", 0),
+        "queued": counts.get("queued", 0),
         "skipped": counts.get("skipped", 0),
         "failed": counts.get("failed", 0),
         "mails": mails,
@@ -343,8 +351,9 @@ def report(title, result):
     print(f"  customers with work        {result['customers']:>10}")
     print(f"  items examined             {result['items']:>10}")
     print(
-        f"  actions taken              {result['done']:>10}  "
-        f"(skipped {result['skipped']}, failed {result['failed']}; "
+        f"  actions taken              {result['done'] + result['queued']:>10}  "
+        f"(done {result['done']}, queued for their channel {result['queued']}, "
+        f"skipped {result['skipped']}, failed {result['failed']}; "
         f"{result['mails']} e-mails queued, {result['activities']} activities, "
         f"{result['demands']} demands prepared)"
     )
@@ -499,6 +508,11 @@ def main():
         )
         reset_collection(env, company)
         vacuum(args.database)
+        delivery = delivery_outage.measure_outage(env, company, RUN_DATE)
+        vacuum(args.database)
+        if args.delivery_only:
+            delivery_outage.report(delivery)
+            return
         # Warm-up: load the registry's caches, templates and views once.
         measure(env, company, partners[:20].ids)
         quarter = measure(env, company, partners[: len(partners) // 4].ids)
@@ -507,6 +521,7 @@ def main():
             f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
         )
         report(f"One full pass ({len(partners)} customers)", full)
+        delivery_outage.report(delivery)
         items, lines, seconds, queries, export_seconds, size = measure_ageing(
             env, company, 200_000
         )
