@@ -12,7 +12,6 @@ from . import debt_collection_interest_rate
 from . import debt_collection_interest_note
 from . import debt_collection_demand
 from . import debt_collection_engine
-from . import debt_collection_delivery_engine
 from . import mail_mail
 from . import mail_thread
 from . import res_partner

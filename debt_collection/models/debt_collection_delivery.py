@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -310,7 +311,7 @@ class DebtCollectionDelivery(models.Model):
             lambda e: e.state in ("queued", "done")
         ).write({"state": "failed", "reason": reason, "error": text})  # sudo: history
         deliveries._revert_demands(text)
-        self.env["debt.collection.engine"]._follow_up_failed_deliveries(deliveries)
+        deliveries._follow_up()
         return deliveries
 
     def _revert_demands(self, text):
@@ -332,6 +333,118 @@ class DebtCollectionDelivery(models.Model):
                 _("E-mail not delivered (%(reason)s).", reason=text),
                 "email",
             )
+
+    # Following up a failure ---------------------------------------------
+
+    def _follow_up(self):
+        """Failed for good: an activity for the collector of each delivery
+        (a phone call when the step falls back to the phone), then the step's
+        fallback channel."""
+        groups = defaultdict(self.browse)
+        for delivery in self:
+            key = (delivery.company_id, delivery.step_id.fallback_channel)
+            groups[key] |= delivery
+        for (company, fallback), deliveries in groups.items():
+            deliveries = deliveries.with_company(company)
+            deliveries._open_failure_activities(phone=fallback == "phone")
+            if fallback:
+                getattr(deliveries, f"_fallback_{fallback}")()
+
+    def _open_failure_activities(self, phone=False):
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_call" if phone else "mail.mail_activity_data_todo"
+        )
+        summary = (
+            _("Call the customer: a collection message was not delivered")
+            if phone
+            else _("Collection message not delivered")
+        )
+        engine = self.env["debt.collection.engine"]
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        vals_list, followed = [], self.browse()
+        for delivery in self:
+            user = engine._get_responsible(delivery.partner_id)
+            if not user:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": delivery.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "note": delivery._get_failure_note(),
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+            followed |= delivery
+        # sudo: the collector gets the follow-up, whoever noticed the failure
+        # (the mail queue, a bounce).
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        for delivery, activity in zip(followed, activities, strict=True):
+            delivery.activity_id = activity
+
+    def _get_failure_note(self):
+        self.ensure_one()
+        note = Markup("<p>%s</p><p>%s</p>") % (
+            self.display_name,
+            self._get_failure_summary(),
+        )
+        if self.move_ids:
+            documents = ", ".join(self.move_ids.mapped("name"))
+            note += Markup("<p>%s</p>") % _(
+                "Documents: %(documents)s", documents=documents
+            )
+        return note
+
+    def _create_fallback_events(self, channel, state, values_by_delivery=None):
+        """The actions taken instead of the failed ones: same documents,
+        steps and amounts, no exactly-once key of their own (the failed
+        actions keep it)."""
+        values_by_delivery = values_by_delivery or {}
+        vals_list = [
+            event._prepare_fallback_vals(
+                channel, state, **values_by_delivery.get(delivery.id, {})
+            )
+            for delivery in self
+            for event in delivery.event_ids
+        ]
+        # sudo: history
+        return self.env["debt.collection.event"].sudo().create(vals_list)
+
+    def _fallback_phone(self):
+        """The collector calls: the call activity is the action."""
+        self._create_fallback_events(
+            "phone", "done", {d.id: {"activity_id": d.activity_id.id} for d in self}
+        )
+
+    def _fallback_letter(self):
+        """The demand goes by post: a letter waits to be printed for posting."""
+        deliveries = self.filtered("demand_id")
+        demands = self.env["debt.collection.demand"].concat(
+            *(delivery.demand_id for delivery in deliveries)
+        )
+        letters = self._track_letters(
+            demands, [self.env["debt.collection.event"]] * len(demands)
+        )
+        for delivery, letter in zip(deliveries, letters, strict=True):
+            letter.step_id = delivery.step_id
+        deliveries._create_fallback_events(
+            "letter",
+            "queued",
+            {
+                d.id: {"delivery_id": letter.id}
+                for d, letter in zip(deliveries, letters, strict=True)
+            },
+        )
+        demands.sudo()._log_event(  # sudo: history
+            _("E-mail not delivered: print it and send it by post.")
+        )
 
     # Odoo's mail queue and bounces ---------------------------------------
 

@@ -369,7 +369,9 @@ class DebtCollectionDemand(models.Model):
             .sudo()
             .search([("demand_id", "in", self.ids), ("state", "=", "running")])
         )
-        return [events.filtered(lambda e, d=demand: e.demand_id == d) for demand in self]
+        return [
+            events.filtered(lambda e, d=demand: e.demand_id == d) for demand in self
+        ]
 
     def _create_pdf_attachments(self):
         """{demand id: ir.attachment} of the demands' PDFs, rendered in one pass."""
@@ -451,7 +453,9 @@ class DebtCollectionDemand(models.Model):
         )
         waiting._mark_sent()
         others = self - waiting.demand_id
-        Delivery._track_letters(others, [self.env["debt.collection.event"]] * len(others), state="sent")
+        Delivery._track_letters(
+            others, [self.env["debt.collection.event"]] * len(others), state="sent"
+        )
 
     def action_dispatch_list(self):
         """The registered-mail dispatch list (książka nadawcza), PDF."""

@@ -118,7 +118,6 @@ class DebtCollectionEvent(models.Model):
     )
     delivery_id = fields.Many2one(
         "debt.collection.delivery",
-        string="Delivery",
         index="btree_not_null",
         help="The e-mail, letter or SMS that carried this action, with what "
         "left, when and to whom.",
@@ -179,6 +178,32 @@ class DebtCollectionEvent(models.Model):
         if not self.env.su:
             raise AccessError(_("The collection history cannot be changed."))
         return super().write(vals)
+
+    def _prepare_fallback_vals(self, channel, state, **values):
+        """An action taken instead of this one, whose message failed: same
+        document, step and amounts, no exactly-once key of its own."""
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "move_id": self.move_id.id,
+            "step_id": self.step_id.id,
+            "policy_id": self.policy_id.id,
+            "event_type": "action",
+            "channel": channel,
+            "state": state,
+            "origin": "automatic",
+            "user_id": False,
+            "scheduled_date": self.scheduled_date,
+            "date_maturity": self.date_maturity,
+            "days_overdue": self.days_overdue,
+            "amount_residual": self.amount_residual,
+            "document_currency_id": self.document_currency_id.id,
+            "amount_residual_currency": self.amount_residual_currency,
+            "amount_original_currency": self.amount_original_currency,
+            "note": _("Instead of the message that could not be delivered."),
+            **values,
+        }
 
     @api.model
     def _get_failed_delivery_domain(self):

@@ -293,7 +293,9 @@ class DebtCollectionStep(models.Model):
     @api.constrains("action", "fallback_channel")
     def _check_fallback_channel(self):
         allowed = self._get_fallback_channels()
-        channels = dict(self._fields["fallback_channel"]._description_selection(self.env))
+        channels = dict(
+            self._fields["fallback_channel"]._description_selection(self.env)
+        )
         for step in self.filtered("fallback_channel"):
             if step.fallback_channel not in allowed.get(step.action, ()):
                 raise ValidationError(

@@ -260,7 +260,7 @@ class ResPartner(models.Model):
         before = self._debt_collection_settings_snapshot(names)
         # A savepoint: a refused change leaves nothing written.
         with self.env.cr.savepoint():
-            result = self._debt_collection_write_settings(vals)
+            result = super().write(vals)
             after = self._debt_collection_settings_snapshot(names)
             changed = {
                 partner.id: [
@@ -276,17 +276,27 @@ class ResPartner(models.Model):
         return result
 
     def _debt_collection_log_settings(self, before, after, changed):
-        """One history event per customer whose settings changed (besides
-        the subject flag's own event)."""
+        """History events of the customers whose settings changed: switching
+        collection on or off, and one event listing the other changes."""
         vals_list = []
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
-            names = [
-                name
-                for name in changed[partner.id]
-                if name != "debt_collection_subject"
-            ]
-            if not names:
-                continue
+            base = {
+                "company_id": self.env.company.id,
+                "partner_id": partner.id,
+                "channel": "system",
+                "user_id": self.env.uid,
+            }
+            names = changed[partner.id]
+            if "debt_collection_subject" in names:
+                vals_list.append(
+                    dict(
+                        base,
+                        event_type="flag",
+                        note=_("Collection switched on again for this customer.")
+                        if partner.debt_collection_subject
+                        else _("Collection switched off for this customer."),
+                    )
+                )
             lines = [
                 Markup("%s: %s → %s")
                 % (
@@ -295,47 +305,14 @@ class ResPartner(models.Model):
                     after[partner.id][name][1],
                 )
                 for name in names
+                if name != "debt_collection_subject"
             ]
-            vals_list.append(
-                {
-                    "company_id": self.env.company.id,
-                    "partner_id": partner.id,
-                    "event_type": "settings",
-                    "channel": "system",
-                    "user_id": self.env.uid,
-                    "note": Markup("<br/>").join(lines),
-                }
-            )
+            if lines:
+                vals_list.append(
+                    dict(base, event_type="settings", note=Markup("<br/>").join(lines))
+                )
         # sudo: the history records what a permitted user changed.
         self.env["debt.collection.event"].sudo().create(vals_list)
-
-    def _debt_collection_write_settings(self, vals):
-        if "debt_collection_subject" not in vals:
-            return super().write(vals)
-        changed = self.filtered(lambda p: p.is_company or not p.parent_id).filtered(
-            lambda p: p.debt_collection_subject != vals["debt_collection_subject"]
-        )
-        result = super().write(vals)
-        if changed:
-            message = (
-                _("Collection switched on again for this customer.")
-                if vals["debt_collection_subject"]
-                else _("Collection switched off for this customer.")
-            )
-            # sudo: whoever may change the customer may have it recorded.
-            self.env["debt.collection.event"].sudo().create(
-                [
-                    {
-                        "company_id": self.env.company.id,
-                        "partner_id": partner.id,
-                        "event_type": "flag",
-                        "channel": "system",
-                        "note": message,
-                    }
-                    for partner in changed
-                ]
-            )
-        return result
 
     def action_debt_collection_add_note(self):
         return self.commercial_partner_id._debt_collection_open_wizard(

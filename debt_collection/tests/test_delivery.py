@@ -127,7 +127,9 @@ class TestDeliveryStates(DeliveryCase):
         )
         self.assertIn("kasa@nowak.example.com", delivery.email_to)
         self.assertIn("kasa@nowak.example.com", message["To"])
-        self.assertEqual(delivery.email_from, '"Collector Anna" <anna.collector@example.com>')
+        self.assertEqual(
+            delivery.email_from, '"Collector Anna" <anna.collector@example.com>'
+        )
         html = message.get_body(preferencelist=("html",)).get_content()
         self.assertIn(delivery.event_ids.move_id.name, delivery.body_html)
         self.assertIn(delivery.event_ids.move_id.name, html)
@@ -188,9 +190,7 @@ class TestDeliveryRetries(DeliveryCase):
                 for _delivery in deliveries
             ],
         )
-        self.assertEqual(
-            set(deliveries.sudo().mail_id.mapped("state")), {"outgoing"}
-        )
+        self.assertEqual(set(deliveries.sudo().mail_id.mapped("state")), {"outgoing"})
         self.assertEqual(set(self._events().mapped("state")), {"queued"})
 
         self.smtp.start()
@@ -314,7 +314,9 @@ class TestDeliveryFailures(DeliveryCase):
             [("email", "failed", "delivery_failed"), ("phone", "done", False)],
         )
         activity = delivery.activity_id
-        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
+        )
         self.assertEqual(activity.user_id, self.collector)
         self.assertEqual(events[1].activity_id, activity)
         self.assertIn(invoice.name, str(activity.note))
@@ -338,7 +340,11 @@ class TestDeliveryFailures(DeliveryCase):
             ),
         )
         with freeze_time(_utc(MON_9, 16)):
-            worklist = self.env["debt.collection.worklist"].with_user(self.collector).create({})
+            worklist = (
+                self.env["debt.collection.worklist"]
+                .with_user(self.collector)
+                .create({})
+            )
             worklist.action_show()
         failed_lines = worklist.line_ids.filtered(lambda line: line.kind == "failed")
         self.assertEqual(failed_lines.partner_id, self.customer_b)
@@ -392,7 +398,11 @@ class TestDeliveryFailures(DeliveryCase):
 
     def test_bounce_of_a_copy_does_not_fail_the_message(self):
         jan = self.env["res.partner"].create(
-            {"name": "Jan", "parent_id": self.customer_b.id, "email": "jan@nowak.example.com"}
+            {
+                "name": "Jan",
+                "parent_id": self.customer_b.id,
+                "email": "jan@nowak.example.com",
+            }
         )
         self.customer_b.debt_collection_contact_ids = jan
         self._invoice(self.customer_b, MON_2, 400)
@@ -496,9 +506,7 @@ class TestRetryBudgetInDays(DeliveryCase):
                 event = self._events(move_id=invoice.id)
                 tries.append(event.attempts)
         event = self._events(move_id=invoice.id)
-        self.assertRecordValues(
-            event, [{"state": "failed", "reason": "no_recipient"}]
-        )
+        self.assertRecordValues(event, [{"state": "failed", "reason": "no_recipient"}])
         # Monday 10:00, 11:00 (after 15 min), 12:00 (after 1 h), 16:00 (after
         # 4 h); Tuesday and Wednesday 16:00 (daily).
         self.assertEqual(tries[:8], [1, 2, 3, 3, 3, 3, 4, 4])

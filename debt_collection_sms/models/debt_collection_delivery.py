@@ -109,13 +109,60 @@ class DebtCollectionDelivery(models.Model):
         deliveries._link_events(events_list)
         return deliveries
 
+    def _fallback_sms(self):
+        """The customer gets an SMS instead of the failed message: the
+        step's SMS template (else the shipped one), on a collection message
+        of its own that lists the same documents."""
+        engine = self.env["debt.collection.engine"]
+        company = self.env.company
+        recipients = {
+            delivery.id: engine._get_sms_recipient(
+                delivery.partner_id, delivery.event_ids
+            )
+            for delivery in self
+        }
+        blacklisted = engine._get_sms_blacklisted(
+            {number for _c, number, _r in recipients.values() if number}
+        )
+        # sudo: the engine records what it sends; users cannot create messages.
+        Notice = self.env["debt.collection.notice"].sudo()
+        for delivery in self.filtered("event_ids"):
+            contact, number, reason = recipients[delivery.id]
+            if reason or number in blacklisted:
+                continue
+            step = delivery.step_id
+            notice = Notice.create(
+                engine._prepare_notice_vals(
+                    step,
+                    delivery.partner_id,
+                    delivery.event_ids,
+                    company._debt_collection_today(),
+                    delivery.notice_id.run_id,
+                    contact,
+                    self.env["res.partner"],
+                )
+            )
+            events = delivery._create_fallback_events(
+                "sms", "queued", {delivery.id: {"notice_id": notice.id}}
+            )
+            template = step.sms_template_id or step._default_sms_template(step.days)
+            body = template._render_field("body", notice.ids, compute_lang=True)
+            message = SmsMessage(
+                ref=engine._get_sms_ref(notice),
+                number=number,
+                body=body[notice.id],
+                partner=contact,
+            )
+            self._queue_sms(company, [message], [events], notice)
+
     # Sending -------------------------------------------------------------
 
     @api.model
     def _cron_follow_up(self):
-        super()._cron_follow_up()
+        result = super()._cron_follow_up()
         engine = self.env["debt.collection.engine"]
         self._send_sms_queue(deadline=time.monotonic() + engine._get_time_budget())
+        return result
 
     @api.model
     def _send_sms_queue(self, companies=None, deadline=None):
@@ -143,7 +190,7 @@ class DebtCollectionDelivery(models.Model):
                 continue
             account_errors = []
             for delivery in queue.filtered(lambda d, c=company: d.company_id == c):
-                if deadline and engine._deadline_passed(deadline):
+                if deadline and time.monotonic() > deadline:
                     return attempted
                 if account_errors:
                     # The account is refused: asking again for each SMS

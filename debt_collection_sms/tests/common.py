@@ -138,7 +138,9 @@ def local_certificate():
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=3650))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -188,7 +190,10 @@ class FakeSmsapi(ThreadingHTTPServer):
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error": 101, "message": "Authorization failed"}
         if self.error_code:
-            return 200, {"error": self.error_code, "message": f"Error {self.error_code}"}
+            return 200, {
+                "error": self.error_code,
+                "message": f"Error {self.error_code}",
+            }
         if form.get("to") == INVALID:
             return 200, {
                 "invalid_numbers": [

@@ -109,7 +109,7 @@ class TestSmsWorkerKilled(SmsapiServerMixin, BaseCase):
                 delivery=delivery.id,
                 event=event.id,
             )
-            cr.commit()
+            # The cursor commits when the block ends.
 
     def _cleanup(self):
         if not self.ids.get("partner"):
@@ -117,13 +117,15 @@ class TestSmsWorkerKilled(SmsapiServerMixin, BaseCase):
         with self._cursor() as cr:
             env = self._env(cr)
             env["mail.activity"].search(
-                [("res_model", "=", "res.partner"), ("res_id", "=", self.ids["partner"])]
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.ids["partner"]),
+                ]
             ).unlink()
             env["debt.collection.event"].browse(self.ids["event"]).unlink()
             env["debt.collection.delivery"].browse(self.ids["delivery"]).unlink()
             env["res.company"].browse(self.ids["company"]).write(self.ids["settings"])
             env["res.partner"].browse(self.ids["partner"]).unlink()
-            cr.commit()
         self.ids.clear()
 
     def _kill_worker_once_the_gateway_took_the_sms(self):
@@ -131,7 +133,13 @@ class TestSmsWorkerKilled(SmsapiServerMixin, BaseCase):
         takes the SMS and holds its answer; kill the worker meanwhile."""
         self.server.delay = 60
         worker = subprocess.Popen(
-            [sys.executable, WORKER, config.rcfile, get_db_name(), str(self.ids["company"])],
+            [
+                sys.executable,
+                WORKER,
+                config.rcfile,
+                get_db_name(),
+                str(self.ids["company"]),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

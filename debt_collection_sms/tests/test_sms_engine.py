@@ -349,7 +349,8 @@ class TestSmsFallback(SmsCollectionCase):
         failed = events[0].delivery_id
         self.assertEqual(failed.activity_id.user_id, self.collector)
         self.assertEqual(
-            failed.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
+            failed.activity_id.activity_type_id,
+            self.env.ref("mail.mail_activity_data_todo"),
         )
 
     def test_sms_fallback_is_refused_where_it_makes_no_sense(self):

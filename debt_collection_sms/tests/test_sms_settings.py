@@ -187,9 +187,9 @@ class TestSmsMultiCompany(SmsapiServerMixin, SmsCollectionCase):
         settings = self.env["res.config.settings"].with_user(self.manager)
         self.assertNotIn("debt_collection_smsapi_url", settings.fields_get())
         admin = self.env.ref("base.user_admin")
-        self.company_a.with_user(admin).debt_collection_smsapi_url = (
-            "https://api.smsapi.com/sms.do"
-        )
+        self.company_a.with_user(
+            admin
+        ).debt_collection_smsapi_url = "https://api.smsapi.com/sms.do"
         self.assertEqual(
             self.company_a.debt_collection_smsapi_url, "https://api.smsapi.com/sms.do"
         )

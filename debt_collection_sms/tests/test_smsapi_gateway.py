@@ -25,7 +25,6 @@ from .common import (
     SmsCollectionCase,
 )
 
-
 ENGINE_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_engine"
 GATEWAY_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_sms_gateway"
 

@@ -142,9 +142,7 @@ def send(url, token, form, timeout):
         return Outcome(RETRY, timed_out=True, maybe_sent=True)
     except requests.ConnectionError as error:
         # Refused or unreachable before sending; cut off afterwards.
-        before_sending = "NewConnectionError" in str(error) or "refused" in str(
-            error
-        )
+        before_sending = "NewConnectionError" in str(error) or "refused" in str(error)
         return Outcome(RETRY, message=str(error), maybe_sent=not before_sending)
     except requests.RequestException as error:
         return Outcome(RETRY, message=str(error), maybe_sent=True)

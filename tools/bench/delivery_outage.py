@@ -136,7 +136,9 @@ def measure_outage(env, company, run_date):
             for envelope in smtp.envelopes
         )
         ours = set(deliveries.sudo().mail_id.mapped("message_id"))
-        duplicated = sum(n - 1 for message_id, n in received.items() if message_id in ours)
+        duplicated = sum(
+            n - 1 for message_id, n in received.items() if message_id in ours
+        )
         events = dict(
             env.execute_query(
                 SQL(
@@ -183,7 +185,9 @@ def report(result):
         f"failed {result['failed']} / duplicated {result['duplicated']} "
         f"(target: {result['queued']} / 0 / 0; still queued {result['still_queued']})"
     )
-    events = ", ".join(f"{state} {count}" for state, count in sorted(result["events"].items()))
+    events = ", ".join(
+        f"{state} {count}" for state, count in sorted(result["events"].items())
+    )
     print(f"  their collection actions             {events}")
     print(f"  messages the server received         {result['received']:>6}")
     print(f"  seconds                              {result['seconds']:>6.1f}")

@@ -19,12 +19,12 @@ import time
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import delivery_outage  # beside this script
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader
-
-import delivery_outage  # noqa: E402 - beside this script
 
 RUN_DATE = date(2026, 3, 2)  # a Monday
 BENCH_COMPANY = "Bench Sp. z o.o."
