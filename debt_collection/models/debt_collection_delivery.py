@@ -141,11 +141,12 @@ class DebtCollectionDelivery(models.Model):
         server takes the e-mail; the e-mail is kept after sending."""
         mails = mails.sudo()
         mails.auto_delete = False
+        sources = self._get_sources(mails.mapped(lambda m: (m.model, m.res_id)))
         vals_list = []
         for mail, events in zip(mails, events_list, strict=True):
             vals_list.append(
                 {
-                    **self._prepare_record_vals(mail.model, mail.res_id),
+                    **self._prepare_source_vals(sources[mail.model, mail.res_id]),
                     "channel": "email",
                     "step_id": events.step_id[:1].id,
                     "mail_id": mail.id,
@@ -171,7 +172,7 @@ class DebtCollectionDelivery(models.Model):
         now = fields.Datetime.now()
         vals_list = [
             {
-                **self._prepare_record_vals(demand._name, demand.id),
+                **self._prepare_source_vals(demand.sudo()),
                 "channel": "letter",
                 "state": state,
                 "sent_date": now if state == "sent" else False,
@@ -184,13 +185,25 @@ class DebtCollectionDelivery(models.Model):
         deliveries._link_events(events_list)
         return deliveries
 
-    def _prepare_record_vals(self, model, res_id):
-        """Company, customer and source document of a message on ``model``."""
-        record = self.env[model].sudo().browse(res_id)
+    def _get_sources(self, references):
+        """{(model, id): record} of the messages' documents (notices and
+        demands), read together."""
+        ids_by_model = defaultdict(list)
+        for model, res_id in references:
+            ids_by_model[model].append(res_id)
+        return {
+            (model, record.id): record
+            for model, ids in ids_by_model.items()
+            # sudo: the engine records what it sends.
+            for record in self.env[model].sudo().browse(ids)
+        }
+
+    def _prepare_source_vals(self, record):
+        """Company, customer and source document of a message."""
         vals = {"company_id": record.company_id.id, "partner_id": record.partner_id.id}
-        if model == "debt.collection.notice":
+        if record._name == "debt.collection.notice":
             vals["notice_id"] = record.id
-        elif model == "debt.collection.demand":
+        elif record._name == "debt.collection.demand":
             vals["demand_id"] = record.id
         return vals
 
@@ -281,13 +294,18 @@ class DebtCollectionDelivery(models.Model):
         return retried
 
     def _schedule_retry(self):
-        """Put the e-mails back in Odoo's mail queue for their next attempt."""
+        """Put the e-mails back in Odoo's mail queue for their next attempt,
+        and have the queue run then (once per moment, however many e-mails
+        wait for it: an outage makes thousands)."""
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        triggered = self.env.cr.cache.setdefault("debt_collection_mail_retries", set())
         for delivery in self.filtered(lambda d: d.channel == "email"):
             delivery.sudo().mail_id.write(
                 {"state": "outgoing", "scheduled_date": delivery.next_retry}
             )
-            cron._trigger(at=delivery.next_retry)
+            if delivery.next_retry not in triggered:
+                triggered.add(delivery.next_retry)
+                cron._trigger(at=delivery.next_retry)
 
     def _fail(self, failure, error, reason="delivery_failed"):
         """Failed for good: the actions are failed with ``reason``, the

@@ -115,6 +115,9 @@ class DebtCollectionDemand(models.Model):
     totals_html = fields.Html("Totals", compute="_compute_totals_html", sanitize=False)
     mail_email_to = fields.Char(compute="_compute_mail_addresses")
     mail_email_cc = fields.Char(compute="_compute_mail_addresses")
+    delivery_ids = fields.One2many(
+        "debt.collection.delivery", "demand_id", string="Deliveries"
+    )
 
     @api.depends("date", "kind", "company_id")
     def _compute_pay_by_date(self):

@@ -97,8 +97,7 @@ class DebtCollectionEngine(models.AbstractModel):
 
     # Customers per transaction in a run.
     _batch_size = 200
-    # A cron call stops after this many seconds and lets Odoo call it again
-    # (at most half of Odoo's time limit of cron workers: see _get_time_budget).
+    # A cron call stops after this many seconds and lets Odoo call it again.
     _time_budget = 600
 
     # ------------------------------------------------------------------
@@ -143,11 +142,10 @@ class DebtCollectionEngine(models.AbstractModel):
         the real-time limit Odoo gives cron workers (``limit_time_real_cron``,
         or ``limit_time_real`` when it is -1), so that the worker is never
         killed in the middle of a batch."""
-        config = odoo_config
-        limit = config.get("limit_time_real_cron", -1)
+        limit = odoo_config.get("limit_time_real_cron", -1)
         if limit is None or limit < 0:
-            limit = config.get("limit_time_real", 0)
-        if not limit or limit <= 0:
+            limit = odoo_config.get("limit_time_real", 0)
+        if not limit or limit < 0:
             return self._time_budget
         return min(self._time_budget, limit / 2)
 
