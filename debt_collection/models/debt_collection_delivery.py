@@ -139,8 +139,9 @@ class DebtCollectionDelivery(models.Model):
         """Deliveries of collection e-mails just queued (``mails``, with the
         events each one carries): the events are queued until the mail
         server takes the e-mail; the e-mail is kept after sending."""
-        mails = mails.sudo()
+        mails = mails.sudo()  # sudo: mail.mail is for administrators
         mails.auto_delete = False
+        self._prefetch_events(events_list)
         sources = self._get_sources(mails.mapped(lambda m: (m.model, m.res_id)))
         vals_list = []
         for mail, events in zip(mails, events_list, strict=True):
@@ -159,6 +160,7 @@ class DebtCollectionDelivery(models.Model):
                     "attachment_ids": [fields.Command.set(mail.attachment_ids.ids)],
                 }
             )
+        # sudo: deliveries are written by the engine only (no ACL for users).
         deliveries = self.sudo().create(vals_list)
         deliveries._link_events(events_list)
         # The mail queue runs hourly: ask it to send these now.
@@ -170,9 +172,10 @@ class DebtCollectionDelivery(models.Model):
         """Letter deliveries of ``demands``: queued until printed for posting
         (``state="sent"`` when they are being printed now)."""
         now = fields.Datetime.now()
+        self._prefetch_events(events_list)
         vals_list = [
             {
-                **self._prepare_source_vals(demand.sudo()),
+                **self._prepare_source_vals(demand.sudo()),  # sudo: as below
                 "channel": "letter",
                 "state": state,
                 "sent_date": now if state == "sent" else False,
@@ -181,6 +184,7 @@ class DebtCollectionDelivery(models.Model):
             }
             for demand, events in zip(demands, events_list, strict=True)
         ]
+        # sudo: deliveries are written by the engine only (no ACL for users).
         deliveries = self.sudo().create(vals_list)
         deliveries._link_events(events_list)
         return deliveries
@@ -206,6 +210,13 @@ class DebtCollectionDelivery(models.Model):
         elif record._name == "debt.collection.demand":
             vals["demand_id"] = record.id
         return vals
+
+    def _prefetch_events(self, events_list):
+        """Read what linking reads (and what the writes' recomputations
+        need) for the events of all the messages at once."""
+        self.env["debt.collection.event"].concat(*events_list).fetch(
+            ["step_id", "state", "delivery_id", "run_id", "notice_id", "move_id"]
+        )
 
     def _link_events(self, events_list):
         for delivery, events in zip(self, events_list, strict=True):
@@ -300,7 +311,7 @@ class DebtCollectionDelivery(models.Model):
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
         triggered = self.env.cr.cache.setdefault("debt_collection_mail_retries", set())
         for delivery in self.filtered(lambda d: d.channel == "email"):
-            delivery.sudo().mail_id.write(
+            delivery.sudo().mail_id.write(  # sudo: mail.mail, administrators
                 {"state": "outgoing", "scheduled_date": delivery.next_retry}
             )
             if delivery.next_retry not in triggered:
@@ -469,6 +480,7 @@ class DebtCollectionDelivery(models.Model):
     @api.model
     def _on_mails_processed(self, mails, failure_type=None):
         """Follow the collection e-mails Odoo just tried to send."""
+        # sudo: the mail queue's outcome, whoever runs it.
         deliveries = self.sudo().search([("mail_id", "in", mails.ids)])
         for delivery in deliveries:
             delivery._apply_mail_outcome(failure_type or delivery.mail_id.failure_type)
@@ -490,6 +502,7 @@ class DebtCollectionDelivery(models.Model):
     @api.model
     def _on_bounce(self, message, bounced_email, body):
         """A bounce of a collection e-mail (Odoo's bounce handling)."""
+        # sudo: the mail gateway's outcome.
         deliveries = self.sudo().search([("mail_message_id", "=", message.id)])
         for delivery in deliveries:
             addresses = delivery_rules.split_addresses(delivery.email_to)
@@ -510,6 +523,7 @@ class DebtCollectionDelivery(models.Model):
     def _cron_follow_up(self):
         """Every 15 minutes: e-mails Odoo left behind without an outcome (the
         worker stopped while sending, or someone cancelled or deleted them)."""
+        # sudo: a system cron over every company.
         queued = self.sudo().search(
             [("channel", "=", "email"), ("state", "=", "queued")]
         )

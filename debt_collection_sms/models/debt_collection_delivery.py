@@ -182,6 +182,7 @@ class DebtCollectionDelivery(models.Model):
         ]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
+        # sudo: the queue is sent whoever runs it (the cron, a collector).
         queue = self.sudo().search(domain, order="id")
         engine = self.env["debt.collection.engine"]
         attempted = self.browse()
