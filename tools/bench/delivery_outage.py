@@ -110,7 +110,11 @@ def measure_outage(env, company, run_date):
     start = datetime(run_date.year, run_date.month, run_date.day, 9)
     # Thousands of e-mails and a server that dies on purpose: keep the SMTP
     # conversation and its expected errors out of the output.
-    for name in ("mail.log", "odoo.addons.mail.models.mail_mail"):
+    for name in (
+        "mail.log",
+        "odoo.addons.mail.models.mail_mail",
+        "odoo.addons.base.models.ir_mail_server",
+    ):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     thread = threading.current_thread()
     testing = getattr(thread, "testing", False)
