@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -7,8 +6,6 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL, html2plaintext
 
 from ..tools import delivery as delivery_rules
-
-_logger = logging.getLogger(__name__)
 
 COLLECTION_MAIL_MODELS = ("debt.collection.notice", "debt.collection.demand")
 

@@ -18,7 +18,6 @@ duplicate, but only for 24 hours (SMSAPI forgets an ``idx`` after that):
 later, it is not sent again; it fails and the collector checks.
 """
 
-import logging
 import time
 from datetime import timedelta
 
@@ -30,8 +29,6 @@ from odoo.addons.debt_collection.tools import delivery as delivery_rules
 from ..tools import smsapi
 from ..tools.segments import count_segments
 from .debt_collection_sms_gateway import SmsMessage
-
-_logger = logging.getLogger(__name__)
 
 # SMSAPI remembers an idx for 24 hours; keep a margin.
 IDX_MEMORY = timedelta(hours=23)

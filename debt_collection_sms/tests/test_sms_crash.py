@@ -21,7 +21,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
-from odoo.tools import config, mute_logger
+from odoo.tools import config
 
 from .common import TOKEN, SmsapiServerMixin
 
@@ -37,7 +37,6 @@ SMS_SETTINGS = (
     "debt_collection_sms_hour_to",
     "debt_collection_user_id",
 )
-DELIVERY_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_delivery"
 
 
 @tagged("post_install", "-at_install")
@@ -209,10 +208,7 @@ class TestSmsWorkerKilled(SmsapiServerMixin, BaseCase):
         killed_at = datetime.utcnow()
         self._kill_worker_once_the_gateway_took_the_sms()
 
-        with mute_logger(DELIVERY_LOGGER):
-            result, activity = self._send_queue_at(
-                killed_at + timedelta(days=2, hours=14)
-            )
+        result, activity = self._send_queue_at(killed_at + timedelta(days=2, hours=14))
 
         self.assertEqual(result, ("failed", "unconfirmed", True, "failed"))
         self.assertEqual(len(self.server.requests), 1, "the gateway was not asked")
