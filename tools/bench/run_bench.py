@@ -21,6 +21,8 @@ import time
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import delivery_outage  # beside this script
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
@@ -38,6 +40,11 @@ def parse_args():
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument(
         "--rebuild", action="store_true", help="drop and rebuild the data"
+    )
+    parser.add_argument(
+        "--delivery-only",
+        action="store_true",
+        help="only the e-mail delivery through an SMTP outage",
     )
     return parser.parse_args()
 
@@ -419,6 +426,7 @@ def measure(env, company, partner_ids=None):
         "act_seconds": act_seconds,
         "act_queries": act_queries,
         "done": counts.get("done", 0),
+        "queued": counts.get("queued", 0),
         "skipped": counts.get("skipped", 0),
         "failed": counts.get("failed", 0),
         "mails": mails,
@@ -435,8 +443,9 @@ def report(title, result):
     print(f"  customers with work        {result['customers']:>10}")
     print(f"  items examined             {result['items']:>10}")
     print(
-        f"  actions taken              {result['done']:>10}  "
-        f"(skipped {result['skipped']}, failed {result['failed']}; "
+        f"  actions taken              {result['done'] + result['queued']:>10}  "
+        f"(done {result['done']}, queued for their channel {result['queued']}, "
+        f"skipped {result['skipped']}, failed {result['failed']}; "
         f"{result['mails']} e-mails queued, {result['activities']} activities, "
         f"{result['demands']} demands prepared)"
     )
@@ -603,6 +612,11 @@ def main():
         )
         reset_collection(env, company)
         vacuum(args.database)
+        delivery = delivery_outage.measure_outage(env, company, RUN_DATE)
+        vacuum(args.database)
+        if args.delivery_only:
+            delivery_outage.report(delivery)
+            return
         # Warm-up: load the registry's caches, templates and views once.
         measure(env, company, partners[:20].ids)
         quarter = measure(env, company, partners[: len(partners) // 4].ids)
@@ -611,6 +625,7 @@ def main():
             f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
         )
         report(f"One full pass ({len(partners)} customers)", full)
+        delivery_outage.report(delivery)
         items, lines, seconds, queries, export_seconds, size = measure_ageing(
             env, company, 200_000
         )
