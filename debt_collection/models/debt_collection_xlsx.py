@@ -6,6 +6,9 @@ from ..tools.xlsx import Column
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FETCH_SIZE = 2000
+# Exports are downloads: the cron deletes them after this many days.
+EXPORT_MARK = "debt_collection_export"
+EXPORT_KEEP_DAYS = 7
 
 
 class DebtCollectionXlsx(models.AbstractModel):
@@ -17,7 +20,15 @@ class DebtCollectionXlsx(models.AbstractModel):
     @api.model
     def _new_workbook(self):
         lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        return xlsx.Workbook(date_format=lang.date_format, total_label=_("Total"))
+        return xlsx.Workbook(
+            date_format=lang.date_format,
+            total_label=_("Total"),
+            continued_label=_(
+                "Continued from sheet %s (a sheet holds %s rows at most)"
+            ),
+            max_rows=self.env.context.get("debt_collection_xlsx_max_rows")
+            or xlsx.EXCEL_MAX_ROWS,
+        )
 
     @api.model
     def _money_column(self, title, currency, **kwargs):
@@ -31,10 +42,15 @@ class DebtCollectionXlsx(models.AbstractModel):
 
     @api.model
     def _stream(self, query):
-        """Rows of ``query`` in batches, never all as Python objects at once."""
-        self.env.cr.execute(query)
-        while rows := self.env.cr.fetchmany(FETCH_SIZE):
-            yield from rows
+        """Rows of ``query`` in batches from a server-side cursor: never all
+        in this process's memory at once."""
+        self.env.flush_all()
+        # A named cursor of the request's own connection (same transaction).
+        with self.env.cr._cnx.cursor(name="debt_collection_xlsx") as cursor:
+            cursor.itersize = FETCH_SIZE
+            cursor.execute(query.code, query.params)
+            while rows := cursor.fetchmany(FETCH_SIZE):
+                yield from rows
 
     @api.model
     def _attach(self, content, filename, record):
@@ -52,9 +68,36 @@ class DebtCollectionXlsx(models.AbstractModel):
                     "res_model": record._name,
                     "res_id": 0,
                     "company_id": self.env.company.id,
+                    "description": EXPORT_MARK,
                 }
             )
         )
+
+    @api.model
+    def _gc_exports(self):
+        """Cron: delete the export files older than a week (they were
+        downloaded; the figures stay in the database)."""
+        # sudo: exports are readable by their creator only; the cron cleans
+        # everybody's.
+        old = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("description", "=", EXPORT_MARK),
+                    ("res_id", "=", 0),
+                    (
+                        "create_date",
+                        "<",
+                        fields.Datetime.subtract(
+                            fields.Datetime.now(), days=EXPORT_KEEP_DAYS
+                        ),
+                    ),
+                ]
+            )
+        )
+        old.unlink()
+        return len(old)
 
     # ------------------------------------------------------------- ageing
 

@@ -516,6 +516,59 @@ class TestExcelExport(DebtCollectionCase):
             openpyxl.load_workbook(io.BytesIO(attachment.raw), data_only=True),
         )
 
+    def test_items_past_the_sheet_limit_continue_on_a_new_sheet(self):
+        """With a sheet holding 12 rows (Excel: 1,048,576), the 9 items of the
+        ageing go on as many items sheets as needed, none longer than the
+        limit, each continued one with a note and its own totals."""
+        for day in range(1, 10):
+            self._invoice(self.customer, f"2026-06-{day:02d}", 100 + day)
+        report = self.env["debt.collection.ageing"].create({"date": AS_OF})
+        attachment = (
+            self.env["debt.collection.xlsx"]
+            .with_context(debt_collection_xlsx_max_rows=12)
+            ._export_ageing(report)
+        )
+        book, values = self._open(attachment)
+        parts = book.sheetnames[1:]
+        self.assertEqual(parts[:2], ["Items", "Items (2)"])
+        self.assertEqual(
+            parts, ["Items"] + [f"Items ({n})" for n in range(2, len(parts) + 1)]
+        )
+        listed = []
+        for index, name in enumerate(parts):
+            sheet = book[name]
+            self.assertLessEqual(sheet.max_row, 12)
+            first_column = [row[0].value for row in sheet.iter_rows(max_col=1)]
+            self.assertEqual(first_column[-1], "Total")
+            if index:
+                self.assertIn(
+                    f"Continued from sheet {parts[index - 1]} (a sheet holds 12 rows "
+                    "at most)",
+                    first_column,
+                )
+            listed += [
+                cell.value for cell in sheet["G"] if isinstance(cell.value, int | float)
+            ]
+        self.assertEqual(sorted(listed), [101 + n for n in range(9)])
+        self.assertEqual(
+            values[parts[-1]].cell(book[parts[-1]].max_row, 1).value, "Total"
+        )
+
+    def test_old_exports_are_deleted_by_the_cron(self):
+        report = self.env["debt.collection.ageing"].create({"date": AS_OF})
+        Xlsx = self.env["debt.collection.xlsx"]
+        old, recent = Xlsx._export_ageing(report), Xlsx._export_ageing(report)
+        for attachment, day in ((old, "2026-06-01"), (recent, "2026-06-07")):
+            self.env.cr.execute(
+                "UPDATE ir_attachment SET create_date = %s WHERE id = %s",
+                (f"{day} 10:00:00", attachment.id),
+            )
+        self.env.invalidate_all()
+        with freeze_time("2026-06-09 10:00:00"):
+            self.assertEqual(Xlsx._gc_exports(), 1)
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
+
     def test_ageing_workbook(self):
         other = self.env["res.partner"].create(
             {"name": "Apteka Zdrowie", "is_company": True, "vat": "PL5261040828"}

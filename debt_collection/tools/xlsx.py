@@ -7,7 +7,8 @@ follow the autofilter) with their values cached for readers that do not
 calculate.
 """
 
-import io
+import os
+import tempfile
 from dataclasses import dataclass
 
 import xlsxwriter
@@ -18,6 +19,8 @@ DATE = "date"
 PERCENT = "percent"
 DECIMAL = "decimal"
 TEXT = "text"
+# Rows of one Excel sheet; longer data continues on a new sheet.
+EXCEL_MAX_ROWS = 1_048_576
 
 
 @dataclass
@@ -60,14 +63,26 @@ def column_letter(index):
 
 
 class Workbook:
-    """One .xlsx file in memory; ``add_sheet`` per view, ``close`` → bytes."""
+    """One .xlsx file; ``add_sheet`` per view, ``close`` → bytes.
 
-    def __init__(self, date_format="%Y-%m-%d", total_label="Total"):
+    Written in xlsxwriter's constant-memory mode: each row goes to a
+    temporary file as soon as it is written, so memory does not grow with the
+    number of rows (``in_memory`` would switch that mode off).
+    """
+
+    def __init__(
+        self,
+        date_format="%Y-%m-%d",
+        total_label="Total",
+        continued_label="Continued from sheet %s (a sheet holds %s rows at most)",
+        max_rows=EXCEL_MAX_ROWS,
+    ):
         self.total_label = total_label
-        self._buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(
-            self._buffer, {"constant_memory": True, "in_memory": True}
-        )
+        self.continued_label = continued_label
+        self.max_rows = max_rows
+        handle, self._path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        self.book = xlsxwriter.Workbook(self._path, {"constant_memory": True})
         self.date_format = excel_date_format(date_format)
         self._formats = {}
 
@@ -95,11 +110,31 @@ class Workbook:
         return self._formats[key]
 
     def add_sheet(self, name, title, header, columns, rows):
-        """Write one sheet; ``rows`` is an iterable of value tuples.
+        """Write one sheet; ``rows`` is an iterable of value tuples. Past the
+        sheet's row limit the rows continue on new sheets, each with its
+        header, a note and its own totals.
 
         Returns the number of data rows written.
         """
-        sheet = self.book.add_worksheet(_sheet_name(name))
+        rows = _Peekable(rows)
+        written, part, sheet_name = 0, 1, _sheet_name(name)
+        sheet_header = header
+        while True:
+            if part > 1:
+                note = self.continued_label % (sheet_name, f"{self.max_rows:,}")
+                sheet_name = _sheet_name(f"{name} ({part})")
+                sheet_header = [*header, (note, "")]
+            count, more = self._write_sheet(
+                sheet_name, title, sheet_header, columns, rows
+            )
+            written += count
+            if not more:
+                return written
+            part += 1
+
+    def _write_sheet(self, sheet_name, title, header, columns, rows):
+        """(rows written, whether rows are left) of one sheet."""
+        sheet = self.book.add_worksheet(sheet_name)
         bold = self.book.add_format({"bold": True})
         sheet.write(0, 0, title, self.book.add_format({"bold": True, "font_size": 14}))
         row = 1
@@ -114,7 +149,10 @@ class Workbook:
             sheet.write(header_row, col, column.title, head)
         formats = [self._format(c.kind, c.currency, c.currency_before) for c in columns]
         totals = [0] * len(columns)
+        # The last row of the sheet is kept for the totals.
+        last_data_row = self.max_rows - 2
         row = header_row
+        more = False
         for values in rows:
             row += 1
             for col, value in enumerate(values):
@@ -129,6 +167,9 @@ class Workbook:
                         totals[col] += value
                 else:
                     sheet.write_string(row, col, str(value), formats[col])
+            if row >= last_data_row:
+                more = rows.has_more()
+                break
         last = row
         sheet.freeze_panes(header_row + 1, 0)
         sheet.autofilter(header_row, 0, max(last, header_row), len(columns) - 1)
@@ -148,11 +189,39 @@ class Workbook:
                     ),
                     round(totals[col], 2),
                 )
-        return last - header_row
+        return last - header_row, more
 
     def close(self):
-        self.book.close()
-        return self._buffer.getvalue()
+        try:
+            self.book.close()
+            with open(self._path, "rb") as file:
+                return file.read()
+        finally:
+            os.unlink(self._path)
+
+
+class _Peekable:
+    """An iterator that can tell whether a value is left (kept for later)."""
+
+    _NOTHING = object()
+
+    def __init__(self, iterable):
+        self._iterator = iter(iterable)
+        self._next = self._NOTHING
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._next is not self._NOTHING:
+            value, self._next = self._next, self._NOTHING
+            return value
+        return next(self._iterator)
+
+    def has_more(self):
+        if self._next is self._NOTHING:
+            self._next = next(self._iterator, self._NOTHING)
+        return self._next is not self._NOTHING
 
 
 def _sheet_name(name):
