@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import xlsxwriter
 from odoo.tools.pdf import PdfReader, PdfWriter
 
+from ..tools import schedule
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
 
@@ -723,10 +724,8 @@ class DebtCollectionDemand(models.Model):
         date = date or company._debt_collection_today()
         vals_list = []
         # Each item's own customer: an opening entry may hold many customers.
-        for partner in items.partner_id.commercial_partner_id:
-            partner_items = items.filtered(
-                lambda i, p=partner: i.partner_id.commercial_partner_id == p
-            )
+        by_partner = items.grouped(lambda item: item.partner_id.commercial_partner_id)
+        for partner, partner_items in by_partner.items():
             vals_list.append(
                 {
                     "kind": kind,
@@ -821,22 +820,27 @@ class DebtCollectionDemandLine(models.Model):
         seen_invoices = set()
         for line in self:
             item = line.move_line_id
+            if not item:  # deleted by accounting: the amounts stay as listed
+                continue
             first_of_invoice = item.move_id.id not in seen_invoices
             seen_invoices.add(item.move_id.id)
-            line.write(
-                {
-                    "amount_original": abs(item.amount_currency),
-                    "amount_due": item.amount_residual_currency,
-                    "amount_due_company": item.amount_residual,
-                    "days_overdue": max((demand.date - item.date_maturity).days, 0),
-                    "interest": interest.get(item.id, 0.0),
-                    "compensation": compensation.get(item.id)
-                    or (
-                        first_of_invoice and compensation.get(("move", item.move_id.id))
-                    )
-                    or 0.0,
-                }
-            )
+            values = {
+                "amount_original": abs(item.amount_currency),
+                "amount_due": item.amount_residual_currency,
+                "amount_due_company": item.amount_residual,
+                "days_overdue": schedule.days_overdue(
+                    item.date_maturity or item.date, demand.date
+                ),
+                "interest": interest.get(item.id, 0.0),
+                "compensation": compensation.get(item.id)
+                or (first_of_invoice and compensation.get(("move", item.move_id.id)))
+                or 0.0,
+            }
+            # Written only when changed: a demand is refreshed on each step
+            # of its workflow, most times with the same figures.
+            changed = {name: v for name, v in values.items() if line[name] != v}
+            if changed:
+                line.write(changed)
 
     def _interest_to_date(self, demand):
         """({item id: interest}, {item id or ("move", invoice id):

@@ -879,10 +879,9 @@ class DebtCollectionEngine(models.AbstractModel):
             pay_by_days=step.pay_by_days,
             net_credits=step.net_credits,
         )
+        by_partner = events.grouped("partner_id")
         for demand in demands:
-            events.filtered(
-                lambda e, d=demand: e.partner_id == d.partner_id
-            ).sudo().write(
+            by_partner[demand.partner_id].sudo().write(
                 {"demand_id": demand.id}  # sudo: history
             )
         if kind == "final_demand":
