@@ -6,10 +6,14 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import xlsxwriter
-from odoo.tools.pdf import PdfReader, PdfWriter
+from odoo.tools.pdf import PdfReader, PdfWriter, merge_pdf
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
+from .debt_collection_event import SelectionLabel
+
+_lt = LazyTranslate(__name__)
 
 DEMAND_KINDS = [("demand", "Payment demand"), ("final_demand", "Final demand")]
 SEQUENCE_CODES = {
@@ -72,6 +76,11 @@ class DebtCollectionDemand(models.Model):
     credit_ids = fields.One2many(
         "debt.collection.credit", "demand_id", string="Open Credits", readonly=True
     )
+    attach_invoices = fields.Boolean(
+        "Attach Invoice Copies",
+        help="The e-mail carries the PDF of each invoice listed, and the "
+        "printed letter encloses them.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -124,6 +133,16 @@ class DebtCollectionDemand(models.Model):
     )
     totals_html = fields.Html("Totals", compute="_compute_totals_html", sanitize=False)
     mail_email_to = fields.Char(compute="_compute_mail_addresses")
+    has_open_credits = fields.Boolean(
+        compute="_compute_has_open_credits",
+        help="The customer has open credits (credit notes, unapplied payments).",
+    )
+
+    def _compute_has_open_credits(self):
+        has_credits = self.env["debt.collection.ledger"]._has_open_credits(self)
+        for record in self:
+            record.has_open_credits = has_credits.get(record.id, False)
+
     mail_email_cc = fields.Char(compute="_compute_mail_addresses")
 
     @api.depends("date", "kind", "company_id")
@@ -275,7 +294,7 @@ class DebtCollectionDemand(models.Model):
                 "submitted_by_id": self.env.uid,
                 "submitted_date": fields.Datetime.now(),
             },
-            _("Submitted for approval."),
+            _lt("Submitted for approval."),
         )
 
     def action_approve(self):
@@ -304,7 +323,7 @@ class DebtCollectionDemand(models.Model):
                 "approved_by_id": self.env.uid,
                 "approved_date": fields.Datetime.now(),
             },
-            _("Approved."),
+            _lt("Approved."),
         )
 
     def action_reset_draft(self):
@@ -316,7 +335,7 @@ class DebtCollectionDemand(models.Model):
                 state=state,
             ),
         )
-        self._transition({"state": "draft"}, _("Reset to draft."))
+        self._transition({"state": "draft"}, _lt("Reset to draft."))
 
     def action_cancel(self):
         self._check_state(
@@ -335,7 +354,7 @@ class DebtCollectionDemand(models.Model):
                 "cancelled_by_id": self.env.uid,
                 "cancelled_date": fields.Datetime.now(),
             },
-            _("Cancelled."),
+            _lt("Cancelled."),
         )
 
     def action_send_email(self):
@@ -371,6 +390,13 @@ class DebtCollectionDemand(models.Model):
             mails = kind_template.send_mail_batch(demands.ids)
             for demand, mail in zip(demands, mails, strict=True):
                 mail.attachment_ids = [Command.link(attachments[demand.id].id)]
+            with_copies = demands.filtered("attach_invoices")
+            if with_copies:
+                self.env["account.move"]._debt_collection_attach_invoices(
+                    with_copies,
+                    mails.filtered(lambda m, ids=with_copies.ids: m.res_id in ids),
+                    lambda demand: demand.line_ids.move_id,
+                )
         self._mark_sent("email")
 
     def _create_pdf_attachments(self):
@@ -408,7 +434,7 @@ class DebtCollectionDemand(models.Model):
                 "sent_by_id": self.env.uid,
                 "sent_date": fields.Datetime.now(),
             },
-            _("Sent by e-mail.") if channel == "email" else _("Sent by post."),
+            _lt("Sent by e-mail.") if channel == "email" else _lt("Sent by post."),
             "email" if channel == "email" else "letter",
         )
 
@@ -438,8 +464,10 @@ class DebtCollectionDemand(models.Model):
         if not printable:
             raise UserError(message)
         printable._mark_sent("post")
-        report = self.env.ref("debt_collection.action_report_demand").report_action(
-            printable
+        report = (
+            self.env.ref("debt_collection.action_report_demand")
+            .with_context(debt_collection_enclose_invoices=True)
+            .report_action(printable)
         )
         if not no_address:
             return report
@@ -455,6 +483,35 @@ class DebtCollectionDemand(models.Model):
                 "next": report,
             },
         }
+
+    def _open_items(self):
+        """The listed documents' receivable items still open."""
+        return self.line_ids.move_line_id.filtered(
+            lambda item: not item.reconciled and item.amount_residual > 0
+        )
+
+    def _check_payable(self):
+        self._check_state(
+            ("approved", "sent"),
+            lambda d, state: _(
+                "%(demand)s cannot be paid from here: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        if not self._open_items():
+            raise UserError(_("Everything these demands list is paid."))
+
+    def action_register_payment(self):
+        """Odoo's payment wizard on the open documents the demand lists (bank
+        or cash journal); the demand closes as paid once they all are."""
+        self._check_payable()
+        return self._open_items().action_register_payment()
+
+    def action_apply_credits(self):
+        """Settle the listed documents with the customer's open credits."""
+        self._check_payable()
+        self.env["debt.collection.ledger"]._apply_open_credits(self._open_items())
 
     def action_dispatch_list(self):
         """The registered-mail dispatch list (książka nadawcza), PDF."""
@@ -478,6 +535,32 @@ class DebtCollectionDemand(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "download",
         }
+
+    def _enclose_invoices(self, letters):
+        """The printed ``letters`` (one PDF of these demands) with the PDF of
+        each listed invoice after the letter of the demands that enclose
+        them."""
+        report = self.env["ir.actions.report"].with_context(
+            debt_collection_enclose_invoices=False
+        )
+        parts = _split_pdf(letters, self) or {
+            demand.id: report._render_qweb_pdf(
+                "debt_collection.action_report_demand", demand.ids
+            )[0]
+            for demand in self
+        }
+        with_copies = self.filtered("attach_invoices")
+        copies = with_copies.line_ids.move_id._debt_collection_invoice_pdfs()
+        documents = []
+        for demand in self:
+            documents.append(parts[demand.id])
+            if demand.attach_invoices:
+                documents += [
+                    copies[move.id][1]
+                    for move in demand.line_ids.move_id
+                    if move.id in copies
+                ]
+        return merge_pdf(documents)
 
     def _dispatch_list_xlsx(self):
         output = io.BytesIO()
@@ -549,7 +632,9 @@ class DebtCollectionDemand(models.Model):
                 }
             )
             final._refresh_amounts()
-            final._log_event(_("Created from %(demand)s.", demand=demand.display_name))
+            final._log_event(
+                _lt("Created from %(demand)s.", demand=demand._log_title())
+            )
             demand.sudo().final_demand_id = final  # sudo: see _workflow_fields
             demand._close("escalated")
             finals |= final
@@ -600,9 +685,9 @@ class DebtCollectionDemand(models.Model):
 
     def _close(self, reason):
         messages = {
-            "paid": _("Closed: everything listed is paid."),
-            "escalated": _("Closed: escalated to a final demand."),
-            "legal": _("Closed: handed over for legal action."),
+            "paid": _lt("Closed: everything listed is paid."),
+            "escalated": _lt("Closed: escalated to a final demand."),
+            "legal": _lt("Closed: handed over for legal action."),
         }
         self._transition(
             {
@@ -628,8 +713,20 @@ class DebtCollectionDemand(models.Model):
         if paid:
             paid._close("paid")
 
+    def _log_title(self):
+        """The demand's name as the history shows it in any language: its kind
+        and the number it had then."""
+        self.ensure_one()
+        return _lt(
+            "%(kind)s %(number)s",
+            kind=SelectionLabel(self, "kind"),
+            number=self.name if self.name != "/" else _lt("Draft"),
+        )
+
     def _log_event(self, message, channel="letter"):
-        """One collection event per demand and document, visible on both."""
+        """One collection event per demand and document, visible on both;
+        ``message`` is an ``_lt`` term (shown in the reader's language)."""
+        Event = self.env["debt.collection.event"]
         vals_list = []
         for demand in self:
             for move in demand.line_ids.move_id or [False]:
@@ -641,7 +738,13 @@ class DebtCollectionDemand(models.Model):
                         "event_type": "demand",
                         "channel": channel,
                         "demand_id": demand.id,
-                        "note": Markup("%s: %s") % (demand.display_name, message),
+                        **Event._message_vals(
+                            _lt(
+                                "%(demand)s: %(message)s",
+                                demand=demand._log_title(),
+                                message=message,
+                            )
+                        ),
                     }
                 )
         # sudo: the history records what a permitted user did.
@@ -680,10 +783,12 @@ class DebtCollectionDemand(models.Model):
         pay_by_days=0,
         include_interest=False,
         net_credits=True,
+        attach_invoices=False,
     ):
         """One demand per customer for ``items`` (account.move.line); pay
         within ``pay_by_days`` (0: the company's setting); ``net_credits``
-        lists the customers' open credits and demands the net."""
+        lists the customers' open credits and demands the net;
+        ``attach_invoices`` sends and encloses the invoices' PDFs."""
         date = date or company._debt_collection_today()
         vals_list = []
         # Each item's own customer: an opening entry may hold many customers.
@@ -699,6 +804,7 @@ class DebtCollectionDemand(models.Model):
                     "date": date,
                     "include_interest": include_interest,
                     "net_credits": net_credits,
+                    "attach_invoices": attach_invoices,
                     "user_id": (
                         responsible
                         or partner.debt_collection_user_id
@@ -714,7 +820,7 @@ class DebtCollectionDemand(models.Model):
                 vals_list[-1]["pay_by_date"] = date + timedelta(days=pay_by_days)
         demands = self.create(vals_list)
         demands._refresh_amounts()
-        demands._log_event(_("Prepared."))
+        demands._log_event(_lt("Prepared."))
         if auto_approve or company.debt_collection_demand_auto_approve:
             demands._approve()
         return demands
@@ -846,6 +952,23 @@ class DebtCollectionDemandLine(models.Model):
                 )
             if item.account_id.account_type != "asset_receivable":
                 raise UserError(_("Only receivable items can be demanded."))
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        content, report_type = super()._render_qweb_pdf(report_ref, res_ids, data)
+        if (
+            report_type == "pdf"
+            and self.env.context.get("debt_collection_enclose_invoices")
+            and self._get_report(report_ref).report_name
+            == "debt_collection.report_demand"
+        ):
+            demands = self.env["debt.collection.demand"].browse(res_ids)
+            if demands.filtered("attach_invoices"):
+                content = demands._enclose_invoices(content)
+        return content, report_type
 
 
 def _split_pdf(content, demands):

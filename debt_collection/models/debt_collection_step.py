@@ -16,7 +16,7 @@ class DebtCollectionStep(models.Model):
     _order = "policy_id, sequence, days, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     policy_id = fields.Many2one(
@@ -97,6 +97,12 @@ class DebtCollectionStep(models.Model):
         help="When other documents of the customer are due for a lower step on "
         "the same day, list them in this step's message instead of sending the "
         "customer one message per step. They do not get the lower step later.",
+    )
+    attach_invoices = fields.Boolean(
+        "Attach Invoice Copies",
+        help="The e-mail carries the PDF of each invoice it lists (once each, "
+        "only those listed), and a printed demand encloses them after the "
+        "letter.",
     )
     manual_approval = fields.Boolean(
         "Requires Approval",

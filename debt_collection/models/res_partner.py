@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import format_date, formatLang
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class ResPartner(models.Model):
@@ -155,10 +158,10 @@ class ResPartner(models.Model):
         )
         result = super().write(vals)
         if changed:
-            message = (
-                _("Collection switched on again for this customer.")
+            message = self.env["debt.collection.event"]._message_vals(
+                _lt("Collection switched on again for this customer.")
                 if vals["debt_collection_subject"]
-                else _("Collection switched off for this customer.")
+                else _lt("Collection switched off for this customer.")
             )
             # sudo: whoever may change the customer may have it recorded.
             self.env["debt.collection.event"].sudo().create(
@@ -168,7 +171,7 @@ class ResPartner(models.Model):
                         "partner_id": partner.id,
                         "event_type": "flag",
                         "channel": "system",
-                        "note": message,
+                        **message,
                     }
                     for partner in changed
                 ]

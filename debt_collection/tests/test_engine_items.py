@@ -8,8 +8,9 @@ import html
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
+from markupsafe import Markup
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
@@ -700,6 +701,10 @@ class TestEngineItemsExclusion(ItemsCase):
             }
         )
 
+        # The flag tells the truth: the existing invoice is not collected.
+        self.assertFalse(old.debt_collection_subject)
+        self.assertTrue(new.debt_collection_subject)
+
         fired = self._walk(["2026-02-27", "2026-03-09"])
 
         self.assertEqual(
@@ -711,6 +716,64 @@ class TestEngineItemsExclusion(ItemsCase):
         )
         for mail in self._mails(self.customer):
             self.assertNotIn(old.name, self._body(mail))
+
+    def test_existing_document_ticked_by_hand_is_collected(self):
+        """Only new documents are collected, but a collector ticks "Subject
+        to Collection" on one existing invoice: that one is collected (and
+        the change is in its history); the other existing one is not."""
+        old = self._invoice(self.customer, "2026-03-02", 700.00)
+        other = self._invoice(self.customer, "2026-03-02", 250.00)
+        self._backdate(old + other)
+        self.company.write(
+            {
+                "debt_collection_existing": "none",
+                "debt_collection_enabled_date": fields.Datetime.now(),
+            }
+        )
+        self.assertEqual((old + other).mapped("debt_collection_subject"), [False] * 2)
+
+        old.with_user(self.collector).debt_collection_subject = True
+
+        self.assertEqual(
+            self._flag_events(self.customer).mapped("note"),
+            [Markup("<p>Collection switched on again for this document.</p>")],
+        )
+        fired = self._walk(["2026-03-09"])
+        self.assertEqual(
+            fired, [("2026-03-09", old, self.step_reminder, 0, "done", False)]
+        )
+        self.assertNotIn(other.name, self._body(self._mails(self.customer)))
+
+    def test_changing_the_existing_choice_follows_on_the_flags(self):
+        """From "none" to "all": the existing documents are ticked again,
+        except one whose flag someone unticked by hand; back to "none": all
+        existing ones are unticked; new documents never change."""
+        old = self._invoice(self.customer, "2026-03-02", 700.00)
+        kept_out = self._invoice(self.customer, "2026-03-02", 250.00)
+        self._backdate(old + kept_out)
+        new = self._invoice(self.customer, "2026-03-02", 300.00)
+        self.company.write(
+            {
+                "debt_collection_existing": "none",
+                "debt_collection_enabled_date": new.create_date,
+            }
+        )
+        kept_out.debt_collection_subject = True
+        kept_out.debt_collection_subject = False  # by hand: stays out
+        documents = old + kept_out + new
+        self.assertEqual(
+            documents.mapped("debt_collection_subject"), [False, False, True]
+        )
+
+        self.company.debt_collection_existing = "all"
+        self.assertEqual(
+            documents.mapped("debt_collection_subject"), [True, False, True]
+        )
+
+        self.company.debt_collection_existing = "none"
+        self.assertEqual(
+            documents.mapped("debt_collection_subject"), [False, False, True]
+        )
 
     def test_existing_documents_from_due_date(self):
         """Switched on with "existing documents due from 1 March": existing
@@ -727,6 +790,13 @@ class TestEngineItemsExclusion(ItemsCase):
                 "debt_collection_existing_due_from": "2026-03-01",
                 "debt_collection_enabled_date": new_before.create_date,
             }
+        )
+
+        self.assertEqual(
+            (old_before + old_on + old_after + new_before).mapped(
+                "debt_collection_subject"
+            ),
+            [False, True, True, True],
         )
 
         fired = self._walk(["2026-03-09"])
