@@ -19,6 +19,7 @@
         "data/interest_rates.xml",
         "data/demand_sequences.xml",
         "report/demand_report.xml",
+        "data/letter_templates.xml",
         "report/interest_note_report.xml",
         "data/interest_mail_template.xml",
         "views/debt_collection_policy_views.xml",
@@ -34,6 +35,7 @@
         "security/debt_collection_desk_security.xml",
         "views/debt_collection_block_views.xml",
         "views/debt_collection_case_views.xml",
+        "views/debt_collection_template_views.xml",
     ],
     "demo": [
         "demo/debt_collection_demo.xml",

@@ -13,6 +13,8 @@ from . import debt_collection_run
 from . import debt_collection_nbp
 from . import debt_collection_interest_rate
 from . import debt_collection_interest_note
+from . import debt_collection_template
+from . import debt_collection_letter_template
 from . import debt_collection_demand
 from . import debt_collection_engine
 from . import res_partner

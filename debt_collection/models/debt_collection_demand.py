@@ -76,6 +76,16 @@ class DebtCollectionDemand(models.Model):
     credit_ids = fields.One2many(
         "debt.collection.credit", "demand_id", string="Open Credits", readonly=True
     )
+    letter_template_id = fields.Many2one(
+        "debt.collection.letter.template",
+        string="Letter",
+        compute="_compute_letter_template_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('kind', '=', kind)]",
+        help="The text of the printed demand (and of its PDF).",
+    )
     attach_invoices = fields.Boolean(
         "Attach Invoice Copies",
         help="The e-mail carries the PDF of each invoice listed, and the "
@@ -144,6 +154,24 @@ class DebtCollectionDemand(models.Model):
             record.has_open_credits = has_credits.get(record.id, False)
 
     mail_email_cc = fields.Char(compute="_compute_mail_addresses")
+
+    @api.depends("kind")
+    def _compute_letter_template_id(self):
+        Template = self.env["debt.collection.letter.template"]
+        for demand in self:
+            if demand.letter_template_id.kind != demand.kind:
+                demand.letter_template_id = Template._default_for(demand.kind)
+
+    def _render_letters(self):
+        """{demand id: the text of its letter}, each in its customer's
+        language (one rendering per template)."""
+        letters = {}
+        for template, demands in self.grouped("letter_template_id").items():
+            for kind, of_kind in demands.grouped("kind").items():
+                letter = template or template._default_for(kind)
+                if letter:
+                    letters.update(letter.sudo()._render_letters(of_kind))
+        return letters
 
     @api.depends("date", "kind", "company_id")
     def _compute_pay_by_date(self):
@@ -506,7 +534,10 @@ class DebtCollectionDemand(models.Model):
         """Odoo's payment wizard on the open documents the demand lists (bank
         or cash journal); the demand closes as paid once they all are."""
         self._check_payable()
-        return self._open_items().action_register_payment()
+        # One payment for the whole demand, as the customer pays it.
+        return self._open_items().action_register_payment(
+            ctx={"default_group_payment": True}
+        )
 
     def action_apply_credits(self):
         """Settle the listed documents with the customer's open credits."""
@@ -784,11 +815,13 @@ class DebtCollectionDemand(models.Model):
         include_interest=False,
         net_credits=True,
         attach_invoices=False,
+        letter_template=None,
     ):
         """One demand per customer for ``items`` (account.move.line); pay
         within ``pay_by_days`` (0: the company's setting); ``net_credits``
         lists the customers' open credits and demands the net;
-        ``attach_invoices`` sends and encloses the invoices' PDFs."""
+        ``attach_invoices`` sends and encloses the invoices' PDFs;
+        ``letter_template`` is the text of the letters (default: the kind's)."""
         date = date or company._debt_collection_today()
         vals_list = []
         # Each item's own customer: an opening entry may hold many customers.
@@ -805,6 +838,11 @@ class DebtCollectionDemand(models.Model):
                     "include_interest": include_interest,
                     "net_credits": net_credits,
                     "attach_invoices": attach_invoices,
+                    **(
+                        {"letter_template_id": letter_template.id}
+                        if letter_template
+                        else {}
+                    ),
                     "user_id": (
                         responsible
                         or partner.debt_collection_user_id

@@ -848,6 +848,7 @@ class DebtCollectionEngine(models.AbstractModel):
             pay_by_days=step.pay_by_days,
             net_credits=step.net_credits,
             attach_invoices=step.attach_invoices,
+            letter_template=step.letter_template_id,
         )
         for demand in demands:
             events.filtered(

@@ -128,7 +128,7 @@ class DebtCollectionEvent(models.Model):
         "is shown in the reader's language.",
     )
     note_display = fields.Html(
-        "Note",
+        "Note in Your Language",
         compute="_compute_note_display",
         sanitize=False,
         help="The note in your language.",

@@ -212,10 +212,16 @@ class DebtCollectionInterestNote(models.Model):
             )
             note.amount_total = note.amount_interest + note.amount_compensation
 
-    @api.depends("flow_state", "move_id.payment_state")
+    @api.depends("flow_state", "move_id.payment_state", "move_id.reversal_move_ids")
     def _compute_state(self):
         for note in self:
-            paid = note.move_id.payment_state in ("paid", "in_payment")
+            move = note.move_id
+            move_state = move.payment_state
+            # Settled by a credit note is paid too ("reversed" for Odoo), but
+            # not when the note's own reversal (its cancellation) settled it.
+            paid = move_state in ("paid", "in_payment") or (
+                move_state == "reversed" and not move.reversal_move_ids
+            )
             note.state = (
                 "paid" if note.flow_state == "posted" and paid else note.flow_state
             )

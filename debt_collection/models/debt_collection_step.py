@@ -117,6 +117,13 @@ class DebtCollectionStep(models.Model):
         help="Reminders render on collection messages; demands on the demand "
         "documents (empty: the standard demand e-mail).",
     )
+    letter_template_id = fields.Many2one(
+        "debt.collection.letter.template",
+        string="Letter Template",
+        domain="[('kind', '=', action)]",
+        help="The text of the demands this step prepares (printed, and the PDF "
+        "of the e-mail). Empty: the standard letter of the demand's kind.",
+    )
     recipient_rule = fields.Selection(
         [
             ("partner", "Customer"),

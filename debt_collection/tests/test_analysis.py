@@ -167,7 +167,7 @@ class TestAgeing(DebtCollectionCase):
             sorted(
                 [
                     (late.name, 1500.00, 46),
-                    (soon.name, 450.50, 0),
+                    (soon.name, 450.50, -10),
                     (refund.name, -120.00, 10),
                 ]
             ),

@@ -425,7 +425,8 @@ class TestNbpRates(InterestNoteCase):
         invoice = self._invoice(self.customer, "2026-04-01", 10000.00)
         with self._refused(
             UserError,
-            "^No Statutory interest for delay in commercial transactions is known "
+            "^No interest to charge on 2026-04-20. Hurtownia Kowalski Sp. z o.o.: "
+            "No Statutory interest for delay in commercial transactions is known "
             "from 2026-01-01. The update from NBP failed: NBP could not be read at "
             "http://127.0.0.1:\\d+/stopy.xml: no connection \\(is this server "
             "online\\?\\). Update the rates from NBP, add the rate valid from that "

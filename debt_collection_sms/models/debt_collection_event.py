@@ -19,6 +19,10 @@ class DebtCollectionEvent(models.Model):
             ("sms_blacklisted", "Mobile number blacklisted"),
             ("sms_limit", "SMS limit per customer reached"),
             ("sms_gateway_account", "SMS gateway account: authorisation or credit"),
+            (
+                "sms_nothing_to_announce",
+                "No payment demand or interest note to announce",
+            ),
         ],
         ondelete={
             "sms_no_number": "set null",
@@ -26,6 +30,7 @@ class DebtCollectionEvent(models.Model):
             "sms_blacklisted": "set null",
             "sms_limit": "set null",
             "sms_gateway_account": "set null",
+            "sms_nothing_to_announce": "set null",
         },
     )
     sms_number = fields.Char(
