@@ -28,3 +28,4 @@ from . import debt_collection_step_block
 from . import debt_collection_block
 from . import debt_collection_desk_engine
 from . import debt_collection_case
+from . import debt_collection_demo

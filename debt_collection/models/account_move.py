@@ -468,46 +468,6 @@ class AccountMove(models.Model):
         )
         return attachment._debt_collection_download_action()
 
-    @api.model
-    def _debt_collection_add_demo_history(self, partner_ids):
-        """Demo only: a year of invoices of these customers, paid with various
-        delays, so that the KPIs and the collection activity have a history."""
-        today = fields.Date.context_today(self)
-        partners = self.env["res.partner"].browse(partner_ids)
-        delays = [0, 4, 11, 27, 2, 45, 8]
-        invoices = self.browse()
-        for month in range(12, 0, -1):
-            for index, partner in enumerate(partners):
-                invoice_date = fields.Date.subtract(today, months=month, days=index * 3)
-                invoices |= self.create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": invoice_date,
-                        "invoice_date_due": fields.Date.add(invoice_date, days=30),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Demo goods",
-                                    "quantity": 1,
-                                    "price_unit": 800 + 350 * ((month + index) % 5),
-                                    "tax_ids": [],
-                                }
-                            )
-                        ],
-                    }
-                )
-        invoices.action_post()
-        for number, invoice in enumerate(invoices):
-            paid_on = fields.Date.add(
-                invoice.invoice_date_due, days=delays[number % len(delays)]
-            )
-            if paid_on < today:
-                self.env["account.payment.register"].with_context(
-                    active_model="account.move", active_ids=invoice.ids
-                ).create({"payment_date": paid_on})._create_payments()
-        return True
-
     # Sales block
     debt_collection_partner_blocked = fields.Boolean(
         "Customer Blocked", compute="_compute_debt_collection_partner_block"
