@@ -117,8 +117,8 @@ class DebtCollectionMessageTemplate(models.Model):
     kind = fields.Selection(
         [("email", "E-mail"), ("letter", "Letter")], readonly=True, required=True
     )
-    res_model = fields.Char(readonly=True)
-    res_id = fields.Integer(readonly=True)
+    res_model = fields.Char("Template Model", readonly=True)
+    res_id = fields.Integer("Template ID", readonly=True)
     name = fields.Char(compute="_compute_template")
     used_for = fields.Char("Rendered On", compute="_compute_template")
     step_names = fields.Char("Used By Steps", compute="_compute_template")
