@@ -12,6 +12,7 @@ the template did not already have) is written for them.
 from lxml import html
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.rendering_tools import parse_inline_template
 
@@ -59,10 +60,7 @@ def may_edit_wording(records, vals, fields_allowed, lang=None):
     # sudo: the templates' content, compared with the change asked for.
     current = records.sudo().with_context(lang=lang or env.lang)
     for name, value in vals.items():
-        field = records._fields[name]
-        engine = getattr(field, "render_engine", None)
-        if not engine:
-            continue
+        engine = getattr(records._fields[name], "render_engine", "inline_template")
         known = set().union(
             *(template_expressions(record[name], engine) for record in current)
         )
@@ -158,10 +156,7 @@ class DebtCollectionMessageTemplate(models.Model):
         Step = self.env["debt.collection.step"]
         fields_by_kind = self._step_field()
         steps = Step.search(
-            [
-                "|" * (len(fields_by_kind) - 1),
-                *((name, "!=", False) for name in fields_by_kind.values()),
-            ]
+            expression.OR([[(name, "!=", False)] for name in fields_by_kind.values()])
         )
         for row in self:
             template = row._template().sudo()  # sudo: names shown in the list
@@ -177,13 +172,21 @@ class DebtCollectionMessageTemplate(models.Model):
                 )
             )
 
+    def _edit_views(self):
+        """{template model: the form collectors edit it in}."""
+        return {
+            "mail.template": "debt_collection.mail_template_view_form_debt_collection"
+        }
+
     def action_edit(self):
         self.ensure_one()
+        view = self._edit_views().get(self.res_model)
         return {
             "type": "ir.actions.act_window",
+            "name": self.name,
             "res_model": self.res_model,
             "res_id": self.res_id,
-            "views": [(False, "form")],
+            "views": [(self.env.ref(view).id if view else False, "form")],
             "target": "current",
         }
 

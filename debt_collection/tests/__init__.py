@@ -22,3 +22,4 @@ from . import test_real_ledger
 from . import test_settlement
 from . import test_invoice_copies
 from . import test_demo
+from . import test_templates

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -535,3 +536,48 @@ class TestSmsAnnouncements(SmsCollectionCase):
                 "Tel. +48 22 123 45 67"
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSmsTemplates(SmsCollectionCase):
+    """SMS templates in Debt Collection > Configuration > Message Templates,
+    reworded by collectors; the test gateway."""
+
+    def test_sms_templates_are_listed_and_reworded_by_collectors(self):
+        rows = self.env["debt.collection.message.template"].search(
+            [("kind", "=", "sms")]
+        )
+        overdue = rows.filtered(
+            lambda r: r.name == "Debt collection: overdue reminder (SMS)"
+        )
+        self.assertEqual(len(overdue), 1)
+        self.assertIn("SMS reminder", overdue.step_names)
+        self.assertEqual(overdue.action_preview()["res_model"], "sms.template.preview")
+        template = self.step_sms.sms_template_id.with_user(self.collector)
+        template.body = template.body.replace("payment reminder", "kind reminder")
+        self.assertIn("kind reminder", self.step_sms.sms_template_id.body)
+        with self.assertRaises(AccessError):
+            template.body += " {{ object.partner_id.vat }}"
+        with self.assertRaises(AccessError):
+            template.write({"model_id": self.env.ref("base.model_res_partner").id})
+
+    def test_test_gateway_records_and_sends_nothing(self):
+        self.company.debt_collection_sms_gateway = "test"
+        invoice = self._invoice(self.customer, MON_2, 300)
+        with self.mockSMSGateway():
+            self._run(THU_5)
+            self.assertEqual(self._sms, [])
+        event = self._sms_events()
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "state": "done",
+                    "move_id": invoice.id,
+                    "sms_gateway": "test",
+                    "sms_status": "Not sent (test gateway)",
+                    "sms_number": "+48601234567",
+                }
+            ],
+        )
+        self.assertIn(invoice.name, event.sms_body)
