@@ -301,7 +301,7 @@ class DebtCollectionDemo(models.AbstractModel):
         stocktaking = date(story["today"].year + 1, 1, 2)
         self.env["debt.collection.holiday"].create(
             {
-                "name": str(_lt("Stocktaking")),
+                "name": self.env._(_lt("Stocktaking")),
                 "date": stocktaking,
                 "company_id": company.id,
             }
@@ -388,7 +388,7 @@ class DebtCollectionDemo(models.AbstractModel):
                     "company_id": company.id,
                     "name": day,
                     "inverse_company_rate": pln_per_eur,
-                    "debt_collection_source": str(
+                    "debt_collection_source": self.env._(
                         _lt("NBP table A mid rate (demo — verify before use)")
                     ),
                 }
@@ -432,7 +432,9 @@ class DebtCollectionDemo(models.AbstractModel):
                     "days": 45,
                     "action": "activity",
                     "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                    "activity_summary": str(_lt("Call about the overdue documents")),
+                    "activity_summary": self.env._(
+                        _lt("Call about the overdue documents")
+                    ),
                     "activity_deadline_days": 2,
                 },
             ),
@@ -452,7 +454,7 @@ class DebtCollectionDemo(models.AbstractModel):
                     "days": 90,
                     "action": "block",
                     "min_partner_amount": 1000,
-                    "block_reason": str(_lt("Final demand not paid")),
+                    "block_reason": self.env._(_lt("Final demand not paid")),
                 },
             ),
             (
@@ -538,7 +540,7 @@ class DebtCollectionDemo(models.AbstractModel):
         if "product" not in story:
             story["product"] = self.env["product.product"].create(
                 {
-                    "name": str(_lt("Building materials")),
+                    "name": self.env._(_lt("Building materials")),
                     "type": "consu",
                     "list_price": 1000.0,
                 }
@@ -559,7 +561,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 Command.create(
                     {
                         "product_id": self._demo_product(story).id,
-                        "name": str(_lt("Building materials")),
+                        "name": self.env._(_lt("Building materials")),
                         "quantity": 1,
                         "price_unit": amount,
                         "tax_ids": [Command.set(tax.ids)],
@@ -743,7 +745,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 story["company"], partners["stone"]
             )
             case.with_user(collector)._set_dispute(
-                invoices["stone"], str(_lt("Half of the delivery was damaged."))
+                invoices["stone"], self.env._(_lt("Half of the delivery was damaged."))
             )
 
         # The payment demands of two customers are approved and e-mailed the

@@ -423,7 +423,7 @@ class ResCompany(models.Model):
         if not yearly:
             return []
         return [
-            (day, str(PUBLIC_HOLIDAY_NAMES[code]))
+            (day, self.env._(PUBLIC_HOLIDAY_NAMES[code]))
             for day, code in sorted(yearly(year).items())
         ]
 
