@@ -28,7 +28,7 @@ def build(dbname):
         company = env.ref("base.main_company")
         env["debt.collection.demo"]._build_demo(company)
         cr.commit()
-    print(f"{dbname}: demo story built in {company.name}.")
+        print(f"{dbname}: demo story built in {company.name}.")
 
 
 def main(conf_path, dbname, command, *args):

@@ -356,7 +356,7 @@ class DebtCollectionAgeingRow(models.AbstractModel):
     )
     company_id = fields.Many2one("res.company", readonly=True)
     company_currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", "Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     bucket_id = fields.Many2one("debt.collection.ageing.bucket", readonly=True)
     currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
     stage_id = fields.Many2one(

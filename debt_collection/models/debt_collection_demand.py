@@ -1032,7 +1032,7 @@ def _split_pdf(content, demands):
             if found is None or (starts and found <= starts[-1]):
                 return None
             starts.append(found)
-        if starts[0] != 0:
+        if not starts or starts[0] != 0:
             return None
     bounds = [*starts, pages]
     result = {}

@@ -347,6 +347,7 @@ class DebtCollectionInterestNote(models.Model):
             )
             # Documents with nothing to charge stay listed until changed.
             base.write({"invoice_ids": [Command.set(documents.ids)]})
+        return True
 
     def _get_terms(self):
         """(kind, rate, margin) the note imposes on all its documents, or None

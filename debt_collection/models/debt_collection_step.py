@@ -119,7 +119,6 @@ class DebtCollectionStep(models.Model):
     )
     letter_template_id = fields.Many2one(
         "debt.collection.letter.template",
-        string="Letter Template",
         domain="[('kind', '=', action)]",
         help="The text of the demands this step prepares (printed, and the PDF "
         "of the e-mail). Empty: the standard letter of the demand's kind.",

@@ -101,6 +101,14 @@ class MailTemplate(models.Model):
             fname, translations, digest=digest, source_lang=source_lang
         )
 
+    def action_debt_collection_preview(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mail.mail_template_preview_action"
+        )
+        action["context"] = {"default_mail_template_id": self.id}
+        return action
+
 
 class DebtCollectionMessageTemplate(models.Model):
     """One row per template the collection steps can use: e-mails, letters
@@ -194,15 +202,3 @@ class DebtCollectionMessageTemplate(models.Model):
         """Odoo's preview of the template, with a language to choose."""
         self.ensure_one()
         return self._template().action_debt_collection_preview()
-
-
-class MailTemplatePreviewAction(models.Model):
-    _inherit = "mail.template"
-
-    def action_debt_collection_preview(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mail.mail_template_preview_action"
-        )
-        action["context"] = {"default_mail_template_id": self.id}
-        return action

@@ -5,7 +5,9 @@ journal entries, payment terms) and real automatic runs on given days.
 """
 
 import html
+import importlib.util
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
 from markupsafe import Markup
@@ -743,6 +745,32 @@ class TestEngineItemsExclusion(ItemsCase):
             fired, [("2026-03-09", old, self.step_reminder, 0, "done", False)]
         )
         self.assertNotIn(other.name, self._body(self._mails(self.customer)))
+
+    def test_upgrade_unticks_the_existing_documents_left_out(self):
+        """A database from before 18.0.1.1.0: the flags of the existing
+        documents the choice leaves out were still ticked; the migration
+        unticks them, and only them."""
+        old = self._invoice(self.customer, "2026-03-02", 700.00)
+        self._backdate(old)
+        new = self._invoice(self.customer, "2026-03-02", 300.00)
+        self.company.write(
+            {
+                "debt_collection_existing": "none",
+                "debt_collection_enabled_date": new.create_date,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET debt_collection_subject = TRUE WHERE id = %s",
+            [old.id],
+        )
+        old.invalidate_recordset()
+        path = Path(__file__).parents[1] / "migrations/18.0.1.1.0/post-migrate.py"
+        spec = importlib.util.spec_from_file_location("post_migrate", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.assertEqual((old + new).mapped("debt_collection_subject"), [False, True])
 
     def test_changing_the_existing_choice_follows_on_the_flags(self):
         """From "none" to "all": the existing documents are ticked again,

@@ -52,7 +52,7 @@ class TestSettlement(InterestNoteCase):
             wizard = (
                 self.env["account.payment.register"]
                 .with_user(self.accountant)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create(values)
             )
             return wizard._create_payments()

@@ -7,7 +7,7 @@ class DebtCollectionDemo(models.AbstractModel):
     def _demo_extras(self, story):
         """A quotation of the blocked customer: a salesperson sees the warning,
         and confirming it needs an override with a reason."""
-        super()._demo_extras(story)
+        result = super()._demo_extras(story)
         steel = story["partners"]["steel"]
         self.env["sale.order"].create(
             {
@@ -24,3 +24,4 @@ class DebtCollectionDemo(models.AbstractModel):
                 ],
             }
         )
+        return result

@@ -5,7 +5,6 @@ from . import debt_collection_event
 from . import debt_collection_notice
 from . import debt_collection_sms_gateway
 from . import debt_collection_engine
-from . import debt_collection_engine_announce
 from . import sms_template
 from . import debt_collection_sms_test_gateway
 from . import debt_collection_demo
