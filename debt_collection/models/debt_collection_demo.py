@@ -677,19 +677,68 @@ class DebtCollectionDemo(models.AbstractModel):
         holidays = company._debt_collection_holidays()
         for offset in range(COLLECTION_DAYS + 1):
             day = start + timedelta(days=offset)
+            last_event = self._demo_last_event(company)
             for paid_on, invoice, credit in story["payments"]:
                 if paid_on == day:
                     self._demo_pay(invoice, day, credit)
             for action in actions.get(day, ()):
                 action()
-            if not sending_calendar.is_sending_day(day, weekdays, holidays):
-                continue
-            plan = engine._plan(company, day)
-            if plan.groups or plan.skipped:
-                engine._execute_plan(plan, origin="automatic")
+            if sending_calendar.is_sending_day(day, weekdays, holidays):
+                plan = engine._plan(company, day)
+                if plan.groups or plan.skipped:
+                    engine._execute_plan(plan, origin="automatic")
+                self._demo_post_notes(story, day)
+            self._demo_date_events(company, day, last_event)
         engine._after_pass(company)
 
+    def _demo_post_notes(self, story, day):
+        """The manager posts the interest notes the run proposed; most are
+        paid (cash at the counter, being small) twelve days later."""
+        manager = story["manager"]
+        notes = self.env["debt.collection.interest.note"].search(
+            [("company_id", "=", story["company"].id), ("state", "=", "draft")],
+            order="id",
+        )
+        for note in notes:
+            note.with_user(manager).action_confirm()
+            note.with_user(manager).action_post()
+            story.setdefault("notes", note.browse())
+            story["notes"] |= note
+            paid_on = day + timedelta(days=12)
+            if len(story["notes"]) % 4 and paid_on < story["today"]:
+                story["payments"].append((paid_on, note.move_id, None))
+
+    def _demo_last_event(self, company):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(MAX(id), 0) FROM debt_collection_event WHERE company_id = %s",
+                company.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _demo_date_events(self, company, day, last_event):
+        """The events of the walk's day at that day's time (the engine and the
+        documents record when they run: now)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE debt_collection_event
+                      SET date = %s::date + interval '9 hours'
+                                 + (id - %s) * interval '1 second'
+                    WHERE company_id = %s AND id > %s""",
+                day,
+                last_event,
+                company.id,
+                last_event,
+            )
+        )
+        self.env["debt.collection.event"].invalidate_model(["date"])
+
     def _demo_pay(self, invoice, day, credit=None):
+        if not invoice.amount_residual:
+            return  # paid already
         if credit:
             lines = (invoice + credit).line_ids.filtered(
                 lambda line: line.account_id.account_type == "asset_receivable"
@@ -727,7 +776,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 invoices["foods"],
             )
 
-        def send(key):
+        def send(key, paid_on=None):
             def action():
                 demands = self.env["debt.collection.demand"].search(
                     [
@@ -738,6 +787,11 @@ class DebtCollectionDemo(models.AbstractModel):
                 if demands:
                     demands.with_user(story["manager"]).action_approve()
                     demands.with_user(story["manager"]).action_send_email()
+                if demands and paid_on:
+                    # The customer pays everything the demand lists.
+                    story["payments"] += [
+                        (paid_on, move, None) for move in demands.line_ids.move_id
+                    ]
 
             return action
 
@@ -756,17 +810,20 @@ class DebtCollectionDemo(models.AbstractModel):
             today - timedelta(days=1): [dispute],
             today: [promise],
         }
-        for key, first in (("furniture", 49), ("logistics", 39)):
+        for key, first, paid_on in (
+            ("furniture", 49, today - timedelta(days=35)),
+            ("logistics", 39, None),
+        ):
             for days in range(first, first - 7, -1):
-                timeline[today - timedelta(days=days)] = [send(key)]
+                timeline[today - timedelta(days=days)] = [send(key, paid_on)]
         return timeline
 
     # After the walk ---------------------------------------------------------
 
     def _demo_decisions(self, story):
-        """What the manager and the accountant decided on the prepared
-        documents: demands approved, sent, printed, cancelled or drafted by
-        hand, interest notes posted and one of them paid in cash."""
+        """What the manager and the collectors decided today on the prepared
+        documents: demands approved and e-mailed, printed for the post,
+        drafted by hand or cancelled; an interest note proposed."""
         company, today = story["company"], story["today"]
         partners, invoices = story["partners"], story["invoices"]
         manager = story["manager"]
@@ -800,29 +857,10 @@ class DebtCollectionDemo(models.AbstractModel):
         Demand._create_for_items(
             company, "demand", dairy_items, date=today - timedelta(days=2)
         ).with_user(manager).action_cancel()
-        # Interest notes: those the engine proposed are posted; the first paid
-        # in cash at the counter. A draft note for today's overdue interest.
-        Note = self.env["debt.collection.interest.note"]
-        proposed = Note.search(
-            [("company_id", "=", company.id), ("state", "=", "draft")], order="id"
+        # A draft interest note for what Wrocław Logistics owes today.
+        self.env["debt.collection.interest.note"]._propose(
+            company, today, partners=partners["logistics"]
         )
-        for note in proposed:
-            note.with_user(manager).action_confirm()
-            note.with_user(manager).action_post()
-        cash = self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(company),
-                ("type", "=", "cash"),
-            ],
-            limit=1,
-        )
-        if proposed and cash:
-            action = proposed[0].action_register_payment()
-            self.env["account.payment.register"].with_context(
-                **action["context"]
-            ).create({"journal_id": cash.id, "payment_date": today})._create_payments()
-        Note._propose(company, today, partners=partners["logistics"])
-        story["notes"] = proposed
 
     def _demo_extras(self, story):
         """Other addons' part of the story (a quotation of the blocked
@@ -834,14 +872,6 @@ class DebtCollectionDemo(models.AbstractModel):
         the demo walked the past."""
         company = story["company"]
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE debt_collection_event
-                      SET date = scheduled_date + interval '9 hours'
-                    WHERE company_id = %s AND scheduled_date IS NOT NULL""",
-                company.id,
-            )
-        )
         self.env.cr.execute(
             SQL(
                 """UPDATE debt_collection_demand

@@ -65,7 +65,9 @@ class DebtCollectionStep(models.Model):
     )
     channel = fields.Selection(
         selection=lambda self: (
-            self.env["debt.collection.event"]._fields["channel"].selection
+            self.env["debt.collection.event"]
+            ._fields["channel"]
+            ._description_selection(self.env)
         ),
         compute="_compute_channel",
     )

@@ -48,7 +48,9 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_collection_existing = fields.Selection(
         selection=lambda self: (
-            self.env["res.company"]._fields["debt_collection_existing"].selection
+            self.env["res.company"]
+            ._fields["debt_collection_existing"]
+            ._description_selection(self.env)
         ),
         string="Existing Documents Included",
         compute="_compute_debt_collection_existing",

@@ -115,7 +115,9 @@ class ResPartner(models.Model):
     @api.model
     def _selection_interest_kind(self):
         return (
-            self.env["debt.collection.interest.note"]._fields["interest_kind"].selection
+            self.env["debt.collection.interest.note"]
+            ._fields["interest_kind"]
+            ._description_selection(self.env)
         )
 
     @api.depends("is_company")

@@ -57,7 +57,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
     # 3. Sending
     existing = fields.Selection(
         selection=lambda self: (
-            self.env["res.company"]._fields["debt_collection_existing"].selection
+            self.env["res.company"]
+            ._fields["debt_collection_existing"]
+            ._description_selection(self.env)
         ),
         string="Existing Open Documents",
         default="none",

@@ -10,7 +10,13 @@ class DebtCollectionDemo(models.AbstractModel):
     def _demo_extra_steps(self):
         """An SMS reminder three days after the due date and an SMS about the
         payment demand, through the test gateway."""
-        self.env.company.debt_collection_sms_gateway = "test"
+        self.env.company.write(
+            {
+                "debt_collection_sms_gateway": "test",
+                "debt_collection_sms_max_per_partner": 4,
+                "debt_collection_sms_period_days": 30,
+            }
+        )
         Step = self.env["debt.collection.step"]
         return [
             *super()._demo_extra_steps(),

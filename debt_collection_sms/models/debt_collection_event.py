@@ -42,7 +42,9 @@ class DebtCollectionEvent(models.Model):
     )
     sms_gateway = fields.Selection(
         selection=lambda self: (
-            self.env["res.company"]._fields["debt_collection_sms_gateway"].selection
+            self.env["res.company"]
+            ._fields["debt_collection_sms_gateway"]
+            ._description_selection(self.env)
         ),
         string="SMS Gateway",
     )
