@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "debt_collection" / "static" / "description"
 WIDTH, HEIGHT = 1400, 860
 
-VIEW = ".o_action_manager .o_view_controller"
 # (file, URL path, what shows the page is ready, JavaScript to run then and
 # what it shows when done).
 SHOTS = [
@@ -44,12 +43,6 @@ SHOTS = [
             "document.querySelector('.modal button[name=action_show]').click()",
             ".o_pivot",
         ),
-    ),
-    (
-        "todo",
-        "/odoo/action-debt_collection.action_debt_collection_worklist_today",
-        VIEW,
-        None,
     ),
     (
         "demand_form",
