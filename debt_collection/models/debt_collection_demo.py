@@ -414,7 +414,6 @@ class DebtCollectionDemo(models.AbstractModel):
                     "repeat_max": 2,
                     "min_partner_amount": 50,
                     "pay_by_days": 7,
-                    "attach_invoices": True,
                 },
             ),
             (
@@ -604,7 +603,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 story["payments"].append((paid_on, invoice, None))
 
     def _demo_invoices(self, story):
-        today = story["today"]
+        company, today = story["company"], story["today"]
         partners = story["partners"]
         vals_list, plans = [], []
         for key, due_in, amount, paid_after, currency in STORY_INVOICES:
@@ -616,7 +615,10 @@ class DebtCollectionDemo(models.AbstractModel):
                     due - timedelta(days=30),
                     due,
                     amount,
-                    self.env.ref(f"base.{currency}"),
+                    # The company's currency (PLN in Poland), or EUR.
+                    company.currency_id
+                    if currency == "PLN"
+                    else self.env.ref(f"base.{currency}"),
                 )
             )
             plans.append((key, due, paid_after))
@@ -690,6 +692,11 @@ class DebtCollectionDemo(models.AbstractModel):
                 self._demo_post_notes(story, day)
             self._demo_date_events(company, day, last_event)
         engine._after_pass(company)
+        # From now on the reminders carry copies of the invoices (the walk
+        # does without: printing each invoice takes a second or two).
+        story["policy"].step_ids.filtered(
+            lambda s: s.action == "reminder" and s.days > 0
+        ).attach_invoices = True
 
     def _demo_post_notes(self, story, day):
         """The manager posts the interest notes the run proposed; most are
