@@ -37,9 +37,6 @@
         "views/debt_collection_case_views.xml",
         "views/debt_collection_template_views.xml",
     ],
-    "demo": [
-        "demo/debt_collection_demo.xml",
-    ],
     "assets": {
         "web.assets_backend": [
             "debt_collection/static/src/dashboard/*",

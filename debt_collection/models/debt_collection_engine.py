@@ -566,11 +566,8 @@ class DebtCollectionEngine(models.AbstractModel):
 
     @api.model
     def _can_commit(self):
-        # Odoo's test runners (and pytest-odoo) flag the thread as testing; the
-        # demo is built in one transaction (also while the addon installs).
-        return not getattr(
-            threading.current_thread(), "testing", False
-        ) and not self.env.context.get("debt_collection_demo")
+        # Odoo's test runners (and pytest-odoo) flag the thread as testing.
+        return not getattr(threading.current_thread(), "testing", False)
 
     def _execute_plan(self, plan, origin="automatic", deadline=None):
         """Claim, act and record the plan, one batch of customers at a time.
