@@ -123,7 +123,13 @@ class DebtCollectionDemo(models.AbstractModel):
     # Set-up -----------------------------------------------------------------
 
     def _demo_languages(self):
-        self.env["res.lang"]._activate_lang("pl_PL")
+        """Polish, with the translations of the installed addons: the
+        customers are Polish (also when the administrator works in English)."""
+        if not self.env["res.lang"]._lang_get("pl_PL"):
+            self.env["res.lang"]._activate_lang("pl_PL")
+            self.env["ir.module.module"].search(
+                [("state", "=", "installed")]
+            )._update_translations("pl_PL")
 
     def _demo_company(self, story):
         company = story["company"]

@@ -46,6 +46,11 @@ class TestDemo(AccountTestInvoicingCommon):
             self.assertTrue(partner.bank_ids, partner.name)
             if partner.country_id.code == "PL":
                 self.assertRegex(partner.vat, r"^PL\d{10}$")
+        # Polish customers get Polish letters.
+        demand = self.env["debt.collection.demand"].search(
+            [("company_id", "=", company.id), ("state", "=", "sent")], limit=1
+        )
+        self.assertIn("Szanowni Państwo", str(demand._render_letters()[demand.id]))
         # Step names in Polish for Polish readers.
         names = self.policy.step_ids.with_context(lang="pl_PL").mapped("name")
         self.assertIn("Wezwanie do zapłaty", names)
