@@ -2,7 +2,7 @@
     "name": "Debt Collection",
     "summary": "Chase overdue receivables automatically: reminders, demands, "
     "collector tasks, full history",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "debt_collection contributors",
@@ -19,6 +19,7 @@
         "data/interest_rates.xml",
         "data/demand_sequences.xml",
         "report/demand_report.xml",
+        "data/letter_templates.xml",
         "report/interest_note_report.xml",
         "data/interest_mail_template.xml",
         "views/debt_collection_policy_views.xml",
@@ -35,9 +36,7 @@
         "security/debt_collection_desk_security.xml",
         "views/debt_collection_block_views.xml",
         "views/debt_collection_case_views.xml",
-    ],
-    "demo": [
-        "demo/debt_collection_demo.xml",
+        "views/debt_collection_template_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

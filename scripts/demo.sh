@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# make demo: serve Odoo with the addons and demo data on http://localhost:8069
-# (login admin / admin). The database debt_collection_demo is created and given
-# one collection pass the first time, then reused (demo.sh --reset, i.e.
-# make demo-reset, drops it first: after model or data changes). Ctrl-C stops
-# Odoo, then the private PostgreSQL server if this script started it.
+# make demo: serve Odoo with the addons and the demo story on
+# http://localhost:8069 (login admin / admin). The database debt_collection_demo
+# is created the first time for a Polish company (PLN, Polish chart l10n_pl,
+# Polish installed, the administrator in Polish; DEMO_LANG=en_US for English)
+# and given the demo story (debt.collection.demo: a year of invoices and four
+# months of collection), then reused (demo.sh --reset, i.e. make demo-reset,
+# drops it first: after model or data changes). Ctrl-C stops Odoo, then the
+# private PostgreSQL server if this script started it.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,13 +22,23 @@ if [ "${1:-}" = --reset ]; then
 fi
 if ! db exists "$DB"; then
     mapfile -t addons < <(repo_addons)
-    say "Creating $DB with ${addons[*]} and demo data (log: .cache/log/demo-install.log)"
-    if ! install_addons "$CONF" "$DB" "$LOGS/demo-install.log" -i "${addons[@]}"; then
+    lang="${DEMO_LANG:-pl_PL}"
+    say "Creating $DB: a Polish company, $lang (log: .cache/log/demo-install.log)"
+    : >"$LOGS/demo-install.log"
+    (cd / && "$PY" "$ROOT/scripts/demo_db.py" "$CONF" "$DB" create "$lang" 2>>"$LOGS/demo-install.log") || {
+        db drop "$DB"
+        die "creating the database failed (see .cache/log/demo-install.log)"
+    }
+    say "Installing l10n_pl ${addons[*]}"
+    if ! install_addons "$CONF" "$DB" "$LOGS/demo-install.log" -i l10n_pl "${addons[@]}"; then
         db drop "$DB" # so that the next run starts over
         die "installing the addons failed"
     fi
-    (cd / && "$PY" "$ROOT/scripts/collection_pass.py" "$CONF" "$DB" 2>>"$LOGS/demo-install.log") ||
-        say "WARNING: the collection pass failed (see .cache/log/demo-install.log); serving anyway"
+    say "Building the demo story (a few minutes)"
+    (cd / && "$PY" "$ROOT/scripts/demo_db.py" "$CONF" "$DB" build 2>>"$LOGS/demo-install.log") || {
+        db drop "$DB"
+        die "building the demo failed (see .cache/log/demo-install.log)"
+    }
 fi
 
 say "Serving $DB on http://localhost:${ODOO_HTTP_PORT:-8069} (admin / admin); Ctrl-C to stop"

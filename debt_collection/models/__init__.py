@@ -14,6 +14,8 @@ from . import debt_collection_run
 from . import debt_collection_nbp
 from . import debt_collection_interest_rate
 from . import debt_collection_interest_note
+from . import debt_collection_template
+from . import debt_collection_letter_template
 from . import debt_collection_demand
 from . import debt_collection_engine
 from . import mail_mail
@@ -29,3 +31,4 @@ from . import debt_collection_step_block
 from . import debt_collection_block
 from . import debt_collection_desk_engine
 from . import debt_collection_case
+from . import debt_collection_demo

@@ -5,9 +5,13 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import xlsx
 from ..tools.xlsx import Column
+from .debt_collection_event import SelectionLabel
+
+_lt = LazyTranslate(__name__)
 
 BLOCKED_MOVE_TYPES = ("out_invoice", "out_receipt")
 
@@ -191,9 +195,9 @@ class AccountMove(models.Model):
                 vals_list.append(
                     move._debt_collection_event_vals(
                         "flag",
-                        _("Collection switched on again for this document.")
+                        _lt("Collection switched on again for this document.")
                         if move.debt_collection_subject
-                        else _("Collection switched off for this document."),
+                        else _lt("Collection switched off for this document."),
                     )
                 )
             if any(old.get(name, move[name]) != move[name] for name in HOLD_FIELDS):
@@ -204,28 +208,22 @@ class AccountMove(models.Model):
 
     def _debt_collection_hold_event_vals(self):
         if self.debt_collection_hold_until:
-            reason = dict(
-                self._fields["debt_collection_hold_reason"]._description_selection(
-                    self.env
-                )
-            ).get(self.debt_collection_hold_reason, "")
-            note = _(
+            message = _lt(
                 "On hold until %(date)s. %(reason)s",
                 date=self.debt_collection_hold_until,
-                reason=reason,
+                reason=SelectionLabel(self, "debt_collection_hold_reason"),
             )
         else:
-            note = _("Hold lifted.")
-        if self.env.context.get("debt_collection_hold_note"):
-            note = Markup("%s<br/>%s") % (
-                note,
-                self.env.context["debt_collection_hold_note"],
-            )
-        vals = self._debt_collection_event_vals("hold", note)
+            message = _lt("Hold lifted.")
+        vals = self._debt_collection_event_vals(
+            "hold", message, self.env.context.get("debt_collection_hold_note")
+        )
         vals["hold_until"] = self.debt_collection_hold_until
         return vals
 
-    def _debt_collection_event_vals(self, event_type, note):
+    def _debt_collection_event_vals(self, event_type, message, html=None):
+        """An event of this document; ``message`` (an ``_lt`` term) is shown
+        in the reader's language, ``html`` (typed by a user) after it."""
         self.ensure_one()
         return {
             "company_id": self.company_id.id,
@@ -233,8 +231,53 @@ class AccountMove(models.Model):
             "move_id": self.id,
             "event_type": event_type,
             "channel": "system",
-            "note": note,
+            **self.env["debt.collection.event"]._message_vals(message, html),
         }
+
+    def _debt_collection_invoice_pdfs(self):
+        """{move id: (file name, PDF)} of the invoices among these documents:
+        the PDF sent to the customer when Odoo kept it, else printed now."""
+        report = self.env["ir.actions.report"].with_context(
+            report_pdf_no_attachment=True
+        )
+        pdfs = {}
+        for move in self.filtered(lambda m: m.is_invoice(include_receipts=True)):
+            # sudo: the kept PDF is readable by accounting only; it goes to the
+            # customer it was made for.
+            kept = move.sudo().invoice_pdf_report_id
+            raw = kept.raw if kept else None
+            if not raw:
+                raw = report._render_qweb_pdf("account.account_invoices", move.ids)[0]
+            pdfs[move.id] = (f"{move._get_report_base_filename()}.pdf", raw)
+        return pdfs
+
+    @api.model
+    def _debt_collection_attach_invoices(self, records, mails, documents):
+        """Attach to each of ``mails`` (one per record of ``records``) the PDF
+        of the invoices ``documents`` gives for its record, each once."""
+        listed = {record.id: documents(record) for record in records}
+        pdfs = self.browse().union(*listed.values())._debt_collection_invoice_pdfs()
+        values = []
+        for record in records:
+            for move in listed[record.id]:
+                if move.id not in pdfs:
+                    continue
+                name, raw = pdfs[move.id]
+                values.append(
+                    {
+                        "name": name,
+                        "raw": raw,
+                        "mimetype": "application/pdf",
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                )
+        attachments = self.env["ir.attachment"].create(values)
+        for record, mail in zip(records, mails, strict=True):
+            mine = attachments.filtered(
+                lambda a, r=record: a.res_id == r.id and a.res_model == r._name
+            )
+            mail.attachment_ids = [Command.link(a.id) for a in mine]
 
     def _debt_collection_set_stage(self, step, run_date):
         """Remember the last step applied (set-based: one UPDATE)."""
@@ -452,46 +495,6 @@ class AccountMove(models.Model):
             self, _("Invoice settlement")
         )
         return attachment._debt_collection_download_action()
-
-    @api.model
-    def _debt_collection_add_demo_history(self, partner_ids):
-        """Demo only: a year of invoices of these customers, paid with various
-        delays, so that the KPIs and the collection activity have a history."""
-        today = fields.Date.context_today(self)
-        partners = self.env["res.partner"].browse(partner_ids)
-        delays = [0, 4, 11, 27, 2, 45, 8]
-        invoices = self.browse()
-        for month in range(12, 0, -1):
-            for index, partner in enumerate(partners):
-                invoice_date = fields.Date.subtract(today, months=month, days=index * 3)
-                invoices |= self.create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": invoice_date,
-                        "invoice_date_due": fields.Date.add(invoice_date, days=30),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Demo goods",
-                                    "quantity": 1,
-                                    "price_unit": 800 + 350 * ((month + index) % 5),
-                                    "tax_ids": [],
-                                }
-                            )
-                        ],
-                    }
-                )
-        invoices.action_post()
-        for number, invoice in enumerate(invoices):
-            paid_on = fields.Date.add(
-                invoice.invoice_date_due, days=delays[number % len(delays)]
-            )
-            if paid_on < today:
-                self.env["account.payment.register"].with_context(
-                    active_model="account.move", active_ids=invoice.ids
-                ).create({"payment_date": paid_on})._create_payments()
-        return True
 
     # Sales block
     debt_collection_partner_blocked = fields.Boolean(

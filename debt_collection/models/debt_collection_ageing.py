@@ -16,6 +16,14 @@ class DebtCollectionAgeing(models.TransientModel):
     _name = "debt.collection.ageing"
     _description = "Receivables Ageing"
 
+    partner_type = fields.Selection(
+        [("customer", "Receivables"), ("supplier", "Payables")],
+        string="Ageing Of",
+        default="customer",
+        required=True,
+        help="Receivables: what customers owe. Payables (zobowiązania): what "
+        "the company owes its suppliers, in the same buckets.",
+    )
     date = fields.Date(
         "As Of",
         required=True,
@@ -61,15 +69,10 @@ class DebtCollectionAgeing(models.TransientModel):
     # ------------------------------------------------------------------ SQL
 
     def _filters_sql(self):
-        """Conditions of the options on the items (aliases of _items_sql)."""
+        """Conditions of the options on the items (aliases of _items_sql);
+        the collection options apply to receivables only."""
         self.ensure_one()
         conditions = [SQL("TRUE")]
-        if self.salesperson_ids:
-            conditions.append(SQL("cp.user_id = ANY(%s)", self.salesperson_ids.ids))
-        if self.collector_ids:
-            conditions.append(
-                SQL("cp.debt_collection_user_id = ANY(%s)", self.collector_ids.ids)
-            )
         if self.category_ids:
             conditions.append(
                 SQL(
@@ -77,6 +80,14 @@ class DebtCollectionAgeing(models.TransientModel):
                                 WHERE cr.partner_id = cp.id AND cr.category_id = ANY(%s))""",
                     self.category_ids.ids,
                 )
+            )
+        if self.partner_type == "supplier":
+            return SQL(" AND ").join(conditions)
+        if self.salesperson_ids:
+            conditions.append(SQL("cp.user_id = ANY(%s)", self.salesperson_ids.ids))
+        if self.collector_ids:
+            conditions.append(
+                SQL("cp.debt_collection_user_id = ANY(%s)", self.collector_ids.ids)
             )
         if self.stage_ids:
             conditions.append(
@@ -111,15 +122,19 @@ class DebtCollectionAgeing(models.TransientModel):
         companies._debt_collection_ensure_buckets()
         bounds = self.env["debt.collection.ageing.bucket"]._bounds_by_company(companies)
         ledger = self.env["debt.collection.ledger"]
+        payables = self.partner_type == "supplier"
+        # What is owed is positive: a payable is a credit balance.
+        sign = -1 if payables else 1
+        open_amount = SQL("%s * (aml.balance - COALESCE(r.amount, 0))", sign)
         # The bucket as a CASE expression: cheaper and better estimated by
         # the planner than a join on ranges. Open credits (negative as of the
         # date) go to the company's column of unapplied credits.
         days = SQL("(%s::date - %s)", self.date, ledger._due_date_sql())
         bucket_cases = [
             SQL(
-                "WHEN aml.company_id = %s AND aml.balance - COALESCE(r.amount, 0) < 0 "
-                "THEN %s",
+                "WHEN aml.company_id = %s AND %s < 0 THEN %s",
                 company.id,
+                open_amount,
                 company._debt_collection_credit_bucket().id,
             )
             for company in companies
@@ -161,15 +176,11 @@ class DebtCollectionAgeing(models.TransientModel):
                        cp.id AS partner_id, CASE %(bucket_cases)s END AS bucket_id,
                        %(due)s AS date_maturity,
                        %(days)s AS days_overdue,
-                       aml.balance - COALESCE(r.amount, 0) AS amount,
-                       aml.amount_currency - COALESCE(r.amount_currency, 0)
+                       %(open_amount)s AS amount,
+                       %(sign)s * (aml.amount_currency - COALESCE(r.amount_currency, 0))
                            AS amount_currency,
-                       aml.currency_id, m.debt_collection_stage_id AS stage_id,
-                       cp.user_id AS salesperson_id,
-                       cp.debt_collection_user_id AS collector_id,
-                       (m.debt_collection_hold_until >= %(date)s) IS TRUE AS on_hold,
-                       NOT (COALESCE(m.debt_collection_subject, TRUE)
-                            AND cp.debt_collection_subject) AS excluded
+                       aml.currency_id, %(collection_columns)s,
+                       cp.user_id AS salesperson_id
                   FROM %(ledger)s
                   LEFT JOIN reconciled r ON r.line_id = aml.id
                  WHERE %(receivable)s
@@ -183,7 +194,24 @@ class DebtCollectionAgeing(models.TransientModel):
             days=days,
             due=ledger._due_date_sql(),
             ledger=ledger._from_sql(),
-            receivable=ledger._where_sql(companies.ids),
+            receivable=ledger._where_sql(
+                companies.ids, "liability_payable" if payables else "asset_receivable"
+            ),
+            open_amount=open_amount,
+            sign=sign,
+            collection_columns=SQL(
+                """NULL::int AS stage_id, NULL::int AS collector_id,
+                   FALSE AS on_hold, FALSE AS excluded"""
+            )
+            if payables
+            else SQL(
+                """m.debt_collection_stage_id AS stage_id,
+                   cp.debt_collection_user_id AS collector_id,
+                   (m.debt_collection_hold_until >= %s) IS TRUE AS on_hold,
+                   NOT (COALESCE(m.debt_collection_subject, TRUE)
+                        AND cp.debt_collection_subject) AS excluded""",
+                self.date,
+            ),
             date=self.date,
             companies=companies.ids,
             partners=partner_filter,
@@ -257,6 +285,16 @@ class DebtCollectionAgeing(models.TransientModel):
 
     # -------------------------------------------------------------- actions
 
+    def _title(self):
+        self.ensure_one()
+        if self.partner_type == "supplier":
+            return _("Payables ageing")
+        return _("Receivables ageing")
+
+    def _partner_label(self):
+        self.ensure_one()
+        return _("Supplier") if self.partner_type == "supplier" else _("Customer")
+
     def _filters_description(self):
         """The options in words, for report headers."""
         self.ensure_one()
@@ -284,9 +322,16 @@ class DebtCollectionAgeing(models.TransientModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_ageing_line"
         )
-        action["name"] = _("Ageing as of %s", self._format_date(self.date))
+        action["name"] = _(
+            "%(title)s as of %(date)s",
+            title=self._title(),
+            date=self._format_date(self.date),
+        )
         action["domain"] = [("report_id", "=", self.id)]
-        action["context"] = {"debt_collection_ageing_id": self.id}
+        action["context"] = {
+            "debt_collection_ageing_id": self.id,
+            "debt_collection_payables": self.partner_type == "supplier",
+        }
         return action
 
     def action_export_xlsx(self):
@@ -311,7 +356,7 @@ class DebtCollectionAgeingRow(models.AbstractModel):
     )
     company_id = fields.Many2one("res.company", readonly=True)
     company_currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     bucket_id = fields.Many2one("debt.collection.ageing.bucket", readonly=True)
     currency_id = fields.Many2one("res.currency", "Document Currency", readonly=True)
     stage_id = fields.Many2one(

@@ -3,6 +3,9 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class DebtCollectionBlock(models.Model):
@@ -102,7 +105,7 @@ class DebtCollectionBlock(models.Model):
                 for partner in to_block
             ]
         )
-        blocks._log(_("Sales blocked: %(reason)s", reason=reason), step=step)
+        blocks._log(_lt("Sales blocked: %(reason)s", reason=reason), step=step)
         return blocks
 
     def _release(self, reason, automatic=False):
@@ -122,7 +125,7 @@ class DebtCollectionBlock(models.Model):
             }
         )
         blocks._log(
-            _("Sales block lifted: %(reason)s", reason=reason), automatic=automatic
+            _lt("Sales block lifted: %(reason)s", reason=reason), automatic=automatic
         )
         return blocks
 
@@ -146,6 +149,7 @@ class DebtCollectionBlock(models.Model):
                 "debt_collection_block_warning",
             ]
         )
+        message = self.env["debt.collection.event"]._message_vals(message)
         self.env["debt.collection.event"].sudo().create(
             [
                 {
@@ -157,13 +161,14 @@ class DebtCollectionBlock(models.Model):
                     "policy_id": step and step.policy_id.id,
                     "origin": "automatic" if automatic else "manual",
                     "user_id": False if automatic else self.env.uid,
-                    "note": message,
+                    **message,
                 }
                 for block in self
             ]
         )
         for block in self:
             block.partner_id.sudo().message_post(  # sudo: the chatter summary
-                body=Markup("<b>%s</b> %s") % (block.company_id.name + ":", message),
+                body=Markup("<b>%s</b> %s")
+                % (block.company_id.name + ":", message["note"]),
                 subtype_xmlid="mail.mt_note",
             )

@@ -1,13 +1,16 @@
 from datetime import date, timedelta
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.float_utils import float_compare
 from odoo.tools.misc import formatLang
+from odoo.tools.translate import LazyTranslate
+
+from .debt_collection_event import SelectionLabel
+
+_lt = LazyTranslate(__name__)
 
 CASE_STAGES = [
     ("new", "New"),
@@ -246,14 +249,13 @@ class DebtCollectionCase(models.Model):
             # A collector's decision goes to the customer's collection history;
             # the engine's moves are tracked in the case's chatter only, so
             # that runs do not flood the history.
-            labels = dict(self._fields["stage"]._description_selection(self.env))
             self._log(
                 "case",
                 {
-                    case.id: _(
+                    case.id: _lt(
                         "Stage: %(old)s → %(new)s",
-                        old=labels[before[case.id]],
-                        new=labels[case.stage],
+                        old=SelectionLabel(case, "stage", before[case.id]),
+                        new=SelectionLabel(case, "stage"),
                     )
                     for case in self
                     if before[case.id] != case.stage
@@ -280,9 +282,16 @@ class DebtCollectionCase(models.Model):
             )
 
     def _log(self, event_type, notes, automatic=False, moves=None):
-        """One event per case (``notes``: {case id: text})."""
+        """One event per case (``notes``: {case id: an ``_lt`` term, or (term,
+        text typed by the user)}), shown in the reader's language."""
+        Event = self.env["debt.collection.event"]
         vals_list = []
         for case in self.filtered(lambda c: c.id in notes):
+            message, html = (
+                notes[case.id]
+                if isinstance(notes[case.id], tuple)
+                else (notes[case.id], None)
+            )
             base = {
                 "company_id": case.company_id.id,
                 "partner_id": case.partner_id.id,
@@ -290,7 +299,7 @@ class DebtCollectionCase(models.Model):
                 "channel": "system",
                 "origin": "automatic" if automatic else "manual",
                 "user_id": False if automatic else self.env.uid,
-                "note": notes[case.id],
+                **Event._message_vals(message, html),
             }
             vals_list += [dict(base, move_id=m.id) for m in moves or ()] or [base]
         if vals_list:
@@ -398,16 +407,12 @@ class DebtCollectionCase(models.Model):
         self.with_context(debt_collection_case_automatic=True).write(
             {"stage": "promise"}
         )
-        text = _(
+        text = _lt(
             "Promise to pay %(amount)s by %(date)s.",
             amount=_format_amount(self.env, amount, currency),
             date=promise_date,
         )
-        self._log(
-            "promise",
-            {self.id: Markup("%s<br/>%s") % (text, note) if note else text},
-            moves=moves,
-        )
+        self._log("promise", {self.id: (text, note)}, moves=moves)
 
     def _set_dispute(self, moves, reason):
         self.ensure_one()
@@ -430,7 +435,7 @@ class DebtCollectionCase(models.Model):
         )
         self._log(
             "dispute",
-            {self.id: _("Disputed: %(reason)s", reason=reason)},
+            {self.id: _lt("Disputed: %(reason)s", reason=reason)},
             moves=moves,
         )
 
@@ -446,7 +451,7 @@ class DebtCollectionCase(models.Model):
                     "debt_collection_hold_reason": False,
                 }
             )
-            case._log("dispute", {case.id: _("Dispute resolved.")}, moves=moves)
+            case._log("dispute", {case.id: _lt("Dispute resolved.")}, moves=moves)
             if case.stage == "disputed":
                 case.with_context(debt_collection_case_automatic=True).write(
                     {"stage": case.stage_before_hold or "new"}
@@ -482,7 +487,7 @@ class DebtCollectionCase(models.Model):
             ):
                 case._end_promise(
                     "kept",
-                    _(
+                    _lt(
                         "Promise kept: %(amount)s paid.",
                         amount=_format_amount(self.env, paid, currency),
                     ),
@@ -490,7 +495,7 @@ class DebtCollectionCase(models.Model):
             elif today > case.promise_date + timedelta(days=grace):
                 case._end_promise(
                     "broken",
-                    _(
+                    _lt(
                         "Promise broken: %(promised)s promised by %(date)s, "
                         "%(paid)s paid.",
                         promised=_format_amount(

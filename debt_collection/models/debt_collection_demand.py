@@ -6,11 +6,15 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import xlsxwriter
-from odoo.tools.pdf import PdfReader, PdfWriter
+from odoo.tools.pdf import PdfReader, PdfWriter, merge_pdf
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import schedule
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
+from .debt_collection_event import SelectionLabel
+
+_lt = LazyTranslate(__name__)
 
 DEMAND_KINDS = [("demand", "Payment demand"), ("final_demand", "Final demand")]
 SEQUENCE_CODES = {
@@ -73,6 +77,21 @@ class DebtCollectionDemand(models.Model):
     credit_ids = fields.One2many(
         "debt.collection.credit", "demand_id", string="Open Credits", readonly=True
     )
+    letter_template_id = fields.Many2one(
+        "debt.collection.letter.template",
+        string="Letter",
+        compute="_compute_letter_template_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('kind', '=', kind)]",
+        help="The text of the printed demand (and of its PDF).",
+    )
+    attach_invoices = fields.Boolean(
+        "Attach Invoice Copies",
+        help="The e-mail carries the PDF of each invoice listed, and the "
+        "printed letter encloses them.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -125,10 +144,38 @@ class DebtCollectionDemand(models.Model):
     )
     totals_html = fields.Html("Totals", compute="_compute_totals_html", sanitize=False)
     mail_email_to = fields.Char(compute="_compute_mail_addresses")
+    has_open_credits = fields.Boolean(
+        compute="_compute_has_open_credits",
+        help="The customer has open credits (credit notes, unapplied payments).",
+    )
+
+    def _compute_has_open_credits(self):
+        has_credits = self.env["debt.collection.ledger"]._has_open_credits(self)
+        for record in self:
+            record.has_open_credits = has_credits.get(record.id, False)
+
     mail_email_cc = fields.Char(compute="_compute_mail_addresses")
     delivery_ids = fields.One2many(
         "debt.collection.delivery", "demand_id", string="Deliveries"
     )
+
+    @api.depends("kind")
+    def _compute_letter_template_id(self):
+        Template = self.env["debt.collection.letter.template"]
+        for demand in self:
+            if demand.letter_template_id.kind != demand.kind:
+                demand.letter_template_id = Template._default_for(demand.kind)
+
+    def _render_letters(self):
+        """{demand id: the text of its letter}, each in its customer's
+        language (one rendering per template)."""
+        letters = {}
+        for template, demands in self.grouped("letter_template_id").items():
+            for kind, of_kind in demands.grouped("kind").items():
+                letter = template or template._default_for(kind)
+                if letter:
+                    letters.update(letter.sudo()._render_letters(of_kind))
+        return letters
 
     @api.depends("date", "kind", "company_id")
     def _compute_pay_by_date(self):
@@ -279,7 +326,7 @@ class DebtCollectionDemand(models.Model):
                 "submitted_by_id": self.env.uid,
                 "submitted_date": fields.Datetime.now(),
             },
-            _("Submitted for approval."),
+            _lt("Submitted for approval."),
         )
 
     def action_approve(self):
@@ -308,7 +355,7 @@ class DebtCollectionDemand(models.Model):
                 "approved_by_id": self.env.uid,
                 "approved_date": fields.Datetime.now(),
             },
-            _("Approved."),
+            _lt("Approved."),
         )
 
     def action_reset_draft(self):
@@ -320,7 +367,7 @@ class DebtCollectionDemand(models.Model):
                 state=state,
             ),
         )
-        self._transition({"state": "draft"}, _("Reset to draft."))
+        self._transition({"state": "draft"}, _lt("Reset to draft."))
 
     def action_cancel(self):
         self._check_state(
@@ -339,7 +386,7 @@ class DebtCollectionDemand(models.Model):
                 "cancelled_by_id": self.env.uid,
                 "cancelled_date": fields.Datetime.now(),
             },
-            _("Cancelled."),
+            _lt("Cancelled."),
         )
 
     def action_send_email(self):
@@ -377,6 +424,13 @@ class DebtCollectionDemand(models.Model):
             for demand, mail in zip(demands, mails, strict=True):
                 mail.attachment_ids = [Command.link(attachments[demand.id].id)]
             Delivery._track_mails(mails, demands._get_running_actions())
+            with_copies = demands.filtered("attach_invoices")
+            if with_copies:
+                self.env["account.move"]._debt_collection_attach_invoices(
+                    with_copies,
+                    mails.filtered(lambda m, ids=with_copies.ids: m.res_id in ids),
+                    lambda demand: demand.line_ids.move_id,
+                )
         self._mark_sent("email")
 
     def _get_running_actions(self):
@@ -427,7 +481,7 @@ class DebtCollectionDemand(models.Model):
                 "sent_by_id": self.env.uid,
                 "sent_date": fields.Datetime.now(),
             },
-            _("Sent by e-mail.") if channel == "email" else _("Sent by post."),
+            _lt("Sent by e-mail.") if channel == "email" else _lt("Sent by post."),
             "email" if channel == "email" else "letter",
         )
 
@@ -458,8 +512,10 @@ class DebtCollectionDemand(models.Model):
             raise UserError(message)
         printable._mark_sent("post")
         printable._record_letters_printed()
-        report = self.env.ref("debt_collection.action_report_demand").report_action(
-            printable
+        report = (
+            self.env.ref("debt_collection.action_report_demand")
+            .with_context(debt_collection_enclose_invoices=True)
+            .report_action(printable)
         )
         if not no_address:
             return report
@@ -493,6 +549,38 @@ class DebtCollectionDemand(models.Model):
             others, [self.env["debt.collection.event"]] * len(others), state="sent"
         )
 
+    def _open_items(self):
+        """The listed documents' receivable items still open."""
+        return self.line_ids.move_line_id.filtered(
+            lambda item: not item.reconciled and item.amount_residual > 0
+        )
+
+    def _check_payable(self):
+        self._check_state(
+            ("approved", "sent"),
+            lambda d, state: _(
+                "%(demand)s cannot be paid from here: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        )
+        if not self._open_items():
+            raise UserError(_("Everything these demands list is paid."))
+
+    def action_register_payment(self):
+        """Odoo's payment wizard on the open documents the demand lists (bank
+        or cash journal); the demand closes as paid once they all are."""
+        self._check_payable()
+        # One payment for the whole demand, as the customer pays it.
+        return self._open_items().action_register_payment(
+            ctx={"default_group_payment": True}
+        )
+
+    def action_apply_credits(self):
+        """Settle the listed documents with the customer's open credits."""
+        self._check_payable()
+        self.env["debt.collection.ledger"]._apply_open_credits(self._open_items())
+
     def action_dispatch_list(self):
         """The registered-mail dispatch list (książka nadawcza), PDF."""
         return self.env.ref(
@@ -515,6 +603,32 @@ class DebtCollectionDemand(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "download",
         }
+
+    def _enclose_invoices(self, letters):
+        """The printed ``letters`` (one PDF of these demands) with the PDF of
+        each listed invoice after the letter of the demands that enclose
+        them."""
+        report = self.env["ir.actions.report"].with_context(
+            debt_collection_enclose_invoices=False
+        )
+        parts = _split_pdf(letters, self) or {
+            demand.id: report._render_qweb_pdf(
+                "debt_collection.action_report_demand", demand.ids
+            )[0]
+            for demand in self
+        }
+        with_copies = self.filtered("attach_invoices")
+        copies = with_copies.line_ids.move_id._debt_collection_invoice_pdfs()
+        documents = []
+        for demand in self:
+            documents.append(parts[demand.id])
+            if demand.attach_invoices:
+                documents += [
+                    copies[move.id][1]
+                    for move in demand.line_ids.move_id
+                    if move.id in copies
+                ]
+        return merge_pdf(documents)
 
     def _dispatch_list_xlsx(self):
         output = io.BytesIO()
@@ -586,7 +700,9 @@ class DebtCollectionDemand(models.Model):
                 }
             )
             final._refresh_amounts()
-            final._log_event(_("Created from %(demand)s.", demand=demand.display_name))
+            final._log_event(
+                _lt("Created from %(demand)s.", demand=demand._log_title())
+            )
             demand.sudo().final_demand_id = final  # sudo: see _workflow_fields
             demand._close("escalated")
             finals |= final
@@ -637,9 +753,9 @@ class DebtCollectionDemand(models.Model):
 
     def _close(self, reason):
         messages = {
-            "paid": _("Closed: everything listed is paid."),
-            "escalated": _("Closed: escalated to a final demand."),
-            "legal": _("Closed: handed over for legal action."),
+            "paid": _lt("Closed: everything listed is paid."),
+            "escalated": _lt("Closed: escalated to a final demand."),
+            "legal": _lt("Closed: handed over for legal action."),
         }
         self._transition(
             {
@@ -665,8 +781,20 @@ class DebtCollectionDemand(models.Model):
         if paid:
             paid._close("paid")
 
+    def _log_title(self):
+        """The demand's name as the history shows it in any language: its kind
+        and the number it had then."""
+        self.ensure_one()
+        return _lt(
+            "%(kind)s %(number)s",
+            kind=SelectionLabel(self, "kind"),
+            number=self.name if self.name != "/" else _lt("Draft"),
+        )
+
     def _log_event(self, message, channel="letter"):
-        """One collection event per demand and document, visible on both."""
+        """One collection event per demand and document, visible on both;
+        ``message`` is an ``_lt`` term (shown in the reader's language)."""
+        Event = self.env["debt.collection.event"]
         vals_list = []
         for demand in self:
             for move in demand.line_ids.move_id or [False]:
@@ -678,7 +806,13 @@ class DebtCollectionDemand(models.Model):
                         "event_type": "demand",
                         "channel": channel,
                         "demand_id": demand.id,
-                        "note": Markup("%s: %s") % (demand.display_name, message),
+                        **Event._message_vals(
+                            _lt(
+                                "%(demand)s: %(message)s",
+                                demand=demand._log_title(),
+                                message=message,
+                            )
+                        ),
                     }
                 )
         # sudo: the history records what a permitted user did.
@@ -717,10 +851,14 @@ class DebtCollectionDemand(models.Model):
         pay_by_days=0,
         include_interest=False,
         net_credits=True,
+        attach_invoices=False,
+        letter_template=None,
     ):
         """One demand per customer for ``items`` (account.move.line); pay
         within ``pay_by_days`` (0: the company's setting); ``net_credits``
-        lists the customers' open credits and demands the net."""
+        lists the customers' open credits and demands the net;
+        ``attach_invoices`` sends and encloses the invoices' PDFs;
+        ``letter_template`` is the text of the letters (default: the kind's)."""
         date = date or company._debt_collection_today()
         vals_list = []
         # Each item's own customer: an opening entry may hold many customers.
@@ -734,6 +872,12 @@ class DebtCollectionDemand(models.Model):
                     "date": date,
                     "include_interest": include_interest,
                     "net_credits": net_credits,
+                    "attach_invoices": attach_invoices,
+                    **(
+                        {"letter_template_id": letter_template.id}
+                        if letter_template
+                        else {}
+                    ),
                     "user_id": (
                         responsible
                         or partner.debt_collection_user_id
@@ -749,7 +893,7 @@ class DebtCollectionDemand(models.Model):
                 vals_list[-1]["pay_by_date"] = date + timedelta(days=pay_by_days)
         demands = self.create(vals_list)
         demands._refresh_amounts()
-        demands._log_event(_("Prepared."))
+        demands._log_event(_lt("Prepared."))
         if auto_approve or company.debt_collection_demand_auto_approve:
             demands._approve()
         return demands
@@ -888,6 +1032,23 @@ class DebtCollectionDemandLine(models.Model):
                 raise UserError(_("Only receivable items can be demanded."))
 
 
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        content, report_type = super()._render_qweb_pdf(report_ref, res_ids, data)
+        if (
+            report_type == "pdf"
+            and self.env.context.get("debt_collection_enclose_invoices")
+            and self._get_report(report_ref).report_name
+            == "debt_collection.report_demand"
+        ):
+            demands = self.env["debt.collection.demand"].browse(res_ids)
+            if demands.filtered("attach_invoices"):
+                content = demands._enclose_invoices(content)
+        return content, report_type
+
+
 def _split_pdf(content, demands):
     """{id: PDF} of the letters of one batch PDF, or None when the letters
     cannot be told apart. A letter starts on the page that first shows its
@@ -911,7 +1072,7 @@ def _split_pdf(content, demands):
             if found is None or (starts and found <= starts[-1]):
                 return None
             starts.append(found)
-        if starts[0] != 0:
+        if not starts or starts[0] != 0:
             return None
     bounds = [*starts, pages]
     result = {}

@@ -104,7 +104,7 @@ class DebtCollectionEngine(models.AbstractModel):
         rows = [
             row
             for row in self._fetch_items(company)
-            if row["subject"] and row["included"] and row["date_maturity"] < today
+            if row["subject"] and row["date_maturity"] < today
         ]
         for row in rows:
             oldest[row["partner_id"]] = max(

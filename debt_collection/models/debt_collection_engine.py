@@ -29,12 +29,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 from odoo.tools import config as odoo_config
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import calendar as sending_calendar
 from ..tools import schedule
 from ..tools.money import to_decimal
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 
 # What messages and activity notes show of the events (read in one go).
@@ -193,19 +195,6 @@ class DebtCollectionEngine(models.AbstractModel):
             )
         else:
             selection = ledger._open_items_condition()
-        existing = SQL("TRUE")
-        if (
-            company.debt_collection_enabled_date
-            and company.debt_collection_existing != "all"
-        ):
-            existing = SQL("m.create_date >= %s", company.debt_collection_enabled_date)
-            if company.debt_collection_existing == "from_due_date":
-                existing = SQL(
-                    "(%s OR %s >= %s)",
-                    existing,
-                    due,
-                    company.debt_collection_existing_due_from,
-                )
         return ledger._lines_sql(
             company.ids,
             where=SQL("%s AND %s", selection, restrict or SQL("TRUE")),
@@ -218,10 +207,9 @@ class DebtCollectionEngine(models.AbstractModel):
                            AS subject,
                        m.debt_collection_hold_until AS hold_until,
                        m.debt_collection_stage_id AS stage_id,
-                       paid.payment_date, %(existing)s AS included""",
+                       paid.payment_date""",
                     company_key=str(company.id),
                     default_policy=company.debt_collection_policy_id.id or None,
-                    existing=existing,
                 )
             ],
             joins=SQL(
@@ -304,7 +292,6 @@ class DebtCollectionEngine(models.AbstractModel):
             for row in self._fetch_items(company, restrict)
             if row["policy_id"]
             and row["subject"]
-            and row["included"]
             and not (row["hold_until"] and row["hold_until"] >= run_date)
         ]
         overdue_totals = defaultdict(lambda: defaultdict(Decimal))
@@ -413,7 +400,7 @@ class DebtCollectionEngine(models.AbstractModel):
         rows = [
             row
             for row in self._fetch_items(company, restrict, paid_late_since=since)
-            if row["subject"] and row["included"]
+            if row["subject"]
         ]
         history, _postponed, _covered = self._fetch_history(
             company, [row["id"] for row in rows]
@@ -455,7 +442,7 @@ class DebtCollectionEngine(models.AbstractModel):
         result = {}
         for row in rows:
             due = None
-            if row["policy_id"] and row["subject"] and row["included"]:
+            if row["policy_id"] and row["subject"]:
                 start = from_date
                 if row["hold_until"] and row["hold_until"] >= from_date:
                     start = row["hold_until"] + timedelta(days=1)
@@ -878,6 +865,8 @@ class DebtCollectionEngine(models.AbstractModel):
             auto_approve=step.demand_auto_approve,
             pay_by_days=step.pay_by_days,
             net_credits=step.net_credits,
+            attach_invoices=step.attach_invoices,
+            letter_template=step.letter_template_id,
         )
         by_partner = events.grouped("partner_id")
         for demand in demands:
@@ -893,7 +882,7 @@ class DebtCollectionEngine(models.AbstractModel):
         if by_email:
             by_email._send_email(step.mail_template_id)
         by_post = approved - by_email
-        by_post._log_event(_("No e-mail address: print it and send it by post."))
+        by_post._log_event(_lt("No e-mail address: print it and send it by post."))
         self.env["debt.collection.delivery"]._track_letters(
             by_post, by_post._get_running_actions()
         )
@@ -1076,6 +1065,10 @@ class DebtCollectionEngine(models.AbstractModel):
         mails = step.mail_template_id.send_mail_batch(notices.ids)
         for notice, mail in zip(notices, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
+        if step.attach_invoices:
+            self.env["account.move"]._debt_collection_attach_invoices(
+                notices, mails, lambda notice: notice.event_ids.move_id
+            )
         self.env["debt.collection.delivery"]._track_mails(mails, events_list)
         return failures
 

@@ -1,6 +1,12 @@
+from datetime import date
+
+from markupsafe import Markup, escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.models import BaseModel
+from odoo.tools import SQL, format_date
+from odoo.tools.translate import LazyGettext, get_translation
 
 from ..tools import delivery as delivery_rules
 
@@ -9,6 +15,15 @@ from ..tools import delivery as delivery_rules
 USER_NOTE_FIELDS = frozenset(
     {"company_id", "partner_id", "move_id", "event_type", "channel", "note"}
 )
+
+
+class SelectionLabel:
+    """A selection value in an event message: shown with its label in the
+    reader's language (``value``, by default ``record[field]``)."""
+
+    def __init__(self, record, field, value=None):
+        self.model, self.field = record._name, field
+        self.value = record[field] if value is None else value
 
 
 class DebtCollectionEvent(models.Model):
@@ -131,6 +146,17 @@ class DebtCollectionEvent(models.Model):
         "debt.collection.interest.note", index="btree_not_null", ondelete="set null"
     )
     note = fields.Html()
+    note_message = fields.Json(
+        readonly=True,
+        help="The note as the code wrote it (message and values), so that it "
+        "is shown in the reader's language.",
+    )
+    note_display = fields.Html(
+        "Note in Your Language",
+        compute="_compute_note_display",
+        sanitize=False,
+        help="The note in your language.",
+    )
     hold_until = fields.Date()
     date_maturity = fields.Date("Due Date")
     days_overdue = fields.Integer()
@@ -230,6 +256,64 @@ class DebtCollectionEvent(models.Model):
         for (until, when), events in groups.items():
             events.write(dict(vals, retry_until=until, next_retry=when))
         return True
+    @api.depends("note", "note_message")
+    @api.depends_context("lang")
+    def _compute_note_display(self):
+        for event in self:
+            event.note_display = (
+                event._render_message(event.note_message)
+                if event.note_message
+                else event.note
+            )
+
+    # Notes written by the code, in the reader's language ---------------------
+
+    @api.model
+    def _message_vals(self, message, html=None):
+        """{note, note_message} of a note written by the code: ``message`` is
+        an ``_lt`` term with its values (dates, records, selection labels,
+        other terms); ``html`` is text typed by a user, added as it is. The
+        note is kept in the writer's language, and shown (``note_display``)
+        in the reader's."""
+        note_message = {"message": _serialize(message)}
+        if html:
+            note_message["html"] = str(html)
+        return {
+            "note": self._render_message(note_message),
+            "note_message": note_message,
+        }
+
+    @api.model
+    def _render_message(self, note_message):
+        text = self._render_value(note_message["message"])
+        if note_message.get("html"):
+            text = Markup("%s<br/>%s") % (text, Markup(note_message["html"]))
+        return text
+
+    @api.model
+    def _render_value(self, value):
+        if not isinstance(value, dict):
+            return value
+        if "term" in value:
+            module, source = value["term"]
+            args = {key: self._render_value(v) for key, v in value["args"].items()}
+            translated = escape(
+                get_translation(module, self.env.lang or "en_US", source, ())
+            )
+            return translated % args if args else translated
+        if "date" in value:
+            return format_date(self.env, value["date"])
+        if "record" in value:
+            model, record_id = value["record"]
+            # sudo: a name quoted in the history, shown to whoever reads it.
+            return self.env[model].sudo().browse(record_id).exists().display_name or ""
+        if "selection" in value:
+            model, field, key = value["selection"]
+            labels = dict(
+                self.env[model]._fields[field]._description_selection(self.env)
+            )
+            return labels.get(key, key or "")
+        return value
 
     @api.depends("event_type", "step_id", "partner_id", "move_id")
     def _compute_display_name(self):
@@ -265,3 +349,19 @@ class DebtCollectionEvent(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+
+def _serialize(value):
+    """A value of an event message as JSON (see ``_render_value``)."""
+    if isinstance(value, LazyGettext):
+        return {
+            "term": [value._module, value._source],
+            "args": {key: _serialize(v) for key, v in dict(value._args or {}).items()},
+        }
+    if isinstance(value, SelectionLabel):
+        return {"selection": [value.model, value.field, value.value]}
+    if isinstance(value, BaseModel):
+        return {"record": [value._name, value.id]}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value

@@ -1,16 +1,23 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from markupsafe import Markup
-
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, formatLang
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import interest
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
 from .debt_collection_nbp import NbpUnavailableError
+
+_lt = LazyTranslate(__name__)
+
+# A draft note is recalculated when one of these changes.
+TERMS_FIELDS = frozenset({"interest_kind", "interest_rate", "interest_margin"})
+RECALCULATED_ON = frozenset(
+    {"date", "invoice_ids", "partner_id", "currency_id", *TERMS_FIELDS}
+)
 
 INTEREST_KINDS = [
     ("statutory_commercial", "Statutory, commercial transactions"),
@@ -68,6 +75,41 @@ class DebtCollectionInterestNote(models.Model):
         precompute=True,
         required=True,
     )
+    interest_rate = fields.Float(
+        "Contractual Rate (%)",
+        digits=(6, 2),
+        compute="_compute_interest_kind",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    interest_margin = fields.Float(
+        "Margin Over Statutory (%)",
+        digits=(6, 2),
+        compute="_compute_interest_kind",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    terms_set_by_hand = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The interest kind or rate was changed on the note: it applies to "
+        "all its documents instead of each document's own terms.",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "debt_collection_interest_note_move_rel",
+        "note_id",
+        "move_id",
+        string="Documents",
+        compute="_compute_invoice_ids",
+        store=True,
+        readonly=False,
+        check_company=True,
+        help="The documents the note charges interest on. A draft note is "
+        "recalculated when they, its date, interest kind or rate change.",
+    )
     line_ids = fields.One2many(
         "debt.collection.interest.note.line", "note_id", string="Lines", copy=False
     )
@@ -118,6 +160,15 @@ class DebtCollectionInterestNote(models.Model):
     paid_logged = fields.Boolean(readonly=True, copy=False)
     warning = fields.Text(readonly=True, copy=False)
     amount_in_words = fields.Char(compute="_compute_amount_in_words")
+    has_open_credits = fields.Boolean(
+        compute="_compute_has_open_credits",
+        help="The customer has open credits (credit notes, unapplied payments).",
+    )
+
+    def _compute_has_open_credits(self):
+        has_credits = self.env["debt.collection.ledger"]._has_open_credits(self)
+        for record in self:
+            record.has_open_credits = has_credits.get(record.id, False)
 
     @api.depends("move_id.name", "flow_state")
     def _compute_name(self):
@@ -137,10 +188,17 @@ class DebtCollectionInterestNote(models.Model):
     @api.depends("partner_id")
     def _compute_interest_kind(self):
         for note in self:
+            partner = note.partner_id.commercial_partner_id
             note.interest_kind = (
-                note.partner_id.commercial_partner_id.debt_collection_interest_kind
-                or "statutory_commercial"
+                partner.debt_collection_interest_kind or "statutory_commercial"
             )
+            note.interest_rate = partner.debt_collection_interest_rate
+            note.interest_margin = partner.debt_collection_interest_margin
+
+    @api.depends("line_ids.invoice_id")
+    def _compute_invoice_ids(self):
+        for note in self:
+            note.invoice_ids = note.line_ids.invoice_id
 
     @api.depends("line_ids.amount", "line_ids.line_type")
     def _compute_amounts(self):
@@ -154,10 +212,16 @@ class DebtCollectionInterestNote(models.Model):
             )
             note.amount_total = note.amount_interest + note.amount_compensation
 
-    @api.depends("flow_state", "move_id.payment_state")
+    @api.depends("flow_state", "move_id.payment_state", "move_id.reversal_move_ids")
     def _compute_state(self):
         for note in self:
-            paid = note.move_id.payment_state in ("paid", "in_payment")
+            move = note.move_id
+            move_state = move.payment_state
+            # Settled by a credit note is paid too ("reversed" for Odoo), but
+            # not when the note's own reversal (its cancellation) settled it.
+            paid = move_state in ("paid", "in_payment") or (
+                move_state == "reversed" and not move.reversal_move_ids
+            )
             note.state = (
                 "paid" if note.flow_state == "posted" and paid else note.flow_state
             )
@@ -209,16 +273,109 @@ class DebtCollectionInterestNote(models.Model):
             raise UserError(
                 _("The state of an interest note changes only with its buttons.")
             )
-        locked = set(vals) & {
-            "partner_id",
-            "currency_id",
-            "date",
-            "line_ids",
-            "interest_kind",
-        }
+        locked = set(vals) & {"line_ids", *RECALCULATED_ON}
         if locked and self.filtered(lambda n: n.flow_state != "draft"):
             raise UserError(_("Only draft interest notes can be changed."))
-        return super().write(vals)
+        if set(vals) & TERMS_FIELDS and "partner_id" not in vals:
+            vals = dict(vals, terms_set_by_hand=True)
+        result = super().write(vals)
+        if set(vals) & RECALCULATED_ON:
+            self._recalculate()
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        notes = super().create(vals_list)
+        # Created with documents but no lines (by hand): calculate them.
+        notes.filtered(lambda n: n.invoice_ids and not n.line_ids)._recalculate()
+        return notes
+
+    def action_recalculate(self):
+        """Recalculate a draft note as of its date (after payments or new
+        rates)."""
+        self._check_draft_lines()
+        self._recalculate()
+
+    def _recalculate(self):
+        """Replace the lines of the draft notes by what their documents owe on
+        their date, with their interest kind and rate; nothing is written if
+        something cannot be computed (a missing rate)."""
+        Calculator = self.env["debt.collection.interest.calculator"]
+        for note in self:
+            partner = note.partner_id.commercial_partner_id
+            foreign = note.invoice_ids.filtered(
+                lambda m, p=partner, c=note.currency_id: (
+                    m.debt_collection_partner_id != p
+                    or (m.currency_id or m.company_currency_id) != c
+                )
+            )
+            if foreign:
+                raise UserError(
+                    _(
+                        "%(document)s is not a document of %(customer)s in "
+                        "%(currency)s: an interest note charges one customer in "
+                        "one currency.",
+                        document=foreign[0].display_name,
+                        customer=partner.display_name,
+                        currency=note.currency_id.name,
+                    )
+                )
+            lines, capped = [], []
+            if note.invoice_ids:
+                proposals, capped_by_key, problems = Calculator.with_company(
+                    note.company_id
+                )._compute_proposals(
+                    note.company_id,
+                    note.date,
+                    partners=partner,
+                    invoices=note.invoice_ids,
+                    terms=note._get_terms(),
+                    exclude_notes=note,
+                )
+                if problems.get(partner):
+                    raise UserError("\n".join(problems[partner]))
+                lines = proposals.get((partner, note.currency_id), [])
+                capped = capped_by_key.get((partner, note.currency_id), [])
+            documents = note.invoice_ids
+            note.line_ids.unlink()
+            base = super(DebtCollectionInterestNote, note)
+            base.write(
+                {
+                    "line_ids": [Command.create(line) for line in lines],
+                    "warning": note._capped_warning(capped),
+                }
+            )
+            # Documents with nothing to charge stay listed until changed.
+            base.write({"invoice_ids": [Command.set(documents.ids)]})
+        return True
+
+    def _get_terms(self):
+        """(kind, rate, margin) the note imposes on all its documents, or None
+        when each document keeps its own terms (those of the proposal)."""
+        self.ensure_one()
+        if not self.terms_set_by_hand:
+            return None
+        return (
+            self.interest_kind,
+            to_decimal(self.interest_rate),
+            to_decimal(self.interest_margin),
+        )
+
+    @api.model
+    def _capped_warning(self, invoice_names):
+        return bool(invoice_names) and _(
+            "The contractual rate was capped at the legal maximum (twice "
+            "the statutory civil rate) for: %(invoices)s.",
+            invoices=", ".join(sorted(set(invoice_names))),
+        )
+
+    @api.constrains("interest_rate", "interest_margin")
+    def _check_interest_rate(self):
+        for note in self:
+            if note.interest_rate < 0 or note.interest_margin < 0:
+                raise ValidationError(
+                    _("An interest rate or margin cannot be negative.")
+                )
 
     def _check_draft_lines(self):
         if self.filtered(lambda n: n.flow_state != "draft"):
@@ -257,7 +414,7 @@ class DebtCollectionInterestNote(models.Model):
                 "confirmed_date": fields.Datetime.now(),
             }
         )
-        self._log_event(_("Interest note confirmed."))
+        self._log_event(_lt("Interest note confirmed."))
 
     def action_post(self):
         self._check_manager()
@@ -282,7 +439,7 @@ class DebtCollectionInterestNote(models.Model):
                     "posted_date": fields.Datetime.now(),
                 }
             )
-        self._log_event(_("Interest note posted."))
+        self._log_event(_lt("Interest note posted."))
 
     def action_cancel(self):
         self._check_manager()
@@ -320,7 +477,7 @@ class DebtCollectionInterestNote(models.Model):
                 "cancelled_date": fields.Datetime.now(),
             }
         )
-        self._log_event(_("Interest note cancelled."))
+        self._log_event(_lt("Interest note cancelled."))
 
     def action_draft(self):
         self._check_manager()
@@ -335,7 +492,7 @@ class DebtCollectionInterestNote(models.Model):
         self._workflow_write(
             {"flow_state": "draft", "confirmed_by_id": False, "confirmed_date": False}
         )
-        self._log_event(_("Interest note reset to draft."))
+        self._log_event(_lt("Interest note reset to draft."))
 
     def action_send(self):
         """Open the e-mail composer with the note's template and PDF."""
@@ -363,6 +520,43 @@ class DebtCollectionInterestNote(models.Model):
             },
         }
 
+    def _open_items(self):
+        """The note's receivable lines still open."""
+        return self.move_id.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
+        )
+
+    def action_register_payment(self):
+        """Odoo's payment wizard on the note's journal entry: a bank transfer
+        or a cash receipt (in a cash journal) settles the note."""
+        self._check_state(
+            ("posted",),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be paid: it is %(state)s; post it "
+                "first.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
+        return self._open_items().action_register_payment()
+
+    def action_apply_credits(self):
+        """Settle the note with the customer's open credits (credit notes,
+        unapplied payments)."""
+        self._check_state(
+            ("posted",),
+            lambda n, state: _(
+                "Interest note %(note)s cannot be paid: it is %(state)s; post it "
+                "first.",
+                note=n.display_name,
+                state=state,
+            ),
+        )
+        self.env["debt.collection.ledger"]._apply_open_credits(self._open_items())
+
     def action_open_move(self):
         self.ensure_one()
         return {
@@ -378,10 +572,12 @@ class DebtCollectionInterestNote(models.Model):
         paid = self.filtered(lambda n: n.state == "paid" and not n.paid_logged)
         if paid:
             paid._workflow_write({"paid_logged": True})
-            paid._log_event(_("Interest note paid."))
+            paid._log_event(_lt("Interest note paid."))
 
     def _log_event(self, message):
-        """One collection event per note and invoice, visible on both."""
+        """One collection event per note and invoice, visible on both;
+        ``message`` is an ``_lt`` term (shown in the reader's language)."""
+        Event = self.env["debt.collection.event"]
         vals_list = []
         for note in self:
             moves = note.line_ids.invoice_id or self.env["account.move"]
@@ -395,9 +591,13 @@ class DebtCollectionInterestNote(models.Model):
                         "channel": "system",
                         "interest_note_id": note.id,
                         # Numbered notes (posted) name themselves.
-                        "note": Markup("%s: %s") % (note.name, message)
-                        if note.move_id
-                        else message,
+                        **Event._message_vals(
+                            _lt(
+                                "%(note)s: %(message)s", note=note.name, message=message
+                            )
+                            if note.move_id
+                            else message
+                        ),
                     }
                 )
         # sudo: the history records what a permitted user did.
@@ -493,16 +693,11 @@ class DebtCollectionInterestNote(models.Model):
                     "currency_id": currency.id,
                     "date": date,
                     "line_ids": [Command.create(line) for line in lines],
-                    "warning": capped.get((partner, currency))
-                    and _(
-                        "The contractual rate was capped at the legal maximum (twice "
-                        "the statutory civil rate) for: %(invoices)s.",
-                        invoices=", ".join(sorted(set(capped[partner, currency]))),
-                    ),
+                    "warning": self._capped_warning(capped.get((partner, currency))),
                 }
             )
         notes = self.create(vals_list)
-        notes._log_event(_("Interest note proposed."))
+        notes._log_event(_lt("Interest note proposed."))
         return notes, skipped, problems
 
 
@@ -691,13 +886,14 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
             payments[item_id].append((day, to_decimal(amount)))
         return payments
 
-    def _get_charged(self, items):
+    def _get_charged(self, items, exclude_notes=None):
         """{item id: [(first day, last day)] already charged} and the
         compensation keys (see :func:`_compensation_key`) already charged, by
         notes that are not cancelled."""
         lines = self.env["debt.collection.interest.note.line"].search(
             [
                 ("note_id.flow_state", "!=", "cancelled"),
+                ("note_id", "not in", exclude_notes.ids if exclude_notes else []),
                 "|",
                 ("move_line_id", "in", items.ids),
                 ("invoice_id", "in", items.move_id.ids),
@@ -819,14 +1015,24 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         )
 
     def _compute_proposals(
-        self, company, date, partners=None, invoices=None, due_from=None, due_to=None
+        self,
+        company,
+        date,
+        partners=None,
+        invoices=None,
+        due_from=None,
+        due_to=None,
+        terms=None,
+        exclude_notes=None,
     ):
         """What is owed on ``date``: ({(partner, currency): [note line values]},
         {(partner, currency): [invoice names whose contractual rate was
         capped]}, {partner: [what could not be computed, and how to fix it]}).
 
         An item whose rate or exchange rate is missing is left out with the
-        reason; the others are proposed.
+        reason; the others are proposed. ``terms`` (kind, rate, margin)
+        replace each document's own; what ``exclude_notes`` charge counts as
+        not charged yet (a note being recalculated).
         """
         items = self._get_items(company, date, partners, invoices, due_from, due_to)
         problems = defaultdict(list)
@@ -835,14 +1041,14 @@ class DebtCollectionInterestCalculator(models.AbstractModel):
         tables, known = self._get_rate_tables(company, date)
         payments = self._get_payments(items)
         credit_payments = self._get_credit_payments(company, items)
-        charged, compensated = self._get_charged(items)
+        charged, compensated = self._get_charged(items, exclude_notes)
         day_basis = company.debt_collection_interest_day_basis
         proposals, capped_invoices = defaultdict(list), defaultdict(list)
         to_compensate = defaultdict(dict)
         for item in items:
             currency = item.currency_id
             partner = item.partner_id.commercial_partner_id
-            kind, rate, margin = self._item_terms(item)
+            kind, rate, margin = terms or self._item_terms(item)
             periods, _capped = interest.effective_periods(
                 kind,
                 tables["statutory_commercial"],

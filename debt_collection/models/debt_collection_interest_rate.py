@@ -361,13 +361,14 @@ class DebtCollectionInterestRate(models.Model):
             "statutory_commercial": nbp.half_year_start(today),
             "statutory_civil": today,
         }
+        note = _("demo — verify before use")
         self.create(
             [
                 {
                     "rate_type": kind,
                     "date_from": starts[kind],
                     "rate": float(tables[kind][-1].rate),
-                    "note": _("demo — verify before use"),
+                    "note": note,
                 }
                 for kind, day in known.items()
                 if tables[kind] and day < today

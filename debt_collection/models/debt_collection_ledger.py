@@ -17,7 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.money import to_decimal
@@ -55,12 +56,15 @@ class DebtCollectionLedger(models.AbstractModel):
         )
 
     @api.model
-    def _where_sql(self, company_ids):
+    def _where_sql(self, company_ids, account_type="asset_receivable"):
+        """Posted lines of ``company_ids`` on receivable accounts (payable
+        ones for the payables ageing)."""
         return SQL(
             """aml.company_id = ANY(%s)
                AND aml.parent_state = 'posted'
-               AND a.account_type = 'asset_receivable'""",
+               AND a.account_type = %s""",
             list(company_ids),
+            account_type,
         )
 
     @api.model
@@ -187,3 +191,67 @@ class DebtCollectionLedger(models.AbstractModel):
         for partner_id, amount in rows:
             amounts[partner_id] += amount
         return amounts
+
+    # Settling -----------------------------------------------------------------
+
+    @api.model
+    def _has_open_credits(self, records):
+        """{record id: whether its customer has open credits} of documents
+        (with company_id and partner_id), one query per company."""
+        result = {}
+        for company in records.company_id:
+            company_records = records.filtered(lambda r, c=company: r.company_id == c)
+            credits = self._open_credits(
+                company, company_records.partner_id.commercial_partner_id.ids
+            )
+            for record in company_records:
+                result[record.id] = bool(
+                    credits.get(record.partner_id.commercial_partner_id.id)
+                )
+        return result
+
+    @api.model
+    def _apply_open_credits(self, items):
+        """Reconcile the open ``items`` (receivable account.move.line) with
+        their customers' open credits on the same account and in the same
+        currency (Odoo matches them oldest first). Raises UserError when
+        nothing can be applied."""
+        items = items.filtered(lambda i: not i.reconciled and i.amount_residual > 0)
+        if not items:
+            raise UserError(_("Nothing is left to pay."))
+        Line = self.env["account.move.line"]
+        credit_ids = [
+            credit.line_id
+            for company in items.company_id
+            for partner_credits in self._open_credits(
+                company, items.partner_id.commercial_partner_id.ids
+            ).values()
+            for credit in partner_credits
+        ]
+        credits = Line.browse(credit_ids)
+        applied = False
+        for item_group in items.grouped(_reconcile_key).values():
+            key = _reconcile_key(item_group[0])
+            matching = credits.filtered(lambda c, k=key: _reconcile_key(c) == k)
+            if matching:
+                (item_group + matching).reconcile()
+                applied = True
+        if not applied:
+            partner = items.partner_id.commercial_partner_id[:1]
+            raise UserError(
+                _(
+                    "%(customer)s has no open credit (credit note, unapplied "
+                    "payment) in the currency of these documents.",
+                    customer=partner.display_name,
+                )
+            )
+        return True
+
+
+def _reconcile_key(line):
+    """Lines reconcile on the same account, customer and currency."""
+    return (
+        line.account_id.id,
+        line.partner_id.commercial_partner_id.id,
+        (line.currency_id or line.company_currency_id).id,
+    )

@@ -1,5 +1,23 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import get_translation
+
+
+def set_name_translations(records, term):
+    """Name ``records`` (policies, steps) ``term`` (an ``_lt``) in English and
+    in every other installed language, as the code's translations say."""
+
+    def say(lang):
+        return get_translation(term._module, lang, term._source, term._args)
+
+    records.with_context(lang="en_US").name = say("en_US")
+    translations = {
+        lang: say(lang)
+        for lang, _name in records.env["res.lang"].get_installed()
+        if lang != "en_US"
+    }
+    for record in records:
+        record.update_field_translations("name", translations)
 
 
 class DebtCollectionPolicy(models.Model):
@@ -11,7 +29,7 @@ class DebtCollectionPolicy(models.Model):
     _order = "company_id, name"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, translate=True)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
         "res.company",

@@ -16,7 +16,7 @@ class DebtCollectionStep(models.Model):
     _order = "policy_id, sequence, days, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     policy_id = fields.Many2one(
@@ -65,7 +65,9 @@ class DebtCollectionStep(models.Model):
     )
     channel = fields.Selection(
         selection=lambda self: (
-            self.env["debt.collection.event"]._fields["channel"].selection
+            self.env["debt.collection.event"]
+            ._fields["channel"]
+            ._description_selection(self.env)
         ),
         compute="_compute_channel",
     )
@@ -98,6 +100,12 @@ class DebtCollectionStep(models.Model):
         "the same day, list them in this step's message instead of sending the "
         "customer one message per step. They do not get the lower step later.",
     )
+    attach_invoices = fields.Boolean(
+        "Attach Invoice Copies",
+        help="The e-mail carries the PDF of each invoice it lists (once each, "
+        "only those listed), and a printed demand encloses them after the "
+        "letter.",
+    )
     manual_approval = fields.Boolean(
         "Requires Approval",
         help="The automatic run does not execute this step: it waits on the "
@@ -110,6 +118,12 @@ class DebtCollectionStep(models.Model):
         domain=[("model", "in", (NOTICE_MODEL, DEMAND_MODEL))],
         help="Reminders render on collection messages; demands on the demand "
         "documents (empty: the standard demand e-mail).",
+    )
+    letter_template_id = fields.Many2one(
+        "debt.collection.letter.template",
+        domain="[('kind', '=', action)]",
+        help="The text of the demands this step prepares (printed, and the PDF "
+        "of the e-mail). Empty: the standard letter of the demand's kind.",
     )
     recipient_rule = fields.Selection(
         [

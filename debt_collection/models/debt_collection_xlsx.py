@@ -126,7 +126,7 @@ class DebtCollectionXlsx(models.AbstractModel):
         )
         currency = company.currency_id
         columns = [
-            Column(_("Customer"), width=36),
+            Column(report._partner_label(), width=36),
             Column(_("Tax ID"), width=16),
             Column(_("Salesperson"), width=20),
             Column(_("Collection Responsible"), width=20),
@@ -164,7 +164,7 @@ class DebtCollectionXlsx(models.AbstractModel):
             _("Summary %s", company.name)
             if len(report.company_ids) > 1
             else _("Summary"),
-            _("Receivables ageing - %s", company.name),
+            _("%(title)s - %(company)s", title=report._title(), company=company.name),
             [
                 (_("Company"), company.name),
                 (_("Currency"), currency.name),
@@ -190,7 +190,7 @@ class DebtCollectionXlsx(models.AbstractModel):
         }
         columns = [
             Column(_("Company"), width=20),
-            Column(_("Customer"), width=36),
+            Column(report._partner_label(), width=36),
             Column(_("Document"), width=20),
             Column(_("Due Date"), xlsx.DATE, width=12),
             Column(_("Days Overdue"), xlsx.INTEGER, width=10),
@@ -237,7 +237,11 @@ class DebtCollectionXlsx(models.AbstractModel):
                 )
 
         book.add_sheet(
-            _("Items"), _("Receivables ageing - open items"), header, columns, rows()
+            _("Items"),
+            _("%(title)s - open items", title=report._title()),
+            header,
+            columns,
+            rows(),
         )
 
     # ------------------------------------------------------ any list of records

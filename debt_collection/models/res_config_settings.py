@@ -48,7 +48,9 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_collection_existing = fields.Selection(
         selection=lambda self: (
-            self.env["res.company"]._fields["debt_collection_existing"].selection
+            self.env["res.company"]
+            ._fields["debt_collection_existing"]
+            ._description_selection(self.env)
         ),
         string="Existing Documents Included",
         compute="_compute_debt_collection_existing",
@@ -127,6 +129,27 @@ class ResConfigSettings(models.TransientModel):
         if any(company[name] != value for name, value in values.items()):
             company.write(values)
         return result
+
+    debt_collection_public_holidays = fields.Selection(
+        related="company_id.debt_collection_public_holidays", readonly=False
+    )
+    debt_collection_public_holiday_text = fields.Text(
+        "Public Holidays This Year",
+        compute="_compute_debt_collection_public_holiday_text",
+    )
+
+    @api.depends("debt_collection_public_holidays", "company_id")
+    def _compute_debt_collection_public_holiday_text(self):
+        year = fields.Date.context_today(self).year
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        Company = self.env["res.company"]
+        for settings in self:
+            settings.debt_collection_public_holiday_text = "\n".join(
+                f"{day.strftime(lang.date_format)} {name}"
+                for day, name in Company._debt_collection_public_holiday_list(
+                    settings.debt_collection_public_holidays, year
+                )
+            )
 
     def action_open_debt_collection_holidays(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -3,6 +3,9 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import format_date, formatLang
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # The customer's collection settings: only collection users and managers
 # change them, and every change goes to the collection history.
@@ -126,7 +129,9 @@ class ResPartner(models.Model):
     @api.model
     def _selection_interest_kind(self):
         return (
-            self.env["debt.collection.interest.note"]._fields["interest_kind"].selection
+            self.env["debt.collection.interest.note"]
+            ._fields["interest_kind"]
+            ._description_selection(self.env)
         )
 
     @api.depends("is_company")
@@ -302,9 +307,11 @@ class ResPartner(models.Model):
                     dict(
                         base,
                         event_type="flag",
-                        note=_("Collection switched on again for this customer.")
-                        if partner.debt_collection_subject
-                        else _("Collection switched off for this customer."),
+                        **self.env["debt.collection.event"]._message_vals(
+                            _lt("Collection switched on again for this customer.")
+                            if partner.debt_collection_subject
+                            else _lt("Collection switched off for this customer.")
+                        ),
                     )
                 )
             lines = [

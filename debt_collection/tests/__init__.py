@@ -20,3 +20,8 @@ from . import test_case
 from . import test_credits
 from . import test_real_ledger
 from . import test_delivery
+from . import test_settlement
+from . import test_invoice_copies
+from . import test_demo
+from . import test_templates
+from . import test_translations

@@ -129,6 +129,51 @@ class TestAgeing(DebtCollectionCase):
         # Before the invoice existed there is nothing.
         self.assertEqual(self._by_bucket(self._ageing(date(2026, 4, 1))), {})
 
+    def test_payables_per_supplier(self):
+        """Payables (zobowiązania): what the company owes its suppliers, in the
+        same buckets, positive; a partial payment lowers it; a vendor refund
+        not yet applied goes to the credits column; receivables and payables
+        never mix; drill-down lists the bills."""
+        supplier = self.env["res.partner"].create(
+            {"name": "Hurtownia Stali Sp. z o.o.", "is_company": True}
+        )
+        late = self._invoice(supplier, "2026-05-15", 2000.00, move_type="in_invoice")
+        soon = self._invoice(supplier, "2026-07-10", 450.50, move_type="in_invoice")
+        self._pay(late, 500.00, "2026-06-01")
+        refund = self._invoice(
+            supplier,
+            "2026-06-20",
+            120.00,
+            move_type="in_refund",
+            invoice_date="2026-06-20",
+        )
+        self._invoice(self.customer, "2026-06-10", 300.00)
+        payables = self._ageing(partner_type="supplier")
+        self.assertEqual(
+            self._by_bucket(payables),
+            {
+                "31-60 days": 1500.00,
+                "Not yet due": 450.50,
+                "Unapplied credits": -120.00,
+            },
+        )
+        self.assertEqual(payables.line_ids.partner_id, supplier)
+        self.assertEqual(sum(payables.line_ids.mapped("amount_overdue")), 1500.00)
+        self.assertEqual(self._by_bucket(self._ageing()), {"1-30 days": 300.00})
+        action = payables.line_ids[:1].action_open_items()
+        items = self.env["debt.collection.ageing.item"].search(action["domain"])
+        self.assertEqual(
+            sorted((i.move_id.name, i.amount, i.days_overdue) for i in items),
+            sorted(
+                [
+                    (late.name, 1500.00, 46),
+                    (soon.name, 450.50, -10),
+                    (refund.name, -120.00, 10),
+                ]
+            ),
+        )
+        self.assertIn("Payables ageing", payables.action_show()["name"])
+
     def test_open_credit_lowers_the_customer_total(self):
         self._invoice(self.customer, "2026-06-10", 500)
         self._invoice(self.customer, "2026-06-10", 120, move_type="out_refund")

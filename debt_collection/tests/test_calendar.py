@@ -1,9 +1,9 @@
 """Unit tests of the sending calendar (tools/calendar.py), without a database."""
 
 import unittest
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from ..tools import calendar
+from ..tools import calendar, holidays
 
 MONDAY_TO_FRIDAY = frozenset({1, 2, 3, 4, 5})
 SEND_HOUR = 8
@@ -155,3 +155,65 @@ class TestNextSendingDay(unittest.TestCase):
         start = date(2025, 12, 22)
         holidays = {date.fromordinal(start.toordinal() + n) for n in range(400)}
         self.assertIsNone(self.next_day(start, holidays=holidays))
+
+
+class TestPolishHolidays(unittest.TestCase):
+    """Polish public holidays computed per year (tools/holidays.py)."""
+
+    def test_2026_fixed_and_movable(self):
+        self.assertEqual(
+            sorted(holidays.polish_holidays(2026).items()),
+            [
+                (date(2026, 1, 1), "new_year"),
+                (date(2026, 1, 6), "epiphany"),
+                (date(2026, 4, 5), "easter"),
+                (date(2026, 4, 6), "easter_monday"),
+                (date(2026, 5, 1), "labour_day"),
+                (date(2026, 5, 3), "constitution_day"),
+                (date(2026, 5, 24), "pentecost"),
+                (date(2026, 6, 4), "corpus_christi"),
+                (date(2026, 8, 15), "assumption"),
+                (date(2026, 11, 1), "all_saints"),
+                (date(2026, 11, 11), "independence_day"),
+                (date(2026, 12, 24), "christmas_eve"),
+                (date(2026, 12, 25), "christmas"),
+                (date(2026, 12, 26), "christmas_second"),
+            ],
+        )
+
+    def test_easter_of_other_years(self):
+        # Easter Sunday, Easter Monday and Corpus Christi move every year.
+        for year, sunday, corpus_christi in (
+            (2024, date(2024, 3, 31), date(2024, 5, 30)),
+            (2025, date(2025, 4, 20), date(2025, 6, 19)),
+            (2027, date(2027, 3, 28), date(2027, 5, 27)),
+            (2038, date(2038, 4, 25), date(2038, 6, 24)),
+        ):
+            with self.subTest(year=year):
+                days = holidays.polish_holidays(year)
+                self.assertEqual(days[sunday], "easter")
+                self.assertEqual(days[sunday + timedelta(days=1)], "easter_monday")
+                self.assertEqual(days[corpus_christi], "corpus_christi")
+
+    def test_christmas_eve_is_a_holiday_from_2025(self):
+        self.assertNotIn(date(2024, 12, 24), holidays.polish_holidays(2024))
+        self.assertEqual(
+            holidays.polish_holidays(2025)[date(2025, 12, 24)], "christmas_eve"
+        )
+
+    def test_epiphany_is_a_holiday_from_2011(self):
+        self.assertNotIn(date(2010, 1, 6), holidays.polish_holidays(2010))
+        self.assertIn(date(2011, 1, 6), holidays.polish_holidays(2011))
+
+    def test_calendar_of_fixed_dates_and_yearly_holidays(self):
+        days_off = calendar.Holidays({date(2026, 4, 7)}, holidays.polish_holidays)
+        self.assertIn(date(2026, 4, 6), days_off)  # Easter Monday, computed
+        self.assertIn(date(2026, 4, 7), days_off)  # the company's own day off
+        self.assertNotIn(date(2026, 4, 8), days_off)
+        self.assertIn(date(2031, 4, 14), days_off)  # Easter Monday 2031
+        # Easter Monday 2026 and the day after: Wednesday is the next sending day.
+        self.assertEqual(
+            calendar.next_sending_day(date(2026, 4, 4), MONDAY_TO_FRIDAY, days_off),
+            date(2026, 4, 8),
+        )
+        self.assertNotIn(date(2026, 4, 6), calendar.Holidays({date(2026, 4, 7)}))

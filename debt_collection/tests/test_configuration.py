@@ -397,7 +397,7 @@ class TestConfiguration(DebtCollectionCase):
         )
         Holiday.create({"name": "Drugi dzień świąt", "date": "2026-12-26"})
         self.assertEqual(
-            self.company._debt_collection_holidays(),
+            self.company._debt_collection_holidays().dates,
             {date(2026, 12, 25), date(2026, 12, 26)},
         )
 

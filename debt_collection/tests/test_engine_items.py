@@ -5,11 +5,14 @@ journal entries, payment terms) and real automatic runs on given days.
 """
 
 import html
+import importlib.util
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
+from markupsafe import Markup
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
@@ -700,6 +703,10 @@ class TestEngineItemsExclusion(ItemsCase):
             }
         )
 
+        # The flag tells the truth: the existing invoice is not collected.
+        self.assertFalse(old.debt_collection_subject)
+        self.assertTrue(new.debt_collection_subject)
+
         fired = self._walk(["2026-02-27", "2026-03-09"])
 
         self.assertEqual(
@@ -711,6 +718,90 @@ class TestEngineItemsExclusion(ItemsCase):
         )
         for mail in self._mails(self.customer):
             self.assertNotIn(old.name, self._body(mail))
+
+    def test_existing_document_ticked_by_hand_is_collected(self):
+        """Only new documents are collected, but a collector ticks "Subject
+        to Collection" on one existing invoice: that one is collected (and
+        the change is in its history); the other existing one is not."""
+        old = self._invoice(self.customer, "2026-03-02", 700.00)
+        other = self._invoice(self.customer, "2026-03-02", 250.00)
+        self._backdate(old + other)
+        self.company.write(
+            {
+                "debt_collection_existing": "none",
+                "debt_collection_enabled_date": fields.Datetime.now(),
+            }
+        )
+        self.assertEqual((old + other).mapped("debt_collection_subject"), [False] * 2)
+
+        old.with_user(self.collector).debt_collection_subject = True
+
+        self.assertEqual(
+            self._flag_events(self.customer).mapped("note"),
+            [Markup("<p>Collection switched on again for this document.</p>")],
+        )
+        fired = self._walk(["2026-03-09"])
+        self.assertEqual(
+            fired, [("2026-03-09", old, self.step_reminder, 0, "done", False)]
+        )
+        self.assertNotIn(other.name, self._body(self._mails(self.customer)))
+
+    def test_upgrade_unticks_the_existing_documents_left_out(self):
+        """A database from before 18.0.1.1.0: the flags of the existing
+        documents the choice leaves out were still ticked; the migration
+        unticks them, and only them."""
+        old = self._invoice(self.customer, "2026-03-02", 700.00)
+        self._backdate(old)
+        new = self._invoice(self.customer, "2026-03-02", 300.00)
+        self.company.write(
+            {
+                "debt_collection_existing": "none",
+                "debt_collection_enabled_date": new.create_date,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET debt_collection_subject = TRUE WHERE id = %s",
+            [old.id],
+        )
+        old.invalidate_recordset()
+        path = Path(__file__).parents[1] / "migrations/18.0.1.1.0/post-migrate.py"
+        spec = importlib.util.spec_from_file_location("post_migrate", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.assertEqual((old + new).mapped("debt_collection_subject"), [False, True])
+
+    def test_changing_the_existing_choice_follows_on_the_flags(self):
+        """From "none" to "all": the existing documents are ticked again,
+        except one whose flag someone unticked by hand; back to "none": all
+        existing ones are unticked; new documents never change."""
+        old = self._invoice(self.customer, "2026-03-02", 700.00)
+        kept_out = self._invoice(self.customer, "2026-03-02", 250.00)
+        self._backdate(old + kept_out)
+        new = self._invoice(self.customer, "2026-03-02", 300.00)
+        self.company.write(
+            {
+                "debt_collection_existing": "none",
+                "debt_collection_enabled_date": new.create_date,
+            }
+        )
+        kept_out.debt_collection_subject = True
+        kept_out.debt_collection_subject = False  # by hand: stays out
+        documents = old + kept_out + new
+        self.assertEqual(
+            documents.mapped("debt_collection_subject"), [False, False, True]
+        )
+
+        self.company.debt_collection_existing = "all"
+        self.assertEqual(
+            documents.mapped("debt_collection_subject"), [True, False, True]
+        )
+
+        self.company.debt_collection_existing = "none"
+        self.assertEqual(
+            documents.mapped("debt_collection_subject"), [False, False, True]
+        )
 
     def test_existing_documents_from_due_date(self):
         """Switched on with "existing documents due from 1 March": existing
@@ -727,6 +818,13 @@ class TestEngineItemsExclusion(ItemsCase):
                 "debt_collection_existing_due_from": "2026-03-01",
                 "debt_collection_enabled_date": new_before.create_date,
             }
+        )
+
+        self.assertEqual(
+            (old_before + old_on + old_after + new_before).mapped(
+                "debt_collection_subject"
+            ),
+            [False, True, True, True],
         )
 
         fired = self._walk(["2026-03-09"])

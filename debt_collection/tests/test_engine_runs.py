@@ -176,6 +176,24 @@ class TestEngineRuns(DebtCollectionCase):
         self.assertEqual(self._events().scheduled_date, TUE_10)
         self.assertEqual(len(self._mails(self.customer)), 1)
 
+    def test_polish_company_sends_nothing_on_easter_monday(self):
+        """A Polish company has Poland's public holidays without entering
+        them: the final demand due on Easter Monday 2026 (6 April) waits for
+        Tuesday."""
+        self.assertFalse(self.company.debt_collection_public_holidays)
+        self.company.country_id = self.env.ref("base.pl")
+        self.assertEqual(self.company.debt_collection_public_holidays, "pl")
+        easter_monday, tuesday = date(2026, 4, 6), date(2026, 4, 7)
+        # Day 70 (the final demand) of an invoice due on 26 January.
+        invoice = self._invoice(self.customer, easter_monday - timedelta(days=70), 900)
+        self._run(easter_monday, hour=8)
+        self._run(easter_monday, hour=15)
+        self._assert_nothing_done()
+
+        self._run(tuesday, hour=9)
+        self.assertEqual(self._keys(), [(invoice.name, "Final demand", 0, "done")])
+        self.assertEqual(self._events().scheduled_date, tuesday)
+
     def test_holiday_of_another_company_does_not_postpone(self):
         self.env["debt.collection.holiday"].sudo().create(
             {

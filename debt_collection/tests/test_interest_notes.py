@@ -824,10 +824,14 @@ class TestInterestNotes(InterestNoteCase):
     def test_only_draft_notes_are_edited_and_deleted(self):
         invoice = self._invoice(self.person, "2026-03-02", 10000.00)
         draft = self._propose("2026-03-31", move_ids=invoice)
-        # A draft is edited: the accountant lowers the interest.
+        # A draft is edited: the accountant lowers the interest...
         draft.line_ids.write({"amount": 100.00})
         self.assertEqual(draft.amount_total, 100.00)
+        # ... and a new date recalculates it: 3-30 March = 28 days x 14.00 %
+        # = 10,000 x 0.14 x 28 / 365 = 107.40.
         draft.write({"date": date(2026, 3, 30)})
+        self.assertEqual(draft.amount_total, 107.40)
+        draft.line_ids.write({"amount": 100.00})
         draft.with_user(self.manager).action_confirm()
         line = draft.line_ids
         locked = "Only draft interest notes can be changed"
@@ -1465,3 +1469,91 @@ class TestInterestNotePrint(InterestNoteCase):
         self.assertTrue(attachment.name.endswith(".pdf"), attachment.name)
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertTrue(attachment.raw.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestInterestNoteRecalculation(InterestNoteCase):
+    """A draft note follows its date, interest kind, rate and documents: what
+    is printed is never stale. 10,000.00 PLN due 2 March 2026, proposed on 31
+    March: interest 111.23 (29 days at 14.00 %), compensation 297.50."""
+
+    def setUp(self):
+        super().setUp()
+        self.invoice = self._invoice(self.customer, "2026-03-02", 10000.00)
+        self.note = self._propose("2026-03-31", move_ids=self.invoice)
+        self.assertEqual(self.note.invoice_ids, self.invoice)
+        self.assertEqual(
+            (self.note.amount_interest, self.note.amount_total), (111.23, 408.73)
+        )
+
+    def _amounts(self):
+        return (
+            self.note.amount_interest,
+            self.note.amount_compensation,
+            self.note.amount_total,
+        )
+
+    def test_new_date(self):
+        """15 April: 3 March-15 April = 44 days x 14.00 % = 168.77; pay by 22
+        April; the compensation stays."""
+        self.note.with_user(self.manager).date = date(2026, 4, 15)
+        self.assertEqual(self._amounts(), (168.77, 297.50, 466.27))
+        self.assertEqual(self.note.date_due, date(2026, 4, 22))
+        self.assertRecordValues(
+            self._line(self.note, "interest"),
+            [{"date_to": date(2026, 4, 15), "days": 44, "rates": "14.00"}],
+        )
+
+    def test_new_interest_kind_and_rate(self):
+        """Civil interest (9.75 %): 10,000 x 0.0975 x 29 / 365 = 77.47; a
+        contractual 10 % gives 79.45, then 12 % gives 95.34; 25 % is capped at
+        the legal maximum (19.50 %: 154.93) and says so."""
+        note = self.note.with_user(self.manager)
+        note.interest_kind = "statutory_civil"
+        self.assertEqual(self._amounts(), (77.47, 297.50, 374.97))
+        note.write({"interest_kind": "contractual_fixed", "interest_rate": 10.0})
+        self.assertEqual(self._amounts(), (79.45, 297.50, 376.95))
+        note.interest_rate = 12.0
+        self.assertEqual(self._amounts(), (95.34, 297.50, 392.84))
+        self.assertFalse(note.warning)
+        note.interest_rate = 25.0
+        self.assertEqual(self._amounts(), (154.93, 297.50, 452.43))
+        self.assertIn(self.invoice.name, note.warning)
+        self.assertIn("capped at the legal maximum", note.warning)
+
+    def test_documents_added_and_removed(self):
+        """A second invoice of 5,000.00 due 2 March adds 55.62 interest and a
+        40 EUR compensation (170.00); removing it takes them away again."""
+        second = self._invoice(self.customer, "2026-03-02", 5000.00)
+        note = self.note.with_user(self.manager)
+        note.invoice_ids = [Command.link(second.id)]
+        self.assertEqual(self._amounts(), (166.85, 467.50, 634.35))
+        self.assertEqual(self._line(note, "compensation", second).amount, 170.00)
+        note.invoice_ids = [Command.unlink(second.id)]
+        self.assertEqual(self._amounts(), (111.23, 297.50, 408.73))
+        self.assertEqual(note.line_ids.invoice_id, self.invoice)
+
+    def test_payment_then_recalculate(self):
+        """Paid 4,000.00 on 16 March: Recalculate charges 10,000 for 3-16
+        March (14 days: 53.70) and 6,000 for 17-31 March (15 days: 34.52)."""
+        self._pay(self.invoice, 4000.00, "2026-03-16")
+        self.note.with_user(self.manager).action_recalculate()
+        self.assertEqual(self.note.amount_interest, 88.22)
+
+    def test_wrong_changes_are_refused_and_change_nothing(self):
+        other_customer = self._invoice(self.person, "2026-03-02", 800.00)
+        euro = self._invoice(self.customer, "2026-03-02", 800.00, currency=self.eur)
+        note = self.note.with_user(self.manager)
+        for document in (other_customer, euro):
+            with self._refused(UserError, "an interest note charges one customer"):
+                note.invoice_ids = [Command.link(document.id)]
+        with self._refused(ValidationError, "cannot be negative"):
+            note.interest_rate = -1.0
+        self.assertEqual(self._amounts(), (111.23, 297.50, 408.73))
+        self.assertEqual(note.invoice_ids, self.invoice)
+        note.action_confirm()
+        with self._refused(UserError, "Only draft interest notes can be changed"):
+            note.date = date(2026, 4, 15)
+        with self._refused(UserError, "Only draft interest notes can be changed"):
+            note.action_recalculate()
+        self.assertEqual(self._amounts(), (111.23, 297.50, 408.73))

@@ -359,16 +359,18 @@ class TestPolishLedger(LedgerCase):
         self.assertEqual(beta_invoice.amount_residual, 0.0)  # the accountant
 
         # Gamma: each installment on its own due date; the partial payment
-        # of 500.00 lowered the first one to 238.00. On 24 May the first
-        # reaches the final demand and the second the demand: one final
-        # demand lists both.
+        # of 500.00 lowered the first one to 238.00 (its third reminder, due
+        # on Easter Sunday 5 April, waits for Tuesday after Easter Monday: a
+        # Polish company's public holidays). On 24 May, Pentecost Sunday, the
+        # first reaches the final demand and the second the demand: on Monday
+        # 25 May one final demand lists both.
         self.assertEqual(
             self._notice_rows(self.gamma),
             [
                 ("2026-03-12", "Pre-due reminder", {"PLN": (738.00, 0.0, 738.00)}),
                 ("2026-03-22", "Overdue reminder", {"PLN": (238.00, 0.0, 238.00)}),
                 ("2026-03-29", "Overdue reminder", {"PLN": (238.00, 0.0, 238.00)}),
-                ("2026-04-05", "Overdue reminder", {"PLN": (238.00, 0.0, 238.00)}),
+                ("2026-04-07", "Overdue reminder", {"PLN": (238.00, 0.0, 238.00)}),
                 ("2026-04-11", "Pre-due reminder", {"PLN": (1722.00, 0.0, 1722.00)}),
                 ("2026-04-21", "Overdue reminder", {"PLN": (1722.00, 0.0, 1722.00)}),
                 ("2026-04-28", "Overdue reminder", {"PLN": (1722.00, 0.0, 1722.00)}),
@@ -380,7 +382,7 @@ class TestPolishLedger(LedgerCase):
             [
                 ("2026-04-24", "demand", "closed", {"PLN": 238.00}, [238.00], []),
                 (
-                    "2026-05-24",
+                    "2026-05-25",
                     "final_demand",
                     "sent",
                     {"PLN": 1960.00},

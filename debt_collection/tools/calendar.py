@@ -3,6 +3,25 @@
 from datetime import timedelta
 
 
+class Holidays:
+    """The days the run does not send: fixed dates, plus the public holidays
+    ``yearly(year)`` gives for any year (computed when first asked)."""
+
+    def __init__(self, dates=(), yearly=None):
+        self.dates = frozenset(dates)
+        self.yearly = yearly
+        self._years = {}
+
+    def __contains__(self, day):
+        if day in self.dates:
+            return True
+        if self.yearly is None:
+            return False
+        if day.year not in self._years:
+            self._years[day.year] = frozenset(self.yearly(day.year))
+        return day in self._years[day.year]
+
+
 def is_sending_day(day, weekdays, holidays):
     """``weekdays`` is a set of ISO weekday numbers (1 = Monday)."""
     return day.isoweekday() in weekdays and day not in holidays

@@ -351,7 +351,6 @@ def last_business_day_before_month(day, holidays=()):
     Art. 10: the NBP average rate of the last business day of the month before
     the month in which the payment became due; ``day`` is the due date.
     """
-    holidays = frozenset(holidays)
     candidate = day.replace(day=1) - ONE_DAY
     while candidate.isoweekday() > 5 or candidate in holidays:
         candidate -= ONE_DAY

@@ -20,7 +20,9 @@ class DebtCollectionDemandWizard(models.TransientModel):
     )
     kind = fields.Selection(
         selection=lambda self: (
-            self.env["debt.collection.demand"]._fields["kind"].selection
+            self.env["debt.collection.demand"]
+            ._fields["kind"]
+            ._description_selection(self.env)
         ),
         required=True,
         default="demand",

@@ -17,7 +17,9 @@ class DebtCollectionHoldWizard(models.TransientModel):
     hold_until = fields.Date(required=True)
     reason = fields.Selection(
         selection=lambda self: (
-            self.env["account.move"]._fields["debt_collection_hold_reason"].selection
+            self.env["account.move"]
+            ._fields["debt_collection_hold_reason"]
+            ._description_selection(self.env)
         ),
         required=True,
         default="promise",

@@ -1,7 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..models.debt_collection_calendar_mixin import WEEKDAY_FIELDS
+from ..models.debt_collection_policy import set_name_translations
+
+_lt = LazyTranslate(__name__)
 
 
 class DebtCollectionSetupWizard(models.TransientModel):
@@ -53,7 +57,9 @@ class DebtCollectionSetupWizard(models.TransientModel):
     # 3. Sending
     existing = fields.Selection(
         selection=lambda self: (
-            self.env["res.company"]._fields["debt_collection_existing"].selection
+            self.env["res.company"]
+            ._fields["debt_collection_existing"]
+            ._description_selection(self.env)
         ),
         string="Existing Open Documents",
         default="none",
@@ -134,14 +140,14 @@ class DebtCollectionSetupWizard(models.TransientModel):
         template = self.env["debt.collection.step"]._default_template
         if self.predue_enabled:
             steps["predue"] = {
-                "name": _("Pre-due reminder"),
+                "name": _lt("Pre-due reminder"),
                 "days": -self.predue_days,
                 "action": "reminder",
                 "min_item_amount": self.predue_min_amount,
                 "mail_template_id": template("reminder", -1).id,
             }
         steps["overdue"] = {
-            "name": _("Overdue reminder"),
+            "name": _lt("Overdue reminder"),
             "days": self.overdue_days,
             "action": "reminder",
             "repeat_interval": self.overdue_repeat_interval,
@@ -154,7 +160,7 @@ class DebtCollectionSetupWizard(models.TransientModel):
         }
         if self.demand_days:
             steps["demand"] = {
-                "name": _("Payment demand"),
+                "name": _lt("Payment demand"),
                 "days": self.demand_days,
                 "action": "demand",
                 "pay_by_days": 7,
@@ -163,7 +169,7 @@ class DebtCollectionSetupWizard(models.TransientModel):
             }
         if self.final_demand_days:
             steps["final_demand"] = {
-                "name": _("Final demand"),
+                "name": _lt("Final demand"),
                 "days": self.final_demand_days,
                 "action": "final_demand",
                 "pay_by_days": 7,
@@ -218,14 +224,16 @@ class DebtCollectionSetupWizard(models.TransientModel):
         if policy and not hand_made:
             return policy
         Policy = self.env["debt.collection.policy"]
-        name = _("Standard collection")
+        name = _lt("Standard collection")
         if Policy.with_context(active_test=False).search_count(
-            [("company_id", "=", self.company_id.id), ("name", "=", name)]
+            [("company_id", "=", self.company_id.id), ("name", "=", str(name))]
         ):
-            name = _(
+            name = _lt(
                 "Standard collection (%(date)s)", date=fields.Date.context_today(self)
             )
-        return Policy.create({"name": name, "company_id": self.company_id.id})
+        policy = Policy.create({"name": str(name), "company_id": self.company_id.id})
+        set_name_translations(policy, name)
+        return policy
 
     def _write_steps(self, policy):
         wanted = self._prepare_steps_vals()
@@ -240,8 +248,17 @@ class DebtCollectionSetupWizard(models.TransientModel):
             step.active = False
         Step = self.env["debt.collection.step"]
         for sequence, (role, vals) in enumerate(wanted.items(), start=1):
-            vals = dict(vals, sequence=sequence * 10, setup_role=role, active=True)
-            if role in existing:
-                existing[role].write(vals)
+            name = vals["name"]  # in every language
+            vals = dict(
+                vals,
+                name=str(name),
+                sequence=sequence * 10,
+                setup_role=role,
+                active=True,
+            )
+            step = existing.get(role)
+            if step:
+                step.write(vals)
             else:
-                Step.create(dict(vals, policy_id=policy.id))
+                step = Step.create(dict(vals, policy_id=policy.id))
+            set_name_translations(step, name)

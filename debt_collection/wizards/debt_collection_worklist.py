@@ -149,7 +149,9 @@ class DebtCollectionWorklistLine(models.TransientModel):
     delivery_error = fields.Text(related="delivery_id.error", string="Why")
     reason = fields.Selection(
         selection=lambda self: (
-            self.env["debt.collection.event"]._fields["reason"].selection
+            self.env["debt.collection.event"]
+            ._fields["reason"]
+            ._description_selection(self.env)
         )
     )
     move_ids = fields.Many2many("account.move", string="Documents")

@@ -1,9 +1,10 @@
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..models.sale_order import OVERRIDE_GROUP
+
+_lt = LazyTranslate(__name__)
 
 
 class DebtCollectionSaleOverrideWizard(models.TransientModel):
@@ -48,13 +49,13 @@ class DebtCollectionSaleOverrideWizard(models.TransientModel):
                     "channel": "system",
                     "origin": "manual",
                     "user_id": self.env.uid,
-                    "note": Markup("%s<br/>%s")
-                    % (
-                        _(
-                            "%(order)s confirmed despite the sales block.",
+                    **self.env["debt.collection.event"]._message_vals(
+                        _lt(
+                            "%(order)s confirmed despite the sales block. Reason: "
+                            "%(reason)s",
                             order=order.name,
-                        ),
-                        _("Reason: %(reason)s", reason=reason),
+                            reason=reason,
+                        )
                     ),
                 }
                 for order in blocked

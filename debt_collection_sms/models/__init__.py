@@ -7,3 +7,5 @@ from . import debt_collection_sms_gateway
 from . import debt_collection_delivery
 from . import debt_collection_engine
 from . import sms_template
+from . import debt_collection_sms_test_gateway
+from . import debt_collection_demo

@@ -19,6 +19,10 @@ class DebtCollectionEvent(models.Model):
             ("sms_blacklisted", "Mobile number blacklisted"),
             ("sms_limit", "SMS limit per customer reached"),
             ("sms_gateway_account", "SMS gateway account: authorisation or credit"),
+            (
+                "sms_nothing_to_announce",
+                "No payment demand or interest note to announce",
+            ),
         ],
         ondelete={
             "sms_no_number": "set null",
@@ -26,6 +30,7 @@ class DebtCollectionEvent(models.Model):
             "sms_blacklisted": "set null",
             "sms_limit": "set null",
             "sms_gateway_account": "set null",
+            "sms_nothing_to_announce": "set null",
         },
     )
     sms_number = fields.Char(
@@ -37,7 +42,9 @@ class DebtCollectionEvent(models.Model):
     )
     sms_gateway = fields.Selection(
         selection=lambda self: (
-            self.env["res.company"]._fields["debt_collection_sms_gateway"].selection
+            self.env["res.company"]
+            ._fields["debt_collection_sms_gateway"]
+            ._description_selection(self.env)
         ),
         string="SMS Gateway",
     )

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.tools.misc import formatLang
 
 # Characters Odoo puts in formatted amounts that are not in the GSM alphabet.
@@ -7,6 +7,44 @@ _NON_GSM_SPACES = str.maketrans({"\xa0": " ", "\u202f": " "})
 
 class DebtCollectionNotice(models.Model):
     _inherit = "debt.collection.notice"
+
+    demand_id = fields.Many2one(
+        "debt.collection.demand",
+        string="Payment Demand Announced",
+        readonly=True,
+        index="btree_not_null",
+    )
+    interest_note_id = fields.Many2one(
+        "debt.collection.interest.note",
+        string="Interest Note Announced",
+        readonly=True,
+        index="btree_not_null",
+    )
+
+    # The demand or interest note an SMS announces.
+
+    def _sms_announced_number(self):
+        self.ensure_one()
+        return (self.demand_id or self.interest_note_id).name or ""
+
+    def _sms_announced_amount(self):
+        """What the demand asks (per currency), or what is still due on the
+        interest note."""
+        self.ensure_one()
+        if self.demand_id:
+            return " + ".join(
+                self._sms_amount(total, currency)
+                for currency, total, _words in self.demand_id._get_totals()
+            )
+        note = self.interest_note_id
+        return self._sms_amount(
+            abs(note.move_id.amount_residual) if note.move_id else note.amount_total,
+            note.currency_id,
+        )
+
+    def _sms_announced_pay_by(self):
+        self.ensure_one()
+        return self.demand_id.pay_by_date or self.interest_note_id.date_due
 
     # Helpers of the SMS templates (short texts, GSM alphabet where possible).
 

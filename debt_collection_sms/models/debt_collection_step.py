@@ -17,6 +17,20 @@ class DebtCollectionStep(models.Model):
         selection_add=[("sms", "SMS")],
         ondelete={"sms": _retire_sms_steps},
     )
+    sms_announce = fields.Selection(
+        [
+            ("documents", "The documents due"),
+            ("demand", "The customer's payment demand"),
+            ("interest_note", "The customer's interest note"),
+        ],
+        string="SMS About",
+        default="documents",
+        required=True,
+        help="What the SMS announces: the documents due for the step, or the "
+        "customer's latest payment demand (approved or sent) or posted "
+        "interest note still unpaid: its number, amount and pay-by date. A "
+        "customer who has none yet is tried again on the next runs.",
+    )
     sms_template_id = fields.Many2one(
         "sms.template",
         string="SMS Template",
@@ -45,21 +59,38 @@ class DebtCollectionStep(models.Model):
     def _get_template_models(self):
         return dict(super()._get_template_models(), sms=NOTICE_MODEL)
 
-    @api.onchange("action", "days")
+    @api.onchange("action", "days", "sms_announce")
     def _onchange_action_sms_template(self):
         if self.action != "sms":
             return
-        defaults = self._default_sms_template(-1) | self._default_sms_template(0)
+        defaults = self.browse()._all_default_sms_templates()
         if not self.sms_template_id or self.sms_template_id in defaults:
-            self.sms_template_id = self._default_sms_template(self.days)
+            self.sms_template_id = self._default_sms_template(
+                self.days, self.sms_announce
+            )
 
     @api.model
-    def _default_sms_template(self, days):
-        """The shipped template: pre-due before the due date, else overdue."""
-        name = "sms_template_predue" if days < 0 else "sms_template_overdue"
+    def _default_sms_template(self, days, announce="documents"):
+        """The shipped template: the demand or interest note announced, else
+        pre-due before the due date, else overdue."""
+        name = {
+            "demand": "sms_template_demand_announce",
+            "interest_note": "sms_template_interest_note_announce",
+        }.get(announce) or (
+            "sms_template_predue" if days < 0 else "sms_template_overdue"
+        )
         return (
             self.env.ref(f"debt_collection_sms.{name}", raise_if_not_found=False)
             or self.env["sms.template"]
+        )
+
+    @api.model
+    def _all_default_sms_templates(self):
+        return (
+            self._default_sms_template(-1)
+            | self._default_sms_template(0)
+            | self._default_sms_template(0, "demand")
+            | self._default_sms_template(0, "interest_note")
         )
 
     @api.constrains("action", "mail_template_id")

@@ -20,12 +20,17 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     debt_collection_sms_gateway = fields.Selection(
-        [("iap", "Odoo SMS (IAP)"), ("smsapi", "SMSAPI.pl")],
+        [
+            ("iap", "Odoo SMS (IAP)"),
+            ("smsapi", "SMSAPI.pl"),
+            ("test", "Test gateway (nothing is sent)"),
+        ],
         string="SMS Gateway",
         default="iap",
         required=True,
         help="Odoo SMS sends through Odoo's In-App Purchase credits; SMSAPI.pl "
-        "through your own SMSAPI.pl account.",
+        "through your own SMSAPI.pl account; the test gateway records the SMS "
+        "as sent and sends nothing (for trying and training).",
     )
     debt_collection_smsapi_token = fields.Char(
         "SMSAPI.pl Token",

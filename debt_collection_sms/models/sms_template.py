@@ -1,6 +1,14 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.debt_collection.models.debt_collection_step import NOTICE_MODEL
+from odoo.addons.debt_collection.models.debt_collection_template import (
+    may_edit_wording,
+)
 
 from ..tools.segments import GSM7, count_segments
+
+WORDING_FIELDS = ("name", "body")
 
 
 class SmsTemplate(models.Model):
@@ -40,3 +48,62 @@ class SmsTemplate(models.Model):
             template.debt_collection_length = count.length
             template.debt_collection_segments = count.segments
             template.debt_collection_remaining = count.remaining
+
+    def _debt_collection_is_collection_template(self):
+        return bool(self) and all(
+            template.sudo().model == NOTICE_MODEL for template in self
+        )
+
+    def write(self, vals):
+        if self._debt_collection_is_collection_template() and may_edit_wording(
+            self, vals, WORDING_FIELDS
+        ):
+            # sudo: a collector rewords a collection SMS; nothing dynamic is
+            # added (checked above), which only template editors may do.
+            return super(SmsTemplate, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _update_field_translations(
+        self, fname, translations, digest=None, source_lang=None
+    ):
+        if self._debt_collection_is_collection_template() and all(
+            may_edit_wording(self, {fname: value}, WORDING_FIELDS, lang)
+            for lang, value in translations.items()
+        ):
+            # sudo: see write()
+            return super(SmsTemplate, self.sudo())._update_field_translations(
+                fname, translations, digest=digest, source_lang=source_lang
+            )
+        return super()._update_field_translations(
+            fname, translations, digest=digest, source_lang=source_lang
+        )
+
+    def action_debt_collection_preview(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sms.sms_template_preview_action"
+        )
+        action["context"] = {"default_sms_template_id": self.id}
+        return action
+
+
+class DebtCollectionMessageTemplate(models.Model):
+    _inherit = "debt.collection.message.template"
+
+    # A view: its SMS rows go with the module, nothing to delete.
+    kind = fields.Selection(
+        selection_add=[("sms", "SMS")], ondelete={"sms": lambda records: None}
+    )
+
+    def _template_queries(self):
+        return [
+            *super()._template_queries(),
+            SQL(
+                """SELECT id * 10 + 2, 'sms', 'sms.template', id
+                     FROM sms_template WHERE model = %s""",
+                NOTICE_MODEL,
+            ),
+        ]
+
+    def _step_field(self):
+        return dict(super()._step_field(), sms="sms_template_id")

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
+from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -469,3 +471,159 @@ class TestSmsLanguages(SmsCollectionCase):
             "do zaplaty 500,00 PLN. Prosimy o wplate do 10.03.2026, aby uniknac "
             "dalszych dzialan windykacyjnych. Tel. +48 22 123 45 67",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSmsAnnouncements(SmsCollectionCase):
+    """An SMS step announcing the customer's payment demand or interest note:
+    its number, amount and pay-by date."""
+
+    def _demand(self, invoice, day=MON_2):
+        items = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        with freeze_time(f"{day} 09:00:00"):
+            return self.env["debt.collection.demand"]._create_for_items(
+                self.company,
+                "demand",
+                items,
+                date=day,
+                auto_approve=True,
+                pay_by_days=7,
+            )
+
+    def test_sms_announces_the_payment_demand(self):
+        self.step_sms.sms_announce = "demand"
+        self.step_sms._onchange_action_sms_template()
+        self.assertEqual(
+            self.step_sms.sms_template_id,
+            self.env.ref("debt_collection_sms.sms_template_demand_announce"),
+        )
+        invoice = self._invoice(self.customer, MON_2, 1234.5)
+        demand = self._demand(invoice)
+        self.assertEqual(demand.state, "approved")
+        with self.mockSMSGateway():
+            self._run(THU_5)
+        self.assertEqual(
+            [s["body"] for s in self._sms],
+            [
+                f"Windykacja Sp. z o.o.: we have sent you payment demand {demand.name} "
+                "for 1,234.50 PLN. Please pay by 03/09/2026. Tel. +48 22 123 45 67"
+            ],
+        )
+        event = self._sms_events()
+        self.assertEqual((event.state, event.notice_id.demand_id), ("done", demand))
+
+    def test_customer_without_a_demand_is_tried_again(self):
+        """No demand yet on Thursday: the SMS fails (nothing to announce) and
+        is tried again; on Friday the demand is approved and announced once."""
+        self.step_sms.write(
+            {
+                "sms_announce": "demand",
+                "sms_template_id": self.env.ref(
+                    "debt_collection_sms.sms_template_demand_announce"
+                ).id,
+            }
+        )
+        invoice = self._invoice(self.customer, MON_2, 500)
+        with self.mockSMSGateway():
+            self._run(THU_5)
+            self.assertFalse(self._sms)
+            event = self._sms_events()
+            self.assertEqual(
+                (event.state, event.reason), ("failed", "sms_nothing_to_announce")
+            )
+            demand = self._demand(invoice, day=FRI_6)
+            self._run(FRI_6)
+            self._run(MON_9)
+        self.assertEqual(len(self._sms), 1)
+        self.assertIn(demand.name, self._sms[0]["body"])
+        self.assertEqual(self._sms_events().state, "done")
+
+    def test_sms_announces_the_interest_note_in_polish(self):
+        self.step_sms.write(
+            {
+                "sms_announce": "interest_note",
+                "sms_template_id": self.env.ref(
+                    "debt_collection_sms.sms_template_interest_note_announce"
+                ).id,
+            }
+        )
+        self._activate_polish(("debt_collection", "debt_collection_sms"))
+        polish = self._sms_customer("Sklep Źdźbło", mobile="602 345 678", lang="pl_PL")
+        invoice = self._invoice(polish, MON_2, 900)
+        income = self.company_data["default_account_revenue"]
+        self.company.debt_collection_interest_account_id = income
+        note = self.env["debt.collection.interest.note"].create(
+            {
+                "partner_id": polish.id,
+                "date": MON_2,
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "invoice_id": invoice.id,
+                            "amount": 56.78,
+                            "line_type": "interest",
+                        }
+                    )
+                ],
+            }
+        )
+        with freeze_time("2026-03-02 09:00:00"):
+            note.with_user(self.manager).action_confirm()
+            note.with_user(self.manager).action_post()
+        with self.mockSMSGateway():
+            self._run(THU_5)
+        self.assertEqual(
+            [s["body"] for s in self._sms],
+            [
+                f"Windykacja Sp. z o.o.: nota odsetkowa {note.name} za opoznienie w "
+                "platnosci, kwota 56,78 PLN, termin platnosci 09.03.2026. "
+                "Tel. +48 22 123 45 67"
+            ],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSmsTemplates(SmsCollectionCase):
+    """SMS templates in Debt Collection > Configuration > Message Templates,
+    reworded by collectors; the test gateway."""
+
+    def test_sms_templates_are_listed_and_reworded_by_collectors(self):
+        rows = self.env["debt.collection.message.template"].search(
+            [("kind", "=", "sms")]
+        )
+        overdue = rows.filtered(
+            lambda r: r.name == "Debt collection: overdue reminder (SMS)"
+        )
+        self.assertEqual(len(overdue), 1)
+        self.assertIn("SMS reminder", overdue.step_names)
+        self.assertEqual(overdue.action_preview()["res_model"], "sms.template.preview")
+        template = self.step_sms.sms_template_id.with_user(self.collector)
+        template.body = template.body.replace("payment reminder", "kind reminder")
+        self.assertIn("kind reminder", self.step_sms.sms_template_id.body)
+        with self.assertRaises(AccessError):
+            template.body += " {{ object.partner_id.vat }}"
+        with self.assertRaises(AccessError):
+            template.write({"model_id": self.env.ref("base.model_res_partner").id})
+
+    def test_test_gateway_records_and_sends_nothing(self):
+        self.company.debt_collection_sms_gateway = "test"
+        invoice = self._invoice(self.customer, MON_2, 300)
+        with self.mockSMSGateway():
+            self._run(THU_5)
+            self.assertEqual(self._sms, [])
+        event = self._sms_events()
+        self.assertRecordValues(
+            event,
+            [
+                {
+                    "state": "done",
+                    "move_id": invoice.id,
+                    "sms_gateway": "test",
+                    "sms_status": "Not sent (test gateway)",
+                    "sms_number": "+48601234567",
+                }
+            ],
+        )
+        self.assertIn(invoice.name, event.sms_body)

@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("debt_collection_rates_tour", {
         },
         {
             content: "Close the proposal",
-            trigger: ".modal button:contains(Close)",
+            trigger: ".modal-footer button:contains(Close)",
             run: "click",
         },
         {

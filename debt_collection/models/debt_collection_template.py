@@ -1,0 +1,204 @@
+"""The message templates of collection: e-mail (mail.template), SMS
+(sms.template, debt_collection_sms) and letter templates, listed together
+under Debt Collection > Configuration > Message Templates, and editable there
+by collectors as far as their wording goes.
+
+Odoo lets only template editors (a technical right: templates run code)
+change templates with dynamic parts. A collector may change the wording of
+the collection templates: a change that adds no dynamic part (no expression
+the template did not already have) is written for them.
+"""
+
+from lxml import html
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.rendering_tools import parse_inline_template
+
+# The models collection e-mails are rendered on.
+TEMPLATE_MODELS = (
+    "debt.collection.notice",
+    "debt.collection.demand",
+    "debt.collection.interest.note",
+)
+
+
+def template_expressions(value, engine):
+    """The dynamic parts of a template field: QWeb directives, or the
+    ``{{ … }}`` expressions of an inline template."""
+    if not value:
+        return set()
+    if engine in ("qweb", "qweb_view"):
+        root = html.fragment_fromstring(str(value), create_parent="div")
+        return {
+            (name, attribute)
+            for element in root.iter()
+            for name, attribute in element.attrib.items()
+            if name.startswith("t-")
+        }
+    return {
+        expression
+        for _text, expression, *_r in parse_inline_template(str(value))
+        if expression
+    }
+
+
+def may_edit_wording(records, vals, fields_allowed, lang=None):
+    """Whether the current user, a collector who is not a template editor,
+    may write ``vals`` on the collection templates ``records``: only
+    ``fields_allowed`` change, and no dynamic part is added."""
+    env = records.env
+    if (
+        env.su
+        or not records
+        or env.user.has_group("mail.group_mail_template_editor")
+        or not env.user.has_group("debt_collection.group_debt_collection_user")
+        or not set(vals) <= set(fields_allowed)
+    ):
+        return False
+    # sudo: the templates' content, compared with the change asked for.
+    current = records.sudo().with_context(lang=lang or env.lang)
+    for name, value in vals.items():
+        engine = getattr(records._fields[name], "render_engine", "inline_template")
+        known = set().union(
+            *(template_expressions(record[name], engine) for record in current)
+        )
+        if not template_expressions(value, engine) <= known:
+            return False
+    return True
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    def _debt_collection_is_collection_template(self):
+        return all(template.sudo().model in TEMPLATE_MODELS for template in self)
+
+    def write(self, vals):
+        if self._debt_collection_is_collection_template() and may_edit_wording(
+            self, vals, ("name", "subject", "body_html", "description")
+        ):
+            # sudo: a collector rewords a collection template; nothing
+            # dynamic is added (checked above), which only editors may do.
+            return super(MailTemplate, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _update_field_translations(
+        self, fname, translations, digest=None, source_lang=None
+    ):
+        if self._debt_collection_is_collection_template() and all(
+            may_edit_wording(
+                self, {fname: value}, ("name", "subject", "body_html"), lang
+            )
+            for lang, value in translations.items()
+        ):
+            # sudo: see write()
+            return super(MailTemplate, self.sudo())._update_field_translations(
+                fname, translations, digest=digest, source_lang=source_lang
+            )
+        return super()._update_field_translations(
+            fname, translations, digest=digest, source_lang=source_lang
+        )
+
+    def action_debt_collection_preview(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mail.mail_template_preview_action"
+        )
+        action["context"] = {"default_mail_template_id": self.id}
+        return action
+
+
+class DebtCollectionMessageTemplate(models.Model):
+    """One row per template the collection steps can use: e-mails, letters
+    (and SMS with debt_collection_sms). A view over the templates' own
+    models; editing and previewing open them."""
+
+    _name = "debt.collection.message.template"
+    _description = "Collection Message Template"
+    _auto = False
+    _order = "kind, res_id"
+
+    kind = fields.Selection(
+        [("email", "E-mail"), ("letter", "Letter")], readonly=True, required=True
+    )
+    res_model = fields.Char("Template Model", readonly=True)
+    res_id = fields.Integer("Template ID", readonly=True)
+    name = fields.Char(compute="_compute_template")
+    used_for = fields.Char("Rendered On", compute="_compute_template")
+    step_names = fields.Char("Used By Steps", compute="_compute_template")
+
+    @property
+    def _table_query(self):
+        return SQL(" UNION ALL ").join(self._template_queries())
+
+    def _template_queries(self):
+        """SELECTs of (id, kind, res_model, res_id); addons add theirs. Ids
+        are the template's id times 10 plus a digit per kind."""
+        return [
+            SQL(
+                """SELECT id * 10 + 1 AS id, 'email' AS kind,
+                          'mail.template' AS res_model, id AS res_id
+                     FROM mail_template
+                    WHERE model = ANY(%s) AND active""",
+                list(TEMPLATE_MODELS),
+            ),
+            SQL(
+                """SELECT id * 10 + 3, 'letter', 'debt.collection.letter.template', id
+                     FROM debt_collection_letter_template
+                    WHERE active"""
+            ),
+        ]
+
+    def _template(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id)
+
+    def _step_field(self):
+        """The step field that points to each kind of template."""
+        return {"email": "mail_template_id", "letter": "letter_template_id"}
+
+    @api.depends("res_model", "res_id")
+    def _compute_template(self):
+        Step = self.env["debt.collection.step"]
+        fields_by_kind = self._step_field()
+        steps = Step.search(
+            expression.OR([[(name, "!=", False)] for name in fields_by_kind.values()])
+        )
+        for row in self:
+            template = row._template().sudo()  # sudo: names shown in the list
+            row.name = template.display_name
+            model = (
+                template["model"] if "model" in template else "debt.collection.demand"
+            )
+            row.used_for = self.env["ir.model"]._get(model).name
+            field = fields_by_kind.get(row.kind)
+            row.step_names = ", ".join(
+                steps.filtered(lambda s, f=field, t=template: s[f] == t).mapped(
+                    "display_name"
+                )
+            )
+
+    def _edit_views(self):
+        """{template model: the form collectors edit it in}."""
+        return {
+            "mail.template": "debt_collection.mail_template_view_form_debt_collection"
+        }
+
+    def action_edit(self):
+        self.ensure_one()
+        view = self._edit_views().get(self.res_model)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(self.env.ref(view).id if view else False, "form")],
+            "target": "current",
+        }
+
+    def action_preview(self):
+        """Odoo's preview of the template, with a language to choose."""
+        self.ensure_one()
+        return self._template().action_debt_collection_preview()

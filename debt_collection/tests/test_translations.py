@@ -1,0 +1,106 @@
+"""Texts the engine and the users' actions write are shown in the reader's
+language: event notes, the names of the steps and policies the setup wizard
+makes, the public holidays of the settings."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import DebtCollectionCase
+
+
+@tagged("post_install", "-at_install")
+class TestReadersLanguage(DebtCollectionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._activate_polish()
+
+    def _notes(self, events, lang):
+        return [str(n) for n in events.with_context(lang=lang).mapped("note_display")]
+
+    def test_event_notes_in_the_readers_language(self):
+        """An English-speaking collector puts an invoice on hold and prepares
+        a demand; a Polish reader reads the history in Polish, an English one
+        in English; the stored note stays in the writer's language."""
+        invoice = self._invoice(self.customer, "2026-03-02", 500.00)
+        collector = self.collector.with_context(lang="en_US")
+        with freeze_time("2026-03-10"):
+            invoice.with_user(collector).write(
+                {
+                    "debt_collection_hold_until": "2026-03-20",
+                    "debt_collection_hold_reason": "promise",
+                }
+            )
+        items = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.env["debt.collection.demand"].with_user(collector)._create_for_items(
+            self.company, "demand", items, date=date(2026, 4, 13)
+        )
+        events = self.env["debt.collection.event"].search(
+            [("move_id", "=", invoice.id), ("event_type", "in", ("hold", "demand"))],
+            order="id",
+        )
+        self.assertEqual(
+            self._notes(events, "pl_PL"),
+            [
+                "Windykacja wstrzymana do 20.03.2026. Obietnica zapłaty",
+                "Wezwanie do zapłaty Projekt: Przygotowano.",
+            ],
+        )
+        self.assertEqual(
+            self._notes(events, "en_US"),
+            [
+                "On hold until 03/20/2026. Promise to pay",
+                "Payment demand Draft: Prepared.",
+            ],
+        )
+        self.assertEqual(
+            str(events[0].note), "<p>On hold until 03/20/2026. Promise to pay</p>"
+        )
+        # A note typed by a person is shown as typed.
+        self.env["debt.collection.note.wizard"].create(
+            {"partner_id": self.customer.id, "note": "<p>Zadzwonić w piątek</p>"}
+        ).action_add_note()
+        typed = self.env["debt.collection.event"].search(
+            [("partner_id", "=", self.customer.id), ("event_type", "=", "note")]
+        )
+        self.assertEqual(self._notes(typed, "en_US"), ["<p>Zadzwonić w piątek</p>"])
+
+    def test_setup_wizard_names_steps_in_every_language(self):
+        self.company.debt_collection_policy_id = False
+        self.env["debt.collection.setup.wizard"].with_context(lang="en_US").create(
+            {"state": "calendar"}
+        ).action_finish()
+        policy = self.company.debt_collection_policy_id
+        self.assertEqual(policy.with_context(lang="en_US").name, "Standard collection")
+        self.assertEqual(
+            policy.with_context(lang="pl_PL").name, "Windykacja standardowa"
+        )
+        steps = policy.step_ids.sorted("sequence")
+        self.assertEqual(
+            steps.with_context(lang="pl_PL").mapped("name")[:2],
+            [
+                "Przypomnienie przed terminem płatności",
+                "Przypomnienie po terminie płatności",
+            ],
+        )
+        self.assertEqual(
+            steps.with_context(lang="en_US").mapped("name")[:2],
+            ["Pre-due reminder", "Overdue reminder"],
+        )
+
+    def test_public_holidays_listed_in_the_settings(self):
+        self.company.country_id = self.env.ref("base.pl")
+        with freeze_time("2026-06-01"):
+            settings = (
+                self.env["res.config.settings"].with_context(lang="pl_PL").create({})
+            )
+            text = settings.debt_collection_public_holiday_text
+        self.assertEqual(settings.debt_collection_public_holidays, "pl")
+        self.assertIn("06.04.2026 Poniedziałek Wielkanocny", text)
+        self.assertIn("24.12.2026 Wigilia Bożego Narodzenia", text)
+        self.assertEqual(len(text.splitlines()), 14)
