@@ -272,8 +272,10 @@ class AccountMove(models.Model):
                         "res_id": record.id,
                     }
                 )
-        attachments = self.env["ir.attachment"].create(values)
-        for record, mail in zip(records, mails, strict=True):
+        # sudo: the copies are part of what was sent, attached to messages and
+        # demands that users do not edit (see their access rights).
+        attachments = self.env["ir.attachment"].sudo().create(values)
+        for record, mail in zip(records, mails.sudo(), strict=True):
             mine = attachments.filtered(
                 lambda a, r=record: a.res_id == r.id and a.res_model == r._name
             )

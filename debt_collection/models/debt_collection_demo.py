@@ -576,6 +576,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 plan = engine._plan(company, day)
                 if plan.groups or plan.skipped:
                     engine._execute_plan(plan, origin="automatic")
+                self._demo_deliver(company)
                 self._demo_post_notes(story, day)
             self._demo_date_events(company, day, last_event)
         engine._after_pass(company)
@@ -584,6 +585,18 @@ class DebtCollectionDemo(models.AbstractModel):
         story["policy"].step_ids.filtered(
             lambda s: s.action == "reminder" and s.days > 0
         ).attach_invoices = True
+
+    def _demo_deliver(self, company):
+        """The demo has no mail server: the day's e-mails count as taken by
+        one, so that their actions are done (see debt.collection.delivery)."""
+        # sudo: deliveries are written by the system only.
+        self.env["debt.collection.delivery"].sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("channel", "=", "email"),
+                ("state", "=", "queued"),
+            ]
+        )._mark_sent()
 
     def _demo_post_notes(self, story, day):
         """The manager posts the interest notes the run proposed; most are

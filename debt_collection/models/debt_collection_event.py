@@ -256,6 +256,7 @@ class DebtCollectionEvent(models.Model):
         for (until, when), events in groups.items():
             events.write(dict(vals, retry_until=until, next_retry=when))
         return True
+
     @api.depends("note", "note_message")
     @api.depends_context("lang")
     def _compute_note_display(self):
