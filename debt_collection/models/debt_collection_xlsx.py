@@ -24,7 +24,7 @@ class DebtCollectionXlsx(models.AbstractModel):
             date_format=lang.date_format,
             total_label=_("Total"),
             continued_label=_(
-                "Continued from sheet %s (a sheet holds %s rows at most)"
+                "Continued from sheet %(sheet)s (a sheet holds %(rows)s rows at most)"
             ),
             max_rows=self.env.context.get("debt_collection_xlsx_max_rows")
             or xlsx.EXCEL_MAX_ROWS,

@@ -74,7 +74,7 @@ class Workbook:
         self,
         date_format="%Y-%m-%d",
         total_label="Total",
-        continued_label="Continued from sheet %s (a sheet holds %s rows at most)",
+        continued_label="Continued from sheet %(sheet)s (a sheet holds %(rows)s rows at most)",
         max_rows=EXCEL_MAX_ROWS,
     ):
         self.total_label = total_label
@@ -121,7 +121,10 @@ class Workbook:
         sheet_header = header
         while True:
             if part > 1:
-                note = self.continued_label % (sheet_name, f"{self.max_rows:,}")
+                note = self.continued_label % {
+                    "sheet": sheet_name,
+                    "rows": f"{self.max_rows:,}",
+                }
                 sheet_name = _sheet_name(f"{name} ({part})")
                 sheet_header = [*header, (note, "")]
             count, more = self._write_sheet(
