@@ -551,7 +551,9 @@ class DebtCollectionBalanceConfirmationLine(models.Model):
     document_date = fields.Date("Issue Date")
     date_maturity = fields.Date("Due Date")
     currency_id = fields.Many2one("res.currency", required=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     amount = fields.Monetary("Open Amount", help="In the document's currency, on the date.")
     amount_company = fields.Monetary(
         "Open Amount (Company Currency)", currency_field="company_currency_id"

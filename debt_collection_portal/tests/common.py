@@ -1,4 +1,5 @@
 import re
+import secrets
 from datetime import timedelta
 
 from odoo import Command
@@ -71,7 +72,7 @@ class PortalCase(DebtCollectionCase):
                 {
                     "company_id": company.id,
                     "partner_id": (partner or self.customer).id,
-                    "token": f"test-token-{self.id()[-12:]}-{partner and partner.id}",
+                    "token": secrets.token_urlsafe(16),
                     "expiration_date": self.today
                     + timedelta(days=60 if days is None else days),
                     "source": "test",
