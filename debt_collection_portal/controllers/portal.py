@@ -81,8 +81,11 @@ class DebtCollectionPortal(PortalAccount):
         user = request.env.user
         if not user._is_public():
             return user.partner_id.name
-        return _("%(customer)s (link sent with %(source)s)",
-                 customer=scope.partner.name, source=scope.link.source or "")
+        return _(
+            "%(customer)s (link sent with %(message)s)",
+            customer=scope.partner.name,
+            message=scope.link.source or "",
+        )
 
     def _dc_sections(self, scope, companies=None, include_interest=None):
         Account = request.env["debt.collection.customer.account"].sudo()

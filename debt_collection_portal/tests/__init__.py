@@ -1,2 +1,3 @@
 from . import test_links
 from . import test_portal_access
+from . import test_portal_actions
