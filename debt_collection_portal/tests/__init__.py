@@ -1,3 +1,4 @@
 from . import test_links
 from . import test_portal_access
 from . import test_portal_actions
+from . import test_payment

@@ -51,6 +51,7 @@ class PortalCase(DebtCollectionCase):
         cls.provider = demo.copy(
             {"company_id": cls.company.id, "state": "test", "is_published": True}
         )
+        cls.provider.payment_method_ids = demo.payment_method_ids
         cls.provider.journal_id = cls.company_data["default_journal_bank"]
         cls.env["ir.config_parameter"].sudo().set_param(
             "account_payment.enable_portal_payment", True
