@@ -2,3 +2,4 @@ from . import test_links
 from . import test_portal_access
 from . import test_portal_actions
 from . import test_payment
+from . import test_statement

@@ -17,6 +17,15 @@ class PortalCase(DebtCollectionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = cls.company._debt_collection_today()
+        # Every day is a sending day (the calendar has its own tests); rates
+        # come from the shipped tables, not from the internet.
+        cls.company.write(
+            {
+                "debt_collection_send_sat": True,
+                "debt_collection_send_sun": True,
+                "debt_collection_nbp_online": False,
+            }
+        )
         cls.contact = cls.env["res.partner"].create(
             {
                 "name": "Jan Kowalski",
@@ -62,6 +71,28 @@ class PortalCase(DebtCollectionCase):
     def _overdue(self, partner, days, amount, **kwargs):
         """An invoice of ``partner`` due ``days`` ago."""
         return self._invoice(partner, self.today - timedelta(days=days), amount, **kwargs)
+
+    @classmethod
+    def _credit_note(cls, partner, amount, on, currency=None):
+        """An open (unreconciled) credit note."""
+        return cls._invoice(
+            partner, on, amount, invoice_date=on, currency=currency, move_type="out_refund"
+        )
+
+    @classmethod
+    def _unapplied_payment(cls, partner, amount, on):
+        payment = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": amount,
+                "date": on,
+                "journal_id": cls.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        return payment
 
     def _link(self, partner=None, company=None, days=None):
         """A signed link of ``partner`` (default: the customer)."""
