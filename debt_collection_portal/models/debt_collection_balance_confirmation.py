@@ -23,7 +23,11 @@ AWAITING = ("sent", "no_answer")
 
 class DebtCollectionBalanceConfirmation(models.Model):
     _name = "debt.collection.balance.confirmation"
-    _inherit = ["mail.thread", "debt.collection.portal.link.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "debt.collection.portal.link.mixin",
+    ]
     _description = "Balance Confirmation"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -238,7 +242,7 @@ class DebtCollectionBalanceConfirmation(models.Model):
         ageing = (
             self.env["debt.collection.ageing"]
             .with_company(company)
-            .new({"date": date, "company_ids": [Command.set(company.ids)]})
+            .create({"date": date, "company_ids": [Command.set(company.ids)]})
         )
         self.env.flush_all()
         return self.env.execute_query_dict(
