@@ -169,3 +169,52 @@ class TestPortalAccess(PortalCase, HttpCase):
         # Tests render reports as HTML: the content is there.
         self.assertIn(self.invoice.name, response.text)
         self.assertNotIn(self.other_invoice.name, response.text)
+
+    def test_letters_are_listed_with_their_pdfs(self):
+        Demand = self.env["debt.collection.demand"]
+        receivable = self.invoice.line_ids.filtered("date_maturity")
+        sent = Demand._create_for_items(self.company, "demand", receivable)
+        sent._approve()
+        sent._send_email()
+        draft = Demand._create_for_items(self.company, "demand", receivable)
+        self.customer.debt_collection_b2b = False  # no compensation: no EUR rate needed
+        interest_account = self.env["account.account"].create(
+            {"code": "751000", "name": "Odsetki", "account_type": "income_other"}
+        )
+        self.company.write(
+            {
+                "debt_collection_interest_min_total": 0,
+                "debt_collection_interest_account_id": interest_account.id,
+            }
+        )
+        notes, _skipped, problems = self.env["debt.collection.interest.note"]._propose(
+            self.company, self.today, partners=self.customer, invoices=self.invoice
+        )
+        self.assertFalse(problems)
+        self.assertEqual(len(notes), 1)
+        notes.action_confirm()
+        notes.action_post()
+        token = self._link().token
+        page = self._page(token)
+        self.assertIn(sent.display_name, page)
+        self.assertIn(f"Interest note {notes.name}", page)
+        self.assertNotIn(f"/my/payments/document/demand/{draft.id}", page)
+        for kind, record in (("demand", sent), ("interest_note", notes)):
+            response = self._get(f"/my/payments/document/{kind}/{record.id}", access_token=token)
+            self.assertEqual(response.status_code, 200, kind)
+            self.assertEqual(response.headers["Content-Type"], "application/pdf")
+            self.assertIn(record.name, response.text)
+        # A demand not sent to the customer is not theirs to read.
+        response = self._get(f"/my/payments/document/demand/{draft.id}", access_token=token)
+        self.assertEqual(response.status_code, 404)
+        response = self._get(f"/my/payments/document/invoice/{self.invoice.id}", access_token=token)
+        self.assertEqual(response.status_code, 404)
+
+    def test_portal_home_counts_the_open_documents(self):
+        self.authenticate("jan_portal", "jan_portal")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["debt_collection_open_count"]}
+        )
+        self.assertEqual(counters["debt_collection_open_count"], 2)
+        home = self.url_open("/my/home").text
+        self.assertIn('href="/my/payments"', home)
