@@ -329,6 +329,10 @@ class DebtCollectionPortal(PortalAccount):
             },
             access_token=scope.token,
         )
+        if request.env.user._is_public():
+            # A link holder pays as a guest: the customer's saved payment
+            # methods stay with its logged-in users.
+            values["tokens_sudo"] = request.env["payment.token"].sudo()
         values.update(
             page_name="debt_collection_payments",
             no_breadcrumbs=bool(scope.token),
@@ -364,6 +368,8 @@ class DebtCollectionPortal(PortalAccount):
         self._validate_transaction_kwargs(kwargs)
         logged_in = not request.env.user._is_public()
         if not logged_in:
+            if kwargs.get("flow") == "token":
+                raise ValidationError(_("Sign in to pay with a saved payment method."))
             kwargs["tokenization_requested"] = False
         tx_sudo = self._create_transaction(
             amount=section.currency.round(sum(item.amount_due for item in items)),

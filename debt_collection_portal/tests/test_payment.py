@@ -156,3 +156,33 @@ class TestPortalPayment(PortalCase, HttpCase):
         self.assertFalse(
             self.env["payment.transaction"].sudo().search([("partner_id", "=", self.customer.id)])
         )
+
+    def test_a_link_holder_cannot_use_the_customers_saved_card(self):
+        saved = self.env["payment.token"].sudo().create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id,
+                "payment_details": "9876",
+                "partner_id": self.customer.id,
+                "provider_ref": "saved card",
+                "demo_simulated_state": "done",
+            }
+        )
+        page = self._pay_page(self.inv1)
+        self.assertNotIn("9876", page)
+        self.assertNotIn('data-payment-option-type="token"', page)
+        ids = str(self.inv1.id)
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request(
+                f"/my/payments/transaction/{self.company.id}/{ids}",
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": None,
+                    "token_id": saved.id,
+                    "flow": "token",
+                    "tokenization_requested": False,
+                    "is_validation": False,
+                    "access_token": self.token,
+                },
+            )
+        self.assertFalse(self.inv1.transaction_ids)

@@ -80,7 +80,7 @@ class TestStatement(PortalCase):
         self.assertEqual(statements.mapped("state"), ["sent", "sent"])
         year = self.today.year
         self.assertEqual(
-            statements.mapped("name"), [f"WS/{year}/00001", f"WS/{year}/00002"]
+            statements.mapped("name"), [f"ZR/{year}/00001", f"ZR/{year}/00002"]
         )
         mails = self._statement_mails()
         self.assertEqual(len(mails), 2)
@@ -88,7 +88,7 @@ class TestStatement(PortalCase):
         # To the invoice contact; the PDF as sent is kept on the statement.
         self.assertEqual(first.email_to, '"Jan Kowalski" <jan@kowalski.example.com>')
         self.assertEqual(first.attachment_ids, statements[0].attachment_id)
-        self.assertEqual(first.attachment_ids.name, f"WS-{year}-00001.pdf")
+        self.assertEqual(first.attachment_ids.name, f"ZR-{year}-00001.pdf")
         self.assertIn("1,150.00", first.body_html)
         self.assertIn("200.00", first.body_html)
         self.assertEqual(len(set(LINK_RE.findall(first.body_html))), 1)
@@ -98,7 +98,7 @@ class TestStatement(PortalCase):
         self.assertEqual(events.statement_id, statements)
         self.assertEqual(set(events.mapped("channel")), {"email"})
         self.assertEqual(events.user_id, self.collector)
-        self.assertIn(f"Statement WS/{year}/00001 sent by e-mail.", str(events[0].note))
+        self.assertIn(f"Statement ZR/{year}/00001 sent by e-mail.", str(events[0].note))
 
     def test_the_statement_lists_what_the_portal_shows(self):
         self._wizard(self.customer).action_apply()
@@ -109,7 +109,7 @@ class TestStatement(PortalCase):
             self.inv_not_due.name,
             self.inv_eur.name,
             self.credit_note.name,
-            "Payment of",
+            "Payment not yet applied",
             "1,150.00",
             "Interest to date",
             statement.debt_collection_portal_url,
