@@ -67,7 +67,9 @@ class DebtCollectionPortal(PortalAccount):
     def _dc_url(self, scope, path, **params):
         if scope.token:
             params["access_token"] = scope.token
-        params = {key: value for key, value in params.items() if value not in (None, False)}
+        params = {
+            key: value for key, value in params.items() if value not in (None, False)
+        }
         return f"{path}?{urlencode(params, doseq=True)}" if params else path
 
     def _dc_company(self, scope, company_id):
@@ -91,7 +93,9 @@ class DebtCollectionPortal(PortalAccount):
         Account = request.env["debt.collection.customer.account"].sudo()
         companies = companies or scope.companies
         if include_interest is None:
-            include_interest = any(companies.mapped("debt_collection_statement_interest"))
+            include_interest = any(
+                companies.mapped("debt_collection_statement_interest")
+            )
         return Account._get_sections(scope.partner, companies, include_interest)
 
     def _dc_documents(self, scope, company, move_ids, payable=False):
@@ -130,9 +134,7 @@ class DebtCollectionPortal(PortalAccount):
         """The short link of messages and SMS."""
         return request.redirect(f"/my/payments?{urlencode({'access_token': token})}")
 
-    @http.route(
-        "/my/payments", type="http", auth="public", website=True, sitemap=False
-    )
+    @http.route("/my/payments", type="http", auth="public", website=True, sitemap=False)
     def debt_collection_payments(self, access_token=None, done=None, error=None, **kw):
         scope, response = self._dc_scope(access_token)
         if response:
@@ -166,10 +168,12 @@ class DebtCollectionPortal(PortalAccount):
                     base + [("sent_date", "!=", False), ("state", "!=", "cancelled")]
                 ),
                 "interest_notes": Note.search(
-                    base + [("move_id", "!=", False), ("state", "in", ("posted", "paid"))]
+                    base
+                    + [("move_id", "!=", False), ("state", "in", ("posted", "paid"))]
                 ),
                 "confirmations": Confirmation.search(
-                    base + [("state", "in", ("sent", "no_answer", "confirmed", "disputed"))],
+                    base
+                    + [("state", "in", ("sent", "no_answer", "confirmed", "disputed"))],
                     limit=5,
                 ),
                 "dc_url": lambda path, **params: self._dc_url(scope, path, **params),
@@ -186,8 +190,12 @@ class DebtCollectionPortal(PortalAccount):
         values = super()._prepare_home_portal_values(counters)
         if "debt_collection_open_count" in counters:
             user = request.env.user
-            sections = request.env["debt.collection.customer.account"].sudo()._get_sections(
-                user.partner_id.commercial_partner_id, user.company_ids.sudo()
+            sections = (
+                request.env["debt.collection.customer.account"]
+                .sudo()
+                ._get_sections(
+                    user.partner_id.commercial_partner_id, user.company_ids.sudo()
+                )
             )
             values["debt_collection_open_count"] = sum(len(s.items) for s in sections)
         return values
@@ -208,14 +216,19 @@ class DebtCollectionPortal(PortalAccount):
             return response
         company = self._dc_company(scope, company_id)
         try:
-            moves, items, section = self._dc_documents(scope, company, self._dc_selected_ids())
+            moves, items, section = self._dc_documents(
+                scope, company, self._dc_selected_ids()
+            )
         except UserError:
             return request.redirect(self._dc_url(scope, "/my/payments", error="select"))
         today = company._debt_collection_today()
         values = {
-            "amount": post.get("amount") or section.currency.round(sum(i.amount_due for i in items)),
-            "promise_date": post.get("promise_date") or fields.Date.to_string(
-                today + timedelta(days=min(7, company.debt_collection_portal_promise_days))
+            "amount": post.get("amount")
+            or section.currency.round(sum(i.amount_due for i in items)),
+            "promise_date": post.get("promise_date")
+            or fields.Date.to_string(
+                today
+                + timedelta(days=min(7, company.debt_collection_portal_promise_days))
             ),
         }
         if request.httprequest.method == "POST":
@@ -224,17 +237,28 @@ class DebtCollectionPortal(PortalAccount):
                 promise_date = fields.Date.to_date(post.get("promise_date") or None)
             except ValueError:
                 return self._dc_form(
-                    "promise", scope, company, items, section, values,
+                    "promise",
+                    scope,
+                    company,
+                    items,
+                    section,
+                    values,
                     _("Give the amount as a number and the date as a date."),
                 )
             try:
                 with request.env.cr.savepoint():
                     request.env["debt.collection.case"].sudo()._portal_promise(
-                        scope.partner, company, moves, amount, promise_date,
+                        scope.partner,
+                        company,
+                        moves,
+                        amount,
+                        promise_date,
                         self._dc_author(scope),
                     )
             except UserError as error:
-                return self._dc_form("promise", scope, company, items, section, values, error.args[0])
+                return self._dc_form(
+                    "promise", scope, company, items, section, values, error.args[0]
+                )
             return request.redirect(self._dc_url(scope, "/my/payments", done="promise"))
         return self._dc_form("promise", scope, company, items, section, values)
 
@@ -269,7 +293,9 @@ class DebtCollectionPortal(PortalAccount):
             return response
         company = self._dc_company(scope, company_id)
         try:
-            moves, items, section = self._dc_documents(scope, company, self._dc_selected_ids())
+            moves, items, section = self._dc_documents(
+                scope, company, self._dc_selected_ids()
+            )
         except UserError:
             return request.redirect(self._dc_url(scope, "/my/payments", error="select"))
         values = {"reason": post.get("reason") or ""}
@@ -282,11 +308,17 @@ class DebtCollectionPortal(PortalAccount):
             try:
                 with request.env.cr.savepoint():
                     request.env["debt.collection.case"].sudo()._portal_dispute(
-                        scope.partner, company, moves, post.get("reason"), attachments,
+                        scope.partner,
+                        company,
+                        moves,
+                        post.get("reason"),
+                        attachments,
                         self._dc_author(scope),
                     )
             except UserError as error:
-                return self._dc_form("dispute", scope, company, items, section, values, error.args[0])
+                return self._dc_form(
+                    "dispute", scope, company, items, section, values, error.args[0]
+                )
             return request.redirect(self._dc_url(scope, "/my/payments", done="dispute"))
         return self._dc_form("dispute", scope, company, items, section, values)
 
@@ -295,7 +327,9 @@ class DebtCollectionPortal(PortalAccount):
     @http.route(
         "/my/payments/pay", type="http", auth="public", website=True, sitemap=False
     )
-    def debt_collection_pay(self, company_id=None, access_token=None, overdue=None, **kw):
+    def debt_collection_pay(
+        self, company_id=None, access_token=None, overdue=None, **kw
+    ):
         scope, response = self._dc_scope(access_token)
         if response:
             return response
@@ -310,7 +344,9 @@ class DebtCollectionPortal(PortalAccount):
                 for item in section.overdue_payable
             ]
         try:
-            moves, items, section = self._dc_documents(scope, company, move_ids, payable=True)
+            moves, items, section = self._dc_documents(
+                scope, company, move_ids, payable=True
+            )
         except UserError:
             return request.redirect(self._dc_url(scope, "/my/payments", error="select"))
         total = section.currency.round(sum(item.amount_due for item in items))
@@ -350,7 +386,9 @@ class DebtCollectionPortal(PortalAccount):
         type="json",
         auth="public",
     )
-    def debt_collection_transaction(self, company_id, move_ids, access_token=None, **kwargs):
+    def debt_collection_transaction(
+        self, company_id, move_ids, access_token=None, **kwargs
+    ):
         """The transaction of the documents chosen: the amount is what they
         still owe, whatever the browser says."""
         scope, response = self._dc_scope(access_token)
@@ -424,7 +462,10 @@ class DebtCollectionPortal(PortalAccount):
         if response:
             return response
         models = {
-            "demand": ("debt.collection.demand", "debt_collection.action_report_demand"),
+            "demand": (
+                "debt.collection.demand",
+                "debt_collection.action_report_demand",
+            ),
             "interest_note": (
                 "debt.collection.interest.note",
                 "debt_collection.action_report_interest_note",
@@ -509,7 +550,9 @@ class DebtCollectionPortal(PortalAccount):
             ]
             try:
                 with request.env.cr.savepoint():
-                    confirmation.with_context(debt_collection_portal=True)._record_answer(
+                    confirmation.with_context(
+                        debt_collection_portal=True
+                    )._record_answer(
                         post.get("answer"),
                         "portal",
                         self._dc_author(scope),
@@ -534,4 +577,6 @@ class DebtCollectionPortal(PortalAccount):
             customer_balance=post.get("customer_balance") or "",
             dc_url=lambda path, **params: self._dc_url(scope, path, **params),
         )
-        return request.render("debt_collection_portal.portal_balance_confirmation", values)
+        return request.render(
+            "debt_collection_portal.portal_balance_confirmation", values
+        )

@@ -194,7 +194,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
         balance. Returns (confirmations, customers left out: already asked for
         that date, or nothing open on it)."""
         if date > company._debt_collection_today():
-            raise UserError(_("A balance can only be confirmed as of a past date or today."))
+            raise UserError(
+                _("A balance can only be confirmed as of a past date or today.")
+            )
         rows = self._fetch_items_as_of(company, date, partners)
         by_partner = defaultdict(list)
         for row in rows:
@@ -248,7 +250,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
         return self.env.execute_query_dict(
             SQL(
                 "SELECT * FROM (%s) open_lines ORDER BY partner_id, date_maturity, line_id",
-                ageing._items_sql(partners.commercial_partner_id.ids if partners else None),
+                ageing._items_sql(
+                    partners.commercial_partner_id.ids if partners else None
+                ),
             )
         )
 
@@ -325,9 +329,11 @@ class DebtCollectionBalanceConfirmation(models.Model):
                 }
             )
         self._log_event(
-            lambda c: _("%(number)s sent by e-mail.", number=c.name)
-            if channel == "email"
-            else _("%(number)s printed to post.", number=c.name),
+            lambda c: (
+                _("%(number)s sent by e-mail.", number=c.name)
+                if channel == "email"
+                else _("%(number)s printed to post.", number=c.name)
+            ),
             "email" if channel == "email" else "letter",
         )
 
@@ -426,7 +432,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
                 )
             )
         if answer not in ("confirmed", "disputed"):
-            raise UserError(_("Answer that you confirm the balance or that you do not."))
+            raise UserError(
+                _("Answer that you confirm the balance or that you do not.")
+            )
         reason = (reason or "").strip()
         if answer == "disputed" and not reason:
             raise UserError(_("Say what differs from your books."))
@@ -460,7 +468,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
             record.env._("Balance confirmed by %(author)s.", author=author)
             if answer == "confirmed"
             else record.env._(
-                "Balance disputed by %(author)s: %(reason)s", author=author, reason=reason
+                "Balance disputed by %(author)s: %(reason)s",
+                author=author,
+                reason=reason,
             )
         )
         channel = "portal" if origin == "portal" else "letter"
@@ -470,7 +480,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
             attachments=list(attachments),
             subtype_xmlid="mail.mt_note",
         )
-        if answer == "disputed" and (self.user_id or self.company_id.debt_collection_user_id):
+        if answer == "disputed" and (
+            self.user_id or self.company_id.debt_collection_user_id
+        ):
             record.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=today,
@@ -497,8 +509,11 @@ class DebtCollectionBalanceConfirmation(models.Model):
             lambda c: c.reply_deadline < c.company_id._debt_collection_today()
         )
         to_remind = due.filtered(
-            lambda c: c.mail_email_to
-            and c.reminder_count < c.company_id.debt_collection_confirmation_reminders
+            lambda c: (
+                c.mail_email_to
+                and c.reminder_count
+                < c.company_id.debt_collection_confirmation_reminders
+            )
         )
         (due - to_remind)._set_no_answer()
         to_remind._send_reminders()
@@ -558,7 +573,9 @@ class DebtCollectionBalanceConfirmationLine(models.Model):
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
-    amount = fields.Monetary("Open Amount", help="In the document's currency, on the date.")
+    amount = fields.Monetary(
+        "Open Amount", help="In the document's currency, on the date."
+    )
     amount_company = fields.Monetary(
         "Open Amount (Company Currency)", currency_field="company_currency_id"
     )

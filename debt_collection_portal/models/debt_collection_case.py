@@ -64,7 +64,9 @@ class DebtCollectionCase(models.Model):
             amount_company,
             promise_date,
             moves,
-            note=case.env._("Promised by %(author)s in the customer portal.", author=author),
+            note=case.env._(
+                "Promised by %(author)s in the customer portal.", author=author
+            ),
         )
         case._portal_activity(
             case.env._("Promise to pay from the portal"),
@@ -91,10 +93,10 @@ class DebtCollectionCase(models.Model):
         if not reason:
             raise UserError(_("Give the reason of the dispute."))
         if len(attachments) > MAX_ATTACHMENTS:
-            raise UserError(
-                _("Attach at most %(count)s files.", count=MAX_ATTACHMENTS)
-            )
-        too_big = [name for name, content in attachments if len(content) > MAX_ATTACHMENT_SIZE]
+            raise UserError(_("Attach at most %(count)s files.", count=MAX_ATTACHMENTS))
+        too_big = [
+            name for name, content in attachments if len(content) > MAX_ATTACHMENT_SIZE
+        ]
         if too_big:
             raise UserError(
                 _(
@@ -143,7 +145,9 @@ class DebtCollectionCase(models.Model):
         if len(currency) != 1:
             raise UserError(_("Choose documents in one currency."))
         held = moves.filtered(
-            lambda m: m.debt_collection_hold_until and m.debt_collection_hold_until >= today
+            lambda m: (
+                m.debt_collection_hold_until and m.debt_collection_hold_until >= today
+            )
         )
         if held:
             raise UserError(

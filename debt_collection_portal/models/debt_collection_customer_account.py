@@ -111,7 +111,9 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
                 "SELECT * FROM (%s) items ORDER BY date_maturity, id",
                 ledger._lines_sql(
                     company.ids,
-                    SQL("%s AND cp.id = %s", ledger._open_items_condition(), partner.id),
+                    SQL(
+                        "%s AND cp.id = %s", ledger._open_items_condition(), partner.id
+                    ),
                 ),
             )
         )
@@ -121,7 +123,9 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
         # sudo: the ledger already chose the lines of this customer; the
         # visitor may be a portal user or not logged in.
         Move = self.env["account.move"].sudo()
-        moves = Move.browse({row["move_id"] for row in rows} | {c.move_id for c in credits})
+        moves = Move.browse(
+            {row["move_id"] for row in rows} | {c.move_id for c in credits}
+        )
         moves.fetch(["name", "move_type", "invoice_date", "date"])
         lines = self.env["account.move.line"].sudo().browse(row["id"] for row in rows)
         interest, compensation = (
@@ -174,7 +178,9 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
         )
 
     def _set_status(self, item, move, today, in_payment):
-        held = move.debt_collection_hold_until and move.debt_collection_hold_until >= today
+        held = (
+            move.debt_collection_hold_until and move.debt_collection_hold_until >= today
+        )
         if in_payment:
             item.status = "payment"
         elif held:
@@ -195,8 +201,10 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
         """Ids of the receivable lines of ``moves`` with an online payment
         under way (pending or authorized, or done but not booked yet)."""
         transactions = moves.transaction_ids.filtered(
-            lambda tx: tx.state in ("pending", "authorized")
-            or (tx.state == "done" and not tx.is_post_processed)
+            lambda tx: (
+                tx.state in ("pending", "authorized")
+                or (tx.state == "done" and not tx.is_post_processed)
+            )
         )
         return set(
             transactions.invoice_ids.line_ids.filtered(

@@ -25,7 +25,9 @@ class DebtCollectionPortalLink(models.Model):
     _check_company_auto = True
     _rec_name = "partner_id"
 
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -45,7 +47,9 @@ class DebtCollectionPortalLink(models.Model):
     revoked_date = fields.Datetime(readonly=True, copy=False)
     revoked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     res_model = fields.Char("Sent With (Model)", readonly=True)
-    res_id = fields.Many2oneReference("Sent With (ID)", model_field="res_model", readonly=True)
+    res_id = fields.Many2oneReference(
+        "Sent With (ID)", model_field="res_model", readonly=True
+    )
     source = fields.Char("Sent With", readonly=True)
     last_used = fields.Datetime(readonly=True, copy=False)
     use_count = fields.Integer("Opened", readonly=True, copy=False)

@@ -166,7 +166,9 @@ class DebtCollectionStatement(models.Model):
         raws = content_type == "pdf" and _split_pdf(content, self)
         if not raws:  # tests render HTML
             raws = {
-                statement.id: report._render_qweb_pdf(STATEMENT_REPORT, statement.ids)[0]
+                statement.id: report._render_qweb_pdf(STATEMENT_REPORT, statement.ids)[
+                    0
+                ]
                 for statement in self
             }
         attachments = self.env["ir.attachment"].create(
@@ -196,9 +198,13 @@ class DebtCollectionStatement(models.Model):
                     "event_type": "statement",
                     "channel": channel,
                     "statement_id": statement.id,
-                    "note": _("Statement %(number)s sent by e-mail.", number=statement.name)
+                    "note": _(
+                        "Statement %(number)s sent by e-mail.", number=statement.name
+                    )
                     if channel == "email"
-                    else _("Statement %(number)s printed to post.", number=statement.name),
+                    else _(
+                        "Statement %(number)s printed to post.", number=statement.name
+                    ),
                 }
                 for statement in self
             ]

@@ -16,7 +16,9 @@ class PaymentTransaction(models.Model):
         """An online payment stops the collection of its documents at once:
         they are held until it is booked (or for the company's payment hold
         days); a payment that fails lifts the hold."""
-        transactions = super()._update_state(allowed_states, target_state, state_message)
+        transactions = super()._update_state(
+            allowed_states, target_state, state_message
+        )
         if target_state in PAYING_STATES:
             transactions._debt_collection_hold_documents()
         elif target_state in FAILED_STATES:
@@ -40,8 +42,10 @@ class PaymentTransaction(models.Model):
     def _debt_collection_hold_documents(self):
         for tx in self.filtered(lambda t: t.operation != "validation"):
             moves = tx._debt_collection_documents().filtered(
-                lambda m: m.amount_residual
-                and m.debt_collection_hold_reason not in ("dispute", "payment")
+                lambda m: (
+                    m.amount_residual
+                    and m.debt_collection_hold_reason not in ("dispute", "payment")
+                )
             )
             for company in moves.company_id:
                 company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
@@ -61,8 +65,10 @@ class PaymentTransaction(models.Model):
     def _debt_collection_release_documents(self, still_open_only=False):
         for tx in self:
             moves = tx._debt_collection_documents().filtered(
-                lambda m: m.debt_collection_hold_reason == "payment"
-                and (not still_open_only or m.amount_residual)
+                lambda m: (
+                    m.debt_collection_hold_reason == "payment"
+                    and (not still_open_only or m.amount_residual)
+                )
             )
             if moves:
                 # sudo: as above, the notification or the post-processing cron.

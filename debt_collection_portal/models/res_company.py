@@ -57,10 +57,14 @@ class ResCompany(models.Model):
     def _check_debt_collection_portal_settings(self):
         for company in self:
             if company.debt_collection_portal_link_days < 1:
-                raise ValidationError(_("Portal links must stay valid at least one day."))
+                raise ValidationError(
+                    _("Portal links must stay valid at least one day.")
+                )
             if company.debt_collection_confirmation_reply_days < 1:
                 raise ValidationError(
-                    _("Give the customer at least one day to answer a balance confirmation.")
+                    _(
+                        "Give the customer at least one day to answer a balance confirmation."
+                    )
                 )
             if (
                 company.debt_collection_portal_promise_days < 0
@@ -82,6 +86,8 @@ class ResCompany(models.Model):
         sequence = (
             self.env["ir.sequence"]
             .sudo()
-            .search([("code", "=", template.code), ("company_id", "=", self.id)], limit=1)
+            .search(
+                [("code", "=", template.code), ("company_id", "=", self.id)], limit=1
+            )
         )
         return sequence or template.copy({"company_id": self.id, "number_next": 1})

@@ -70,13 +70,20 @@ class PortalCase(DebtCollectionCase):
 
     def _overdue(self, partner, days, amount, **kwargs):
         """An invoice of ``partner`` due ``days`` ago."""
-        return self._invoice(partner, self.today - timedelta(days=days), amount, **kwargs)
+        return self._invoice(
+            partner, self.today - timedelta(days=days), amount, **kwargs
+        )
 
     @classmethod
     def _credit_note(cls, partner, amount, on, currency=None):
         """An open (unreconciled) credit note."""
         return cls._invoice(
-            partner, on, amount, invoice_date=on, currency=currency, move_type="out_refund"
+            partner,
+            on,
+            amount,
+            invoice_date=on,
+            currency=currency,
+            move_type="out_refund",
         )
 
     @classmethod

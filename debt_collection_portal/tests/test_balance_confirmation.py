@@ -43,7 +43,9 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         )
         cls.credit_note = cls._credit_note(cls.customer, 80.0, f"{y}-12-28")
         # Paid before the year end: nothing open, nothing to confirm.
-        paid = cls._invoice(cls.other_customer, f"{y}-07-10", 70.0, invoice_date=f"{y}-06-10")
+        paid = cls._invoice(
+            cls.other_customer, f"{y}-07-10", 70.0, invoice_date=f"{y}-06-10"
+        )
         cls._pay(paid, 70.0, f"{y}-07-01")
 
     def _send(self, partners=None, channel="email", user=None):
@@ -70,7 +72,10 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         confirmation = self._confirmation()
         self.assertEqual(len(confirmation), 1)
         self.assertFalse(self._confirmation(self.other_customer))
-        self.assertIn("1 balance confirmations sent by e-mail, 0 to print", action["params"]["message"])
+        self.assertIn(
+            "1 balance confirmations sent by e-mail, 0 to print",
+            action["params"]["message"],
+        )
         self.assertEqual(
             [(line.move_id, line.amount) for line in confirmation.line_ids],
             [
@@ -110,7 +115,9 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         self.assertNotIn(self.inv_later.name, letter)
         self.assertIn("We confirm the balance", letter)
         event = confirmation.event_ids
-        self.assertEqual((event.event_type, event.channel), ("balance_confirmation", "email"))
+        self.assertEqual(
+            (event.event_type, event.channel), ("balance_confirmation", "email")
+        )
 
     def test_a_customer_is_asked_once_per_date(self):
         self._send(self.customer)
@@ -198,7 +205,9 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         event = confirmation.event_ids.filtered(lambda e: e.channel == "portal")
         self.assertIn("Balance confirmed by", str(event.note))
         # Answered once: the page says so and a second answer is refused.
-        self.assertIn("You confirmed this balance", self._answer_page(confirmation, token))
+        self.assertIn(
+            "You confirmed this balance", self._answer_page(confirmation, token)
+        )
         response = self._answer(confirmation, token, answer="disputed", reason="x")
         self.assertIn("does not wait for an answer", response.text)
         self.assertEqual(confirmation.state, "confirmed")
@@ -224,7 +233,11 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(
-            (confirmation.state, confirmation.dispute_reason, confirmation.customer_balance),
+            (
+                confirmation.state,
+                confirmation.dispute_reason,
+                confirmation.customer_balance,
+            ),
             ("disputed", "We paid the credit note twice", "1 140,00 zł"),
         )
         self.assertEqual(confirmation.activity_ids.user_id, self.collector)
@@ -252,7 +265,9 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
     def test_user_records_the_signed_reply(self):
         self._send(channel="post")
         confirmation = self._confirmation()
-        Wizard = self.env["debt.collection.balance.reply.wizard"].with_user(self.collector)
+        Wizard = self.env["debt.collection.balance.reply.wizard"].with_user(
+            self.collector
+        )
         wizard = Wizard.create(
             {
                 "confirmation_id": confirmation.id,
@@ -290,7 +305,10 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         self.other_customer.email = False
         self._invoice(self.other_customer, f"{self.year_end.year}-12-15", 55.0)
         self._send()
-        by_email, by_post = self._confirmation(), self._confirmation(self.other_customer)
+        by_email, by_post = (
+            self._confirmation(),
+            self._confirmation(self.other_customer),
+        )
         self.assertEqual((by_email.sent_via, by_post.sent_via), ("email", "post"))
         Confirmation = self.env["debt.collection.balance.confirmation"]
         Mail = self.env["mail.mail"]

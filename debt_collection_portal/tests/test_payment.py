@@ -19,7 +19,9 @@ class TestPortalPayment(PortalCase, HttpCase):
         cls.inv1 = cls._invoice(cls.customer, cls.today - timedelta(days=20), 1000.0)
         cls.inv2 = cls._invoice(cls.customer, cls.today - timedelta(days=10), 234.56)
         cls.not_due = cls._invoice(cls.customer, cls.today + timedelta(days=10), 300.0)
-        cls.other = cls._invoice(cls.other_customer, cls.today - timedelta(days=10), 50.0)
+        cls.other = cls._invoice(
+            cls.other_customer, cls.today - timedelta(days=10), 50.0
+        )
 
     def setUp(self):
         super().setUp()
@@ -55,9 +57,17 @@ class TestPortalPayment(PortalCase, HttpCase):
     def _simulate(self, reference, state):
         self.make_jsonrpc_request(
             "/payment/demo/simulate_payment",
-            {"reference": reference, "payment_details": "4242", "simulated_state": state},
+            {
+                "reference": reference,
+                "payment_details": "4242",
+                "simulated_state": state,
+            },
         )
-        return self.env["payment.transaction"].sudo().search([("reference", "=", reference)])
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("reference", "=", reference)])
+        )
 
     def test_pay_two_invoices_stops_collection_at_once(self):
         page = self._pay_page(self.inv1 | self.inv2)
@@ -69,8 +79,10 @@ class TestPortalPayment(PortalCase, HttpCase):
         )
         self.assertIn("1,234.56", page)
         values = self._transaction(self.inv1 | self.inv2)
-        tx = self.env["payment.transaction"].sudo().search(
-            [("reference", "=", values["reference"])]
+        tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("reference", "=", values["reference"])])
         )
         self.assertEqual(
             (tx.amount, tx.currency_id, tx.partner_id, tx.invoice_ids, tx.state),
@@ -85,7 +97,10 @@ class TestPortalPayment(PortalCase, HttpCase):
         hold_until = self.today + timedelta(days=5)
         for invoice in self.inv1 | self.inv2:
             self.assertEqual(
-                (invoice.debt_collection_hold_until, invoice.debt_collection_hold_reason),
+                (
+                    invoice.debt_collection_hold_until,
+                    invoice.debt_collection_hold_reason,
+                ),
                 (hold_until, "payment"),
             )
         hold = self._events(event_type="hold", move_id=self.inv1.id)
@@ -114,7 +129,8 @@ class TestPortalPayment(PortalCase, HttpCase):
     def test_pay_everything_overdue(self):
         page = self._pay_page(overdue=1, currency_id=self.pln.id)
         self.assertIn(
-            f'/my/payments/transaction/{self.company.id}/{self.inv1.id}-{self.inv2.id}"', page
+            f'/my/payments/transaction/{self.company.id}/{self.inv1.id}-{self.inv2.id}"',
+            page,
         )
         self.assertNotIn(self.not_due.name, page)
         self.assertIn("1,234.56", page)
@@ -133,8 +149,10 @@ class TestPortalPayment(PortalCase, HttpCase):
 
     def test_a_partial_payment_booked_lets_the_rest_be_chased(self):
         values = self._transaction(self.inv2)
-        tx = self.env["payment.transaction"].sudo().search(
-            [("reference", "=", values["reference"])]
+        tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("reference", "=", values["reference"])])
         )
         tx.amount = 100.0  # the provider confirmed less than asked
         tx = self._simulate(tx.reference, "done")
@@ -151,22 +169,30 @@ class TestPortalPayment(PortalCase, HttpCase):
         with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
             self._transaction(self.inv1, token=expired.token)
         self.assertFalse(
-            self.env["payment.transaction"].sudo().search([("invoice_ids", "in", self.other.ids)])
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("invoice_ids", "in", self.other.ids)])
         )
         self.assertFalse(
-            self.env["payment.transaction"].sudo().search([("partner_id", "=", self.customer.id)])
+            self.env["payment.transaction"]
+            .sudo()
+            .search([("partner_id", "=", self.customer.id)])
         )
 
     def test_a_link_holder_cannot_use_the_customers_saved_card(self):
-        saved = self.env["payment.token"].sudo().create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.provider.payment_method_ids[:1].id,
-                "payment_details": "9876",
-                "partner_id": self.customer.id,
-                "provider_ref": "saved card",
-                "demo_simulated_state": "done",
-            }
+        saved = (
+            self.env["payment.token"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.provider.payment_method_ids[:1].id,
+                    "payment_details": "9876",
+                    "partner_id": self.customer.id,
+                    "provider_ref": "saved card",
+                    "demo_simulated_state": "done",
+                }
+            )
         )
         page = self._pay_page(self.inv1)
         self.assertNotIn("9876", page)

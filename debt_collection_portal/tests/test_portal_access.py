@@ -20,9 +20,7 @@ class TestPortalAccess(PortalCase, HttpCase):
         cls.invoice = cls._invoice(
             cls.customer, cls.today - timedelta(days=12), 1234.56
         )
-        cls.not_due = cls._invoice(
-            cls.customer, cls.today + timedelta(days=10), 300.0
-        )
+        cls.not_due = cls._invoice(cls.customer, cls.today + timedelta(days=10), 300.0)
         cls.other_invoice = cls._invoice(
             cls.other_customer, cls.today - timedelta(days=12), 777.77
         )
@@ -46,7 +44,9 @@ class TestPortalAccess(PortalCase, HttpCase):
         (self.assertIn if listed else self.assertNotIn)(row, page)
 
     def _page(self, token=None):
-        response = self._get("/my/payments", **({"access_token": token} if token else {}))
+        response = self._get(
+            "/my/payments", **({"access_token": token} if token else {})
+        )
         self.assertEqual(response.status_code, 200, response.text[:500])
         return response.text
 
@@ -71,7 +71,9 @@ class TestPortalAccess(PortalCase, HttpCase):
         link = self._link()
         response = self._get(f"/dc/{link.token}")
         self.assertEqual(response.status_code, 303)
-        self.assertIn(f"/my/payments?access_token={link.token}", response.headers["Location"])
+        self.assertIn(
+            f"/my/payments?access_token={link.token}", response.headers["Location"]
+        )
 
     def test_expired_revoked_and_forged_links_are_refused(self):
         expired = self._link(days=-1)
@@ -93,7 +95,9 @@ class TestPortalAccess(PortalCase, HttpCase):
             "/my/payments/pay",
             "/my/payments/promise",
         ):
-            response = self._get(url, access_token=expired.token, company_id=self.company.id)
+            response = self._get(
+                url, access_token=expired.token, company_id=self.company.id
+            )
             self.assertEqual(response.status_code, 403, url)
         self.assertEqual(expired.use_count, 0)
 
@@ -121,17 +125,31 @@ class TestPortalAccess(PortalCase, HttpCase):
     def test_portal_user_cannot_reach_another_customers_documents(self):
         self.authenticate("jan_portal", "jan_portal")
         demand = self.env["debt.collection.demand"]._create_for_items(
-            self.company, "demand", self.other_invoice.line_ids.filtered("date_maturity")
+            self.company,
+            "demand",
+            self.other_invoice.line_ids.filtered("date_maturity"),
         )
         demand._approve()
         demand._send_email()
         for url, params in (
-            ("/my/payments/promise", {"company_id": self.company.id, "move_ids": self.other_invoice.id}),
-            ("/my/payments/dispute", {"company_id": self.company.id, "move_ids": self.other_invoice.id}),
-            ("/my/payments/pay", {"company_id": self.company.id, "move_ids": self.other_invoice.id}),
+            (
+                "/my/payments/promise",
+                {"company_id": self.company.id, "move_ids": self.other_invoice.id},
+            ),
+            (
+                "/my/payments/dispute",
+                {"company_id": self.company.id, "move_ids": self.other_invoice.id},
+            ),
+            (
+                "/my/payments/pay",
+                {"company_id": self.company.id, "move_ids": self.other_invoice.id},
+            ),
             (f"/my/payments/document/demand/{demand.id}", {}),
             (f"/my/payments/statement/{self.company_b.id}", {}),
-            ("/my/payments/promise", {"company_id": self.company_b.id, "move_ids": self.invoice_b.id}),
+            (
+                "/my/payments/promise",
+                {"company_id": self.company_b.id, "move_ids": self.invoice_b.id},
+            ),
         ):
             response = self._get(url, **params)
             self.assertEqual(response.status_code, 404, url)
@@ -157,7 +175,7 @@ class TestPortalAccess(PortalCase, HttpCase):
         self.customer.lang = "pl_PL"
         page = self._page(self._link().token)
         self.assertIn("Moje płatności", page)
-        self.assertIn("Przeterminowana", page)
+        self.assertIn("Przeterminowane", page)
         self.assertNotIn("My payments", page)
 
     def test_statement_pdf_of_the_customer(self):
@@ -200,14 +218,20 @@ class TestPortalAccess(PortalCase, HttpCase):
         self.assertIn(f"Interest note {notes.name}", page)
         self.assertNotIn(f"/my/payments/document/demand/{draft.id}", page)
         for kind, record in (("demand", sent), ("interest_note", notes)):
-            response = self._get(f"/my/payments/document/{kind}/{record.id}", access_token=token)
+            response = self._get(
+                f"/my/payments/document/{kind}/{record.id}", access_token=token
+            )
             self.assertEqual(response.status_code, 200, kind)
             self.assertEqual(response.headers["Content-Type"], "application/pdf")
             self.assertIn(record.name, response.text)
         # A demand not sent to the customer is not theirs to read.
-        response = self._get(f"/my/payments/document/demand/{draft.id}", access_token=token)
+        response = self._get(
+            f"/my/payments/document/demand/{draft.id}", access_token=token
+        )
         self.assertEqual(response.status_code, 404)
-        response = self._get(f"/my/payments/document/invoice/{self.invoice.id}", access_token=token)
+        response = self._get(
+            f"/my/payments/document/invoice/{self.invoice.id}", access_token=token
+        )
         self.assertEqual(response.status_code, 404)
 
     def test_portal_home_counts_the_open_documents(self):

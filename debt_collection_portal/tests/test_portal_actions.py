@@ -81,7 +81,10 @@ class TestPortalPromise(PortalFormCase):
         held_until = promise_date + timedelta(days=3)  # the company's grace days
         for invoice in self.inv1 | self.inv2:
             self.assertEqual(
-                (invoice.debt_collection_hold_until, invoice.debt_collection_hold_reason),
+                (
+                    invoice.debt_collection_hold_until,
+                    invoice.debt_collection_hold_reason,
+                ),
                 (held_until, "promise"),
             )
         promise = self._events(event_type="promise")
@@ -167,9 +170,15 @@ class TestPortalPromise(PortalFormCase):
             self.assertIn("o_dc_form_error", response.text)
             self.assertIn(message, response.text.replace("&#39;", "'"))
         self.assertFalse(self._case().promise_state)
-        self.assertFalse(any((self.inv1 | self.inv2).mapped("debt_collection_hold_until")))
+        self.assertFalse(
+            any((self.inv1 | self.inv2).mapped("debt_collection_hold_until"))
+        )
         self.assertFalse(self._events())
-        self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "debt.collection.case")]))
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "debt.collection.case")]
+            )
+        )
 
     def test_no_second_promise_while_one_is_open_nor_on_disputed_documents(self):
         self._post(
@@ -210,12 +219,20 @@ class TestPortalDispute(PortalFormCase):
         response = self._post(
             "/my/payments/dispute",
             self.inv2,
-            files=[("attachments", ("protocol.pdf", b"%PDF-1.4 damaged goods", "application/pdf"))],
+            files=[
+                (
+                    "attachments",
+                    ("protocol.pdf", b"%PDF-1.4 damaged goods", "application/pdf"),
+                )
+            ],
             reason="Goods arrived damaged, see the protocol.",
         )
         self._assertDone(response, "dispute")
         self.assertEqual(
-            (self.inv2.debt_collection_hold_until, self.inv2.debt_collection_hold_reason),
+            (
+                self.inv2.debt_collection_hold_until,
+                self.inv2.debt_collection_hold_reason,
+            ),
             (DISPUTE_HOLD_UNTIL, "dispute"),
         )
         self.assertFalse(self.inv1.debt_collection_hold_until)
@@ -230,7 +247,9 @@ class TestPortalDispute(PortalFormCase):
         self.assertEqual(message.attachment_ids.raw, b"%PDF-1.4 damaged goods")
         self.assertIn("Goods arrived damaged", message.body)
         self.assertEqual(case.activity_ids.user_id, self.collector)
-        self.assertEqual(case.activity_ids.summary, "Dispute from the portal: resolve it")
+        self.assertEqual(
+            case.activity_ids.summary, "Dispute from the portal: resolve it"
+        )
         # Held until the collector resolves it.
         self._run(self.today + timedelta(days=60))
         self.assertFalse(self._events(move_id=self.inv2.id, event_type="action"))
@@ -246,12 +265,23 @@ class TestPortalDispute(PortalFormCase):
                 "Attach at most 5 files.",
             ),
             (
-                [("attachments", ("big.bin", b"x" * (10 * 1024 * 1024 + 1), "application/octet-stream"))],
+                [
+                    (
+                        "attachments",
+                        (
+                            "big.bin",
+                            b"x" * (10 * 1024 * 1024 + 1),
+                            "application/octet-stream",
+                        ),
+                    )
+                ],
                 "Wrong price",
                 "a file may have at most 10 MB",
             ),
         ):
-            response = self._post("/my/payments/dispute", self.inv2, files=files, reason=reason)
+            response = self._post(
+                "/my/payments/dispute", self.inv2, files=files, reason=reason
+            )
             self.assertEqual(response.status_code, 200)
             self.assertIn(message, response.text)
         self.assertFalse(self.inv2.debt_collection_hold_until)

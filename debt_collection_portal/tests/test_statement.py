@@ -16,13 +16,21 @@ class TestStatement(PortalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.inv_overdue = cls._invoice(cls.customer, cls.today - timedelta(days=20), 1000.0)
-        cls.inv_not_due = cls._invoice(cls.customer, cls.today + timedelta(days=10), 300.0)
+        cls.inv_overdue = cls._invoice(
+            cls.customer, cls.today - timedelta(days=20), 1000.0
+        )
+        cls.inv_not_due = cls._invoice(
+            cls.customer, cls.today + timedelta(days=10), 300.0
+        )
         cls.inv_eur = cls._invoice(
             cls.customer, cls.today - timedelta(days=10), 200.0, currency=cls.eur
         )
-        cls.credit_note = cls._credit_note(cls.customer, 100.0, cls.today - timedelta(days=3))
-        cls.payment = cls._unapplied_payment(cls.customer, 50.0, cls.today - timedelta(days=2))
+        cls.credit_note = cls._credit_note(
+            cls.customer, 100.0, cls.today - timedelta(days=3)
+        )
+        cls.payment = cls._unapplied_payment(
+            cls.customer, 50.0, cls.today - timedelta(days=2)
+        )
         cls.other_invoice = cls._invoice(
             cls.other_customer, cls.today - timedelta(days=5), 777.77
         )
@@ -41,14 +49,19 @@ class TestStatement(PortalCase):
 
     def test_sections_per_currency_with_credits_and_interest(self):
         Account = self.env["debt.collection.customer.account"]
-        pln, eur = Account._get_sections(self.customer, self.company, include_interest=True)
+        pln, eur = Account._get_sections(
+            self.customer, self.company, include_interest=True
+        )
         self.assertEqual((pln.currency, eur.currency), (self.pln, self.eur))
         self.assertEqual(
             [item.move for item in pln.items], [self.inv_overdue, self.inv_not_due]
         )
         self.assertEqual(
             [(c.move, c.kind, c.amount) for c in pln.credits],
-            [(self.credit_note, "credit_note", 100.0), (self.payment.move_id, "payment", 50.0)],
+            [
+                (self.credit_note, "credit_note", 100.0),
+                (self.payment.move_id, "payment", 50.0),
+            ],
         )
         self.assertEqual(
             (pln.total_due, pln.total_overdue, pln.total_credits, pln.net_due),
@@ -151,11 +164,15 @@ class TestStatement(PortalCase):
 
     def test_print_to_post(self):
         action = self._wizard(self.customer, mode="print").action_apply()
-        self.assertEqual(action["report_name"], "debt_collection_portal.report_statement")
+        self.assertEqual(
+            action["report_name"], "debt_collection_portal.report_statement"
+        )
         statement = self.env["debt.collection.statement"].search([])
         self.assertEqual(statement.state, "printed")
         self.assertFalse(self._statement_mails())
-        event = self.env["debt.collection.event"].search([("statement_id", "=", statement.id)])
+        event = self.env["debt.collection.event"].search(
+            [("statement_id", "=", statement.id)]
+        )
         self.assertEqual(event.channel, "letter")
 
     def test_statement_as_a_collection_step(self):
@@ -173,7 +190,9 @@ class TestStatement(PortalCase):
             }
         )
         self.assertEqual(step.channel, "email")
-        nobody = self.env["res.partner"].create({"name": "Bez Adresu", "is_company": True})
+        nobody = self.env["res.partner"].create(
+            {"name": "Bez Adresu", "is_company": True}
+        )
         self._invoice(nobody, self.today - timedelta(days=1), 10.0)
         self._invoice(self.other_customer, self.today - timedelta(days=1), 20.0)
         self._run(self.today)
@@ -187,7 +206,9 @@ class TestStatement(PortalCase):
         self.assertEqual((failed.partner_id, failed.reason), (nobody, "no_recipient"))
         mail = self._statement_mails()
         self.assertEqual(mail.res_id, done.statement_id.id)
-        self.assertIn("797.77", mail.body_html)  # the whole account, not only the step's items
+        self.assertIn(
+            "797.77", mail.body_html
+        )  # the whole account, not only the step's items
 
     def test_statement_step_needs_a_statement_template(self):
         with self.assertRaises(UserError):

@@ -34,7 +34,10 @@ class TestPortalTour(PortalCase, HttpCase):
         )
         self.assertEqual(case.promise_date, self.today + timedelta(days=7))
         self.assertEqual(
-            (to_dispute.debt_collection_hold_until, to_dispute.debt_collection_hold_reason),
+            (
+                to_dispute.debt_collection_hold_until,
+                to_dispute.debt_collection_hold_reason,
+            ),
             (DISPUTE_HOLD_UNTIL, "dispute"),
         )
         dispute = self._events(event_type="dispute")

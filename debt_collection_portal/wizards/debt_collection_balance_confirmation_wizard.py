@@ -74,8 +74,7 @@ class DebtCollectionBalanceConfirmationWizard(models.TransientModel):
         )
         if left_out:
             message += " " + _(
-                "Left out (nothing open on the date, or already asked): "
-                "%(customers)s.",
+                "Left out (nothing open on the date, or already asked): %(customers)s.",
                 customers=", ".join(left_out.mapped("display_name")),
             )
         notification = {
@@ -140,4 +139,3 @@ class DebtCollectionBalanceReplyWizard(models.TransientModel):
             answer_date=self.answer_date,
         )
         return {"type": "ir.actions.act_window_close"}
-

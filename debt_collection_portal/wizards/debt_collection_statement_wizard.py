@@ -29,7 +29,9 @@ class DebtCollectionStatementWizard(models.TransientModel):
     @api.depends("company_id")
     def _compute_include_interest(self):
         for wizard in self:
-            wizard.include_interest = wizard.company_id.debt_collection_statement_interest
+            wizard.include_interest = (
+                wizard.company_id.debt_collection_statement_interest
+            )
 
     def action_apply(self):
         self.ensure_one()

@@ -12,6 +12,4 @@ class DebtCollectionNotice(models.Model):
         if not url or not self.company_id.debt_collection_portal_sms_link:
             return ""
         lang = self.partner_id.lang or self.env.lang
-        return self.with_context(lang=lang).env._(
-            "Pay or reply: %(url)s", url=url
-        )
+        return self.with_context(lang=lang).env._("Pay or reply: %(url)s", url=url)
