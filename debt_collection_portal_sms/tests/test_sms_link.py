@@ -1,6 +1,8 @@
 """The customer's link in collection SMS (a company setting: it makes the
 SMS longer)."""
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from odoo.addons.debt_collection_portal.tests.common import LINK_RE
@@ -27,7 +29,8 @@ class TestSmsLink(SmsCollectionCase):
         path = LINK_RE.search(body).group(1)
         self.assertRegex(body, rf" Pay or reply: https?://[^ ]+{path}$")
         event = self.env["debt.collection.event"].search([("channel", "=", "sms")])
-        link, error = self.env["debt.collection.portal.link"]._check_token(path[4:])
+        with freeze_time(f"{THU_5} 12:00:00"):
+            link, error = self.env["debt.collection.portal.link"]._check_token(path[4:])
         self.assertIsNone(error)
         self.assertEqual(
             (link.partner_id, link.res_model, link.res_id),
