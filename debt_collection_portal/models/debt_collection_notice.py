@@ -21,3 +21,7 @@ class DebtCollectionDemand(models.Model):
     def _send_email(self, template=None):
         self._debt_collection_portal_ensure_links()
         return super()._send_email(template=template)
+
+    def action_print_batch(self):
+        self._debt_collection_portal_ensure_links()
+        return super().action_print_batch()

@@ -43,6 +43,25 @@ class TestLinks(PortalCase):
         tokens = {LINK_RE.search(mail.body_html).group(1) for mail in mails}
         self.assertEqual(len(tokens), 2, "each message has its own link")
 
+    def test_posted_demand_letter_carries_the_link(self):
+        invoice = self._overdue(self.customer, 45, 500.0)
+        self.customer.write({"street": "ul. Długa 1", "zip": "00-001", "city": "Warszawa"})
+        demand = self.env["debt.collection.demand"]._create_for_items(
+            self.company, "demand", invoice.line_ids.filtered("date_maturity")
+        )
+        demand._approve()
+        action = demand.with_user(self.manager).action_print_batch()
+        self.assertEqual(action["report_name"], "debt_collection.report_demand")
+        self.assertEqual((demand.state, demand.sent_by), ("sent", "post"))
+        url = demand.debt_collection_portal_url
+        self.assertIn("/dc/", url)
+        letter = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("debt_collection.action_report_demand", demand.ids)[0]
+            .decode()
+        )
+        self.assertIn(url, letter)
+
     def test_no_link_when_the_company_does_not_send_them(self):
         self.company.debt_collection_portal_links = False
         self._overdue(self.customer, 10, 1234.56)
