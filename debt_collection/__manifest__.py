@@ -23,6 +23,7 @@
         "data/interest_mail_template.xml",
         "views/debt_collection_policy_views.xml",
         "views/debt_collection_event_views.xml",
+        "views/debt_collection_delivery_views.xml",
         "views/debt_collection_interest_views.xml",
         "views/debt_collection_demand_views.xml",
         "views/res_partner_views.xml",

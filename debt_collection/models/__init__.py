@@ -9,12 +9,15 @@ from . import debt_collection_event
 from . import debt_collection_ledger
 from . import debt_collection_credit
 from . import debt_collection_notice
+from . import debt_collection_delivery
 from . import debt_collection_run
 from . import debt_collection_nbp
 from . import debt_collection_interest_rate
 from . import debt_collection_interest_note
 from . import debt_collection_demand
 from . import debt_collection_engine
+from . import mail_mail
+from . import mail_thread
 from . import res_partner
 from . import account_move
 from . import account_move_line

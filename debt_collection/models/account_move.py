@@ -272,6 +272,34 @@ class AccountMove(models.Model):
         action["context"] = {}
         return action
 
+    # Collection messages about this document that could not be delivered.
+    debt_collection_failed_count = fields.Integer(
+        "Failed Deliveries", compute="_compute_debt_collection_failed_count"
+    )
+
+    def _compute_debt_collection_failed_count(self):
+        Event = self.env["debt.collection.event"]
+        counts = dict(
+            Event._read_group(
+                Event._get_failed_delivery_domain() + [("move_id", "in", self.ids)],
+                ["move_id"],
+                ["__count"],
+            )
+        )
+        for move in self:
+            move.debt_collection_failed_count = counts.get(move, 0)
+
+    def action_debt_collection_failed_deliveries(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_event"
+        )
+        action["domain"] = [
+            ("move_id", "in", self.ids),
+            *self.env["debt.collection.event"]._get_failed_delivery_domain(),
+        ]
+        action["context"] = {}
+        return action
+
     def action_debt_collection_add_note(self):
         self.ensure_one()
         return self.debt_collection_partner_id._debt_collection_open_wizard(

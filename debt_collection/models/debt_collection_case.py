@@ -112,6 +112,14 @@ class DebtCollectionCase(models.Model):
         string="Collection History",
     )
 
+    failed_delivery_count = fields.Integer(
+        "Undelivered Messages",
+        compute="_compute_failed_delivery_count",
+        search="_search_failed_delivery_count",
+        help="Collection messages that could not be delivered and whose "
+        "follow-up activity is still open.",
+    )
+
     def init(self):
         # One open case per customer and company.
         self.env.cr.execute(
@@ -147,6 +155,52 @@ class DebtCollectionCase(models.Model):
         )
         positive = (operator == "=") == bool(value)
         return domain if positive else ["!", *domain]
+
+    def _get_unhandled_failures_domain(self):
+        return [("state", "=", "failed"), ("activity_id", "!=", False)]
+
+    def _compute_failed_delivery_count(self):
+        counts = {
+            (partner.id, company.id): count
+            for partner, company, count in self.env[
+                "debt.collection.delivery"
+            ]._read_group(
+                self._get_unhandled_failures_domain()
+                + [("partner_id", "in", self.partner_id.ids)],
+                ["partner_id", "company_id"],
+                ["__count"],
+            )
+        }
+        for case in self:
+            case.failed_delivery_count = counts.get(
+                (case.partner_id.id, case.company_id.id), 0
+            )
+
+    def _search_failed_delivery_count(self, operator, value):
+        if operator != ">" or value != 0:
+            return NotImplemented
+        groups = self.env["debt.collection.delivery"]._read_group(
+            self._get_unhandled_failures_domain(), ["partner_id", "company_id"]
+        )
+        return expression.OR(
+            [
+                [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+                for partner, company in groups
+            ]
+            or [expression.FALSE_DOMAIN]
+        )
+
+    def action_open_failed_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "debt_collection.action_debt_collection_delivery"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            *self._get_unhandled_failures_domain(),
+        ]
+        return action
 
     def _compute_dispute_move_ids(self):
         moves = self.env["account.move"].search(

@@ -34,7 +34,9 @@ class DebtCollectionCredit(models.Model):
     )
     date = fields.Date(required=True)
     currency_id = fields.Many2one("res.currency", required=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     amount = fields.Monetary(help="Open amount in the document currency.")
     amount_company = fields.Monetary(
         "Amount (Company Currency)", currency_field="company_currency_id"

@@ -125,6 +125,9 @@ class DebtCollectionDemand(models.Model):
     totals_html = fields.Html("Totals", compute="_compute_totals_html", sanitize=False)
     mail_email_to = fields.Char(compute="_compute_mail_addresses")
     mail_email_cc = fields.Char(compute="_compute_mail_addresses")
+    delivery_ids = fields.One2many(
+        "debt.collection.delivery", "demand_id", string="Deliveries"
+    )
 
     @api.depends("date", "kind", "company_id")
     def _compute_pay_by_date(self):
@@ -363,6 +366,7 @@ class DebtCollectionDemand(models.Model):
     def _send_email(self, template=None):
         """Queue one e-mail per demand with its PDF (all rendered in one pass)."""
         attachments = self._create_pdf_attachments()
+        Delivery = self.env["debt.collection.delivery"]
         for kind in set(self.mapped("kind")):
             demands = self.filtered(lambda d, k=kind: d.kind == k)
             kind_template = template or self.env.ref(
@@ -371,7 +375,21 @@ class DebtCollectionDemand(models.Model):
             mails = kind_template.send_mail_batch(demands.ids)
             for demand, mail in zip(demands, mails, strict=True):
                 mail.attachment_ids = [Command.link(attachments[demand.id].id)]
+            Delivery._track_mails(mails, demands._get_running_actions())
         self._mark_sent("email")
+
+    def _get_running_actions(self):
+        """[events] of each demand: the collection run's actions this demand
+        carries out now (none when a manager sends it by hand)."""
+        # sudo: history, read by the workflow that delivers the demand.
+        events = (
+            self.env["debt.collection.event"]
+            .sudo()
+            .search([("demand_id", "in", self.ids), ("state", "=", "running")])
+        )
+        return [
+            events.filtered(lambda e, d=demand: e.demand_id == d) for demand in self
+        ]
 
     def _create_pdf_attachments(self):
         """{demand id: ir.attachment} of the demands' PDFs, rendered in one pass."""
@@ -438,6 +456,7 @@ class DebtCollectionDemand(models.Model):
         if not printable:
             raise UserError(message)
         printable._mark_sent("post")
+        printable._record_letters_printed()
         report = self.env.ref("debt_collection.action_report_demand").report_action(
             printable
         )
@@ -455,6 +474,23 @@ class DebtCollectionDemand(models.Model):
                 "next": report,
             },
         }
+
+    def _record_letters_printed(self):
+        """Printed for posting: the letters waiting for it are sent, and the
+        others are recorded as sent now."""
+        Delivery = self.env["debt.collection.delivery"].sudo()  # sudo: history
+        waiting = Delivery.search(
+            [
+                ("demand_id", "in", self.ids),
+                ("channel", "=", "letter"),
+                ("state", "=", "queued"),
+            ]
+        )
+        waiting._mark_sent()
+        others = self - waiting.demand_id
+        Delivery._track_letters(
+            others, [self.env["debt.collection.event"]] * len(others), state="sent"
+        )
 
     def action_dispatch_list(self):
         """The registered-mail dispatch list (książka nadawcza), PDF."""

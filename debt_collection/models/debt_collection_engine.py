@@ -28,6 +28,7 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
+from odoo.tools import config as odoo_config
 
 from ..tools import calendar as sending_calendar
 from ..tools import schedule
@@ -129,11 +130,24 @@ class DebtCollectionEngine(models.AbstractModel):
                 continue
             plan = engine._plan(company, run_date, policies=policies)
             company_done, company_remaining = engine._execute_plan(
-                plan, origin="automatic", deadline=started + self._time_budget
+                plan, origin="automatic", deadline=started + self._get_time_budget()
             )
             done += company_done
             remaining += company_remaining
         return done, remaining
+
+    @api.model
+    def _get_time_budget(self):
+        """Seconds a cron call may work: ``_time_budget``, and at most half of
+        the real-time limit Odoo gives cron workers (``limit_time_real_cron``,
+        or ``limit_time_real`` when it is -1), so that the worker is never
+        killed in the middle of a batch."""
+        limit = odoo_config.get("limit_time_real_cron", -1)
+        if limit is None or limit < 0:
+            limit = odoo_config.get("limit_time_real", 0)
+        if not limit or limit < 0:
+            return self._time_budget
+        return min(self._time_budget, limit / 2)
 
     def _sending_policies(self, company, force=False):
         """The company's policies whose calendar allows sending now."""
@@ -229,7 +243,6 @@ class DebtCollectionEngine(models.AbstractModel):
     def _fetch_history(self, company, item_ids):
         """{item id: {step id: StepHistory}}, {(item, step): postponed to} and
         the items already skipped once as covered by open credits."""
-        max_attempts = company.debt_collection_max_attempts
         rows = self.env.execute_query(
             SQL(
                 """
@@ -242,9 +255,13 @@ class DebtCollectionEngine(models.AbstractModel):
                  WHERE move_line_id = ANY(%(items)s) AND step_id IS NOT NULL
                  GROUP BY move_line_id, step_id
                 """,
+                # Queued: the channel has it. Failed: for good once its retry
+                # period is over (or it has none: a delivery that failed).
                 consumed=SQL(
-                    "state IN ('done', 'skipped') OR (state = 'failed' AND attempts >= %s)",
-                    max_attempts,
+                    """state IN ('done', 'skipped', 'queued')
+                       OR (state = 'failed'
+                           AND (retry_until IS NULL OR retry_until < %s))""",
+                    fields.Datetime.now(),
                 ),
                 items=list(item_ids),
             )
@@ -755,14 +772,16 @@ class DebtCollectionEngine(models.AbstractModel):
                         write_date = EXCLUDED.write_date
                     WHERE debt_collection_event.state = 'pending'
                        OR (debt_collection_event.state = 'failed'
-                           AND debt_collection_event.attempts < %(max_attempts)s)
+                           AND debt_collection_event.retry_until >= %(now)s
+                           AND COALESCE(debt_collection_event.next_retry, %(now)s)
+                               <= %(now)s)
                     RETURNING id, move_line_id, state
                     """,
                     values=SQL(", ").join(
                         SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row))
                         for row in chunk
                     ),
-                    max_attempts=company.debt_collection_max_attempts,
+                    now=now,
                 )
             )
             claimed.update(
@@ -807,11 +826,10 @@ class DebtCollectionEngine(models.AbstractModel):
         skip_reasons = self._get_skip_reasons()
         for (reason, error), event_ids in _group_failures(failures).items():
             state = "skipped" if reason in skip_reasons else "failed"
-            events.browse(event_ids).write(
-                {"state": state, "reason": reason, "error": error}
-            )
+            events.browse(event_ids)._record_outcome(state, reason, error)
         succeeded = events - failed
-        succeeded.write({"state": "done"})
+        # Those the handler queued wait for their channel (see the delivery).
+        succeeded.filtered(lambda e: e.state == "running").write({"state": "done"})
         succeeded.move_id._debt_collection_set_stage(step, run_date)
 
     def _get_skip_reasons(self):
@@ -875,8 +893,10 @@ class DebtCollectionEngine(models.AbstractModel):
         by_email = approved.filtered("mail_email_to")
         if by_email:
             by_email._send_email(step.mail_template_id)
-        (approved - by_email)._log_event(
-            _("No e-mail address: print it and send it by post.")
+        by_post = approved - by_email
+        by_post._log_event(_("No e-mail address: print it and send it by post."))
+        self.env["debt.collection.delivery"]._track_letters(
+            by_post, by_post._get_running_actions()
         )
         return {}
 
@@ -1046,7 +1066,8 @@ class DebtCollectionEngine(models.AbstractModel):
             events_list.append(events)
         if not vals_list:
             return failures
-        notices = self.env["debt.collection.notice"].create(vals_list)
+        # sudo: the engine records what it sends; users cannot create messages.
+        notices = self.env["debt.collection.notice"].sudo().create(vals_list)
         for notice, events in zip(notices, events_list, strict=True):
             events.sudo().write({"notice_id": notice.id})  # sudo: history
         if step.net_credits:
@@ -1056,6 +1077,7 @@ class DebtCollectionEngine(models.AbstractModel):
         mails = step.mail_template_id.send_mail_batch(notices.ids)
         for notice, mail in zip(notices, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
+        self.env["debt.collection.delivery"]._track_mails(mails, events_list)
         return failures
 
 

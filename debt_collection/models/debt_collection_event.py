@@ -1,6 +1,14 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from ..tools import delivery as delivery_rules
+
+# What a person may write on an event: a note (through the note wizards).
+# Everything else is written by the engine and the documents' workflows.
+USER_NOTE_FIELDS = frozenset(
+    {"company_id", "partner_id", "move_id", "event_type", "channel", "note"}
+)
 
 
 class DebtCollectionEvent(models.Model):
@@ -39,6 +47,7 @@ class DebtCollectionEvent(models.Model):
             ("note", "Note"),
             ("hold", "Hold"),
             ("flag", "Collection switched on or off"),
+            ("settings", "Collection settings changed"),
             ("interest_note", "Interest note"),
             ("demand", "Payment demand"),
         ],
@@ -62,6 +71,7 @@ class DebtCollectionEvent(models.Model):
         [
             ("pending", "Postponed"),
             ("running", "In progress"),
+            ("queued", "Queued"),
             ("done", "Done"),
             ("failed", "Failed"),
             ("skipped", "Skipped"),
@@ -79,11 +89,19 @@ class DebtCollectionEvent(models.Model):
             ("no_assignee", "Nobody to assign the activity to"),
             ("nothing_to_charge", "No interest to charge"),
             ("covered_by_credits", "Covered by the customer's open credits"),
+            ("delivery_failed", "Delivery failed"),
             ("error", "Error"),
         ],
     )
     error = fields.Text()
     attempts = fields.Integer()
+    retry_until = fields.Datetime(
+        help="A failed action is retried by the collection runs until this "
+        "moment (the company's retry period, from the first failure)."
+    )
+    next_retry = fields.Datetime(
+        "Next Attempt", help="The runs leave a failed action alone until then."
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     scheduled_date = fields.Date(
         help="The day the action was planned for; for a postponed action, the "
@@ -98,6 +116,12 @@ class DebtCollectionEvent(models.Model):
     run_id = fields.Many2one("debt.collection.run", index="btree_not_null")
     notice_id = fields.Many2one(
         "debt.collection.notice", string="Message", index="btree_not_null"
+    )
+    delivery_id = fields.Many2one(
+        "debt.collection.delivery",
+        index="btree_not_null",
+        help="The e-mail, letter or SMS that carried this action, with what "
+        "left, when and to whom.",
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     demand_id = fields.Many2one(
@@ -132,6 +156,80 @@ class DebtCollectionEvent(models.Model):
             )
         )
         return super().init()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_user_note(vals)
+                # A note is by its author, now.
+                vals.update(user_id=self.env.uid, date=fields.Datetime.now())
+        return super().create(vals_list)
+
+    def _check_user_note(self, vals):
+        if vals.get("event_type") != "note" or set(vals) - USER_NOTE_FIELDS:
+            raise AccessError(
+                _(
+                    "Collection actions are recorded by the collection run and "
+                    "the documents' buttons; you can only add notes."
+                )
+            )
+
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(_("The collection history cannot be changed."))
+        return super().write(vals)
+
+    def _prepare_fallback_vals(self, channel, state, **values):
+        """An action taken instead of this one, whose message failed: same
+        document, step and amounts, no exactly-once key of its own."""
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "move_id": self.move_id.id,
+            "step_id": self.step_id.id,
+            "policy_id": self.policy_id.id,
+            "event_type": "action",
+            "channel": channel,
+            "state": state,
+            "origin": "automatic",
+            "user_id": False,
+            "scheduled_date": self.scheduled_date,
+            "date_maturity": self.date_maturity,
+            "days_overdue": self.days_overdue,
+            "amount_residual": self.amount_residual,
+            "document_currency_id": self.document_currency_id.id,
+            "amount_residual_currency": self.amount_residual_currency,
+            "amount_original_currency": self.amount_original_currency,
+            "note": _("Instead of the message that could not be delivered."),
+            **values,
+        }
+
+    @api.model
+    def _get_failed_delivery_domain(self):
+        """Actions whose message did not reach the customer (the "Failed
+        deliveries" of the history, the customer, the document and the desk)."""
+        return [("state", "=", "failed"), ("channel", "in", ("email", "letter", "sms"))]
+
+    def _record_outcome(self, state, reason, error):
+        """Failed or skipped actions; a failed one is retried by the next runs
+        after a pause (15 min, 1 h, 4 h, then daily) until the company's retry
+        period, counted from its first failure, is over."""
+        vals = {"state": state, "reason": reason, "error": error}
+        if state != "failed":
+            return self.write(vals)
+        now = fields.Datetime.now()
+        days = self.company_id[:1].debt_collection_retry_days
+        groups = {}
+        for event in self:
+            until = event.retry_until or delivery_rules.retry_deadline(now, days)
+            when = delivery_rules.next_attempt(now, event.attempts, until)
+            groups.setdefault((until, when), self.browse())
+            groups[until, when] |= event
+        for (until, when), events in groups.items():
+            events.write(dict(vals, retry_until=until, next_retry=when))
+        return True
 
     @api.depends("event_type", "step_id", "partner_id", "move_id")
     def _compute_display_name(self):

@@ -42,6 +42,16 @@ class DebtCollectionNotice(models.Model):
         string="Cc",
     )
     mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True)
+    delivery_ids = fields.One2many(
+        "debt.collection.delivery", "notice_id", string="Deliveries"
+    )
+    delivery_state = fields.Selection(
+        selection=lambda self: (
+            self.env["debt.collection.delivery"]._fields["state"].selection
+        ),
+        compute="_compute_delivery_state",
+        help="Of the last delivery of this message.",
+    )
     # To and Cc as addresses: Odoo sends e-mail addresses of one mail.mail in
     # one message, while recipient partners would each get their own.
     mail_email_to = fields.Char(compute="_compute_mail_addresses")
@@ -53,6 +63,11 @@ class DebtCollectionNotice(models.Model):
         compute="_compute_amount_residual",
         help="The documents listed less the open credits listed.",
     )
+
+    @api.depends("delivery_ids.state")
+    def _compute_delivery_state(self):
+        for notice in self:
+            notice.delivery_state = notice.delivery_ids[:1].state
 
     @api.depends("event_ids.move_id")
     def _compute_move_ids(self):

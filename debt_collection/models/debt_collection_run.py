@@ -22,6 +22,12 @@ class DebtCollectionRun(models.Model):
     event_ids = fields.One2many("debt.collection.event", "run_id", string="Events")
     notice_ids = fields.One2many("debt.collection.notice", "run_id", string="Messages")
     done_count = fields.Integer("Done", compute="_compute_counts", store=True)
+    queued_count = fields.Integer(
+        "Queued",
+        compute="_compute_counts",
+        store=True,
+        help="Messages handed to their channel that it has not confirmed yet.",
+    )
     failed_count = fields.Integer("Failed", compute="_compute_counts", store=True)
     skipped_count = fields.Integer("Skipped", compute="_compute_counts", store=True)
 
@@ -35,6 +41,7 @@ class DebtCollectionRun(models.Model):
         }
         for run in self:
             run.done_count = counts.get((run.id, "done"), 0)
+            run.queued_count = counts.get((run.id, "queued"), 0)
             run.failed_count = counts.get((run.id, "failed"), 0)
             run.skipped_count = counts.get((run.id, "skipped"), 0)
 
@@ -88,6 +95,23 @@ class DebtCollectionRun(models.Model):
 
     def _get_failures(self):
         return self.event_ids.filtered(lambda e: e.state == "failed")
+
+    def _get_delivery_failures(self):
+        """Collection messages of the company that failed for good since the
+        previous report: a run reports the failures that came after it."""
+        self.ensure_one()
+        previous = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("origin", "=", "automatic"),
+                ("id", "<", self.id),
+            ],
+            limit=1,
+        )
+        domain = [("company_id", "=", self.company_id.id), ("state", "=", "failed")]
+        if previous:
+            domain.append(("failed_date", ">=", previous.create_date))
+        return self.env["debt.collection.delivery"].search(domain)
 
     def action_open_events(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -132,6 +132,13 @@ class DebtCollectionStep(models.Model):
         "Copy to Responsible",
         help="The collection responsible receives a copy.",
     )
+    fallback_channel = fields.Selection(
+        [("letter", "Letter by post"), ("phone", "Phone call by the collector")],
+        string="If Not Delivered",
+        help="When the message of this step cannot be delivered for good (the "
+        "address is refused, invalid or bounces), the collector gets an "
+        "activity and the customer is reached this way instead.",
+    )
     pay_by_days = fields.Integer(
         "Pay Within (Days)",
         help="The message asks to pay within this many days from sending; 0 asks "
@@ -294,6 +301,32 @@ class DebtCollectionStep(models.Model):
                         expected=self.env["ir.model"]._get(expected).name
                         if expected
                         else _("this action"),
+                    )
+                )
+
+    def _get_fallback_channels(self):
+        """{action: fallback channels it may name}; addons extend this."""
+        return {
+            "reminder": {"phone"},
+            "demand": {"letter", "phone"},
+            "final_demand": {"letter", "phone"},
+        }
+
+    @api.constrains("action", "fallback_channel")
+    def _check_fallback_channel(self):
+        allowed = self._get_fallback_channels()
+        channels = dict(
+            self._fields["fallback_channel"]._description_selection(self.env)
+        )
+        for step in self.filtered("fallback_channel"):
+            if step.fallback_channel not in allowed.get(step.action, ()):
+                raise ValidationError(
+                    _(
+                        "Step %(step)s cannot fall back to %(channel)s: a letter "
+                        "replaces only a payment demand or final demand, and only "
+                        "steps that send a message have a fallback.",
+                        step=step.name,
+                        channel=channels[step.fallback_channel],
                     )
                 )
 

@@ -38,6 +38,9 @@ class DebtCollectionXlsx(models.AbstractModel):
 
     @api.model
     def _attach(self, content, filename, record):
+        # Attached to no record (res_id 0): Odoo lets only its creator (and
+        # administrators) read it, so an export never outlives the access of
+        # the company it was made in (the wizard it came from is transient).
         return (
             self.env["ir.attachment"]
             .sudo()  # a download of what the user just read; no business document
@@ -47,7 +50,8 @@ class DebtCollectionXlsx(models.AbstractModel):
                     "raw": content,
                     "mimetype": XLSX_MIMETYPE,
                     "res_model": record._name,
-                    "res_id": record.id if len(record) == 1 else 0,
+                    "res_id": 0,
+                    "company_id": self.env.company.id,
                 }
             )
         )

@@ -66,11 +66,13 @@ class ResCompany(models.Model):
         string="Send Run Report To",
         help="After each automatic run that did something, these users get a report.",
     )
-    debt_collection_max_attempts = fields.Integer(
-        "Attempts Per Action",
+    debt_collection_retry_days = fields.Integer(
+        "Retry Period (Days)",
         default=3,
-        help="A failed action (no e-mail address, template error) is retried on "
-        "the next runs until it has been attempted this many times.",
+        help="A failed action (no e-mail address, gateway outage, template "
+        "error) and an e-mail the mail server could not take for a passing "
+        "reason are tried again after 15 minutes, 1 hour, 4 hours, then daily, "
+        "for this many days from the first failure.",
     )
 
     # Interest notes
@@ -230,11 +232,13 @@ class ResCompany(models.Model):
             if company.debt_collection_demand_days < 0:
                 raise ValidationError(_("Demand payment days cannot be negative."))
 
-    @api.constrains("debt_collection_max_attempts")
-    def _check_debt_collection_max_attempts(self):
+    @api.constrains("debt_collection_retry_days")
+    def _check_debt_collection_retry_days(self):
         for company in self:
-            if company.debt_collection_max_attempts < 1:
-                raise ValidationError(_("An action must be attempted at least once."))
+            if not 1 <= company.debt_collection_retry_days <= 30:
+                raise ValidationError(
+                    _("The retry period must be between 1 and 30 days.")
+                )
 
     @api.constrains("debt_collection_policy_id")
     def _check_debt_collection_policy_company(self):

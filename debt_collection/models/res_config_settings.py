@@ -43,8 +43,8 @@ class ResConfigSettings(models.TransientModel):
     debt_collection_report_user_ids = fields.Many2many(
         related="company_id.debt_collection_report_user_ids", readonly=False
     )
-    debt_collection_max_attempts = fields.Integer(
-        related="company_id.debt_collection_max_attempts", readonly=False
+    debt_collection_retry_days = fields.Integer(
+        related="company_id.debt_collection_retry_days", readonly=False
     )
     debt_collection_existing = fields.Selection(
         selection=lambda self: (

@@ -1,6 +1,20 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import format_date, formatLang
+
+# The customer's collection settings: only collection users and managers
+# change them, and every change goes to the collection history.
+DEBT_COLLECTION_SETTINGS = (
+    "debt_collection_subject",
+    "debt_collection_policy_id",
+    "debt_collection_contact_ids",
+    "debt_collection_b2b",
+    "debt_collection_interest_kind",
+    "debt_collection_interest_rate",
+    "debt_collection_interest_margin",
+)
 
 
 class ResPartner(models.Model):
@@ -147,33 +161,168 @@ class ResPartner(models.Model):
             partner.debt_collection_next_step_id = values.get("next_step")
             partner.debt_collection_next_date = values.get("next_date")
 
-    def write(self, vals):
-        if "debt_collection_subject" not in vals:
-            return super().write(vals)
-        changed = self.filtered(lambda p: p.is_company or not p.parent_id).filtered(
-            lambda p: p.debt_collection_subject != vals["debt_collection_subject"]
+    debt_collection_settings_editable = fields.Boolean(
+        compute="_compute_debt_collection_settings_editable"
+    )
+    debt_collection_failed_count = fields.Integer(
+        "Failed Deliveries",
+        compute="_compute_debt_collection_failed_count",
+        help="Collection messages to this customer that could not be delivered.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_debt_collection_settings_editable(self):
+        editable = self.env.user.has_group("debt_collection.group_debt_collection_user")
+        for partner in self:
+            partner.debt_collection_settings_editable = editable
+
+    @api.depends_context("company")
+    def _compute_debt_collection_failed_count(self):
+        counts = dict(
+            self.env["debt.collection.event"]._read_group(
+                self.env["debt.collection.event"]._get_failed_delivery_domain()
+                + [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
         )
-        result = super().write(vals)
-        if changed:
-            message = (
-                _("Collection switched on again for this customer.")
-                if vals["debt_collection_subject"]
-                else _("Collection switched off for this customer.")
+        for partner in self:
+            partner.debt_collection_failed_count = counts.get(
+                partner.commercial_partner_id, 0
             )
-            # sudo: whoever may change the customer may have it recorded.
-            self.env["debt.collection.event"].sudo().create(
-                [
-                    {
-                        "company_id": self.env.company.id,
-                        "partner_id": partner.id,
-                        "event_type": "flag",
-                        "channel": "system",
-                        "note": message,
-                    }
-                    for partner in changed
+
+    def action_debt_collection_failed_deliveries(self):
+        action = self.action_debt_collection_events()
+        action["domain"] += self.env[
+            "debt.collection.event"
+        ]._get_failed_delivery_domain()
+        return action
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            self._debt_collection_sets_settings(vals) for vals in vals_list
+        ):
+            self._check_debt_collection_settings_access()
+        return super().create(vals_list)
+
+    @api.model
+    def _debt_collection_sets_settings(self, vals):
+        """Whether creating with ``vals`` sets a collection setting to other
+        than its default."""
+        defaults = {
+            "debt_collection_subject": True,
+            "debt_collection_b2b": bool(vals.get("is_company")),
+        }
+        for name in DEBT_COLLECTION_SETTINGS:
+            if name not in vals:
+                continue
+            if name == "debt_collection_contact_ids":
+                if any(
+                    command[0] != fields.Command.SET or command[2]
+                    for command in vals[name] or ()
+                ):
+                    return True
+            elif bool(vals[name]) != defaults.get(name, False):
+                return True
+        return False
+
+    def _check_debt_collection_settings_access(self):
+        if not self.env.user.has_group("debt_collection.group_debt_collection_user"):
+            raise AccessError(
+                _(
+                    "Only debt collection users and managers may change a "
+                    "customer's collection settings (subject to collection, "
+                    "policy, contacts, interest terms, business customer)."
+                )
+            )
+
+    def _debt_collection_settings_snapshot(self, names):
+        """{partner id: {field: (value, text)}} of the collection settings."""
+        snapshot = {}
+        for partner in self:
+            values = {}
+            for name in names:
+                field, value = self._fields[name], partner[name]
+                if field.type in ("many2one", "many2many"):
+                    values[name] = (
+                        tuple(sorted(value.ids)),
+                        ", ".join(value.mapped("display_name")) or _("none"),
+                    )
+                elif field.type == "selection":
+                    labels = dict(field._description_selection(self.env))
+                    values[name] = (value, labels.get(value) or _("none"))
+                elif field.type == "boolean":
+                    values[name] = (value, _("yes") if value else _("no"))
+                else:  # the interest rates
+                    digits = field.get_digits(self.env)[1]
+                    values[name] = (value, formatLang(self.env, value, digits=digits))
+            snapshot[partner.id] = values
+        return snapshot
+
+    def write(self, vals):
+        names = [name for name in DEBT_COLLECTION_SETTINGS if name in vals]
+        if not names:
+            return super().write(vals)
+        before = self._debt_collection_settings_snapshot(names)
+        # A savepoint: a refused change leaves nothing written.
+        with self.env.cr.savepoint():
+            result = super().write(vals)
+            after = self._debt_collection_settings_snapshot(names)
+            changed = {
+                partner.id: [
+                    name
+                    for name in names
+                    if before[partner.id][name][0] != after[partner.id][name][0]
                 ]
-            )
+                for partner in self
+            }
+            if not self.env.su and any(changed.values()):
+                self._check_debt_collection_settings_access()
+        self._debt_collection_log_settings(before, after, changed)
         return result
+
+    def _debt_collection_log_settings(self, before, after, changed):
+        """History events of the customers whose settings changed: switching
+        collection on or off, and one event listing the other changes."""
+        vals_list = []
+        for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
+            base = {
+                "company_id": self.env.company.id,
+                "partner_id": partner.id,
+                "channel": "system",
+                "user_id": self.env.uid,
+            }
+            names = changed[partner.id]
+            if "debt_collection_subject" in names:
+                vals_list.append(
+                    dict(
+                        base,
+                        event_type="flag",
+                        note=_("Collection switched on again for this customer.")
+                        if partner.debt_collection_subject
+                        else _("Collection switched off for this customer."),
+                    )
+                )
+            lines = [
+                Markup("%s: %s → %s")
+                % (
+                    self._fields[name]._description_string(self.env),
+                    before[partner.id][name][1],
+                    after[partner.id][name][1],
+                )
+                for name in names
+                if name != "debt_collection_subject"
+            ]
+            if lines:
+                vals_list.append(
+                    dict(base, event_type="settings", note=Markup("<br/>").join(lines))
+                )
+        # sudo: the history records what a permitted user changed.
+        self.env["debt.collection.event"].sudo().create(vals_list)
 
     def action_debt_collection_add_note(self):
         return self.commercial_partner_id._debt_collection_open_wizard(

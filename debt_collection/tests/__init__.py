@@ -19,3 +19,4 @@ from . import test_block
 from . import test_case
 from . import test_credits
 from . import test_real_ledger
+from . import test_delivery

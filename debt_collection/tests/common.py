@@ -7,6 +7,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .smtp_server import LocalSmtpServer
+
 
 class DebtCollectionCase(AccountTestInvoicingCommon):
     """A Polish company (PLN, Europe/Warsaw) with collection switched on and a
@@ -32,6 +34,20 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Collection e-mails go through Odoo's mail queue to a real local SMTP
+        # server (under Odoo's own test runner the queue skips the network).
+        cls.smtp = LocalSmtpServer()
+        cls.smtp.start()
+        cls.addClassCleanup(cls.smtp.stop)
+        cls.env["ir.mail_server"].create(
+            {
+                "name": "Local test SMTP",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": cls.smtp.port,
+                "smtp_encryption": "none",
+                "sequence": 1,
+            }
+        )
         cls.company = cls.env.company
         cls.pln = cls.env.ref("base.PLN")
         cls.eur = cls.setup_other_currency("EUR", rates=[("2020-01-01", 0.25)])
@@ -203,16 +219,29 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
 
     # Running -------------------------------------------------------------
 
-    def _run(self, day, hour=10):
-        """One automatic run at ``hour`` o'clock (Warsaw) on ``day``."""
+    def setUp(self):
+        super().setUp()
+        self.smtp.reset()
+
+    def _run(self, day, hour=10, deliver=True):
+        """One automatic run at ``hour`` o'clock (Warsaw) on ``day``, then
+        Odoo's mail queue (the run asks it to send at once) unless
+        ``deliver`` is False."""
         day = _to_date(day)
         # UTC hour - 1 is ``hour`` in Warsaw in winter and hour + 1 in summer.
         with freeze_time(
             datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)
         ):
-            return self.env["debt.collection.engine"]._run_collection_pass(
+            result = self.env["debt.collection.engine"]._run_collection_pass(
                 companies=self.company
             )
+            if deliver:
+                self._send_queued_mails()
+            return result
+
+    def _send_queued_mails(self):
+        """Odoo's mail queue, as its cron runs it (as the superuser)."""
+        self.env["mail.mail"].sudo().process_email_queue()
 
     def _events(self, **domain):
         search = [("company_id", "=", self.company.id), ("event_type", "=", "action")]

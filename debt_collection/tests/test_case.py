@@ -376,11 +376,14 @@ class TestDeskTour(CaseCase, HttpCase):
         today = self.company._debt_collection_today()
         invoice = self._invoice(self.customer, today - timedelta(days=10), 1234.56)
         self._pay(self.invoice, 1000.0, today - timedelta(days=30))
-        # Today's run (whatever the weekday) sends the overdue reminder.
+        # Today's run (whatever the weekday) sends the overdue reminder: the
+        # case is "reminded" once the mail server took it.
         with freeze_time(fields.Datetime.now()):
             self.env["debt.collection.engine"]._run_collection_pass(
                 force=True, companies=self.company
             )
+            self.assertEqual(self._case().stage, "new")
+            self.env["mail.mail"].process_email_queue()
         self.assertEqual(self._case().stage, "reminded")
         self.start_tour(
             "/odoo/action-debt_collection.action_debt_collection_case",

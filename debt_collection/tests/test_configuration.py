@@ -358,11 +358,12 @@ class TestConfiguration(DebtCollectionCase):
             own.debt_collection_send_sat = False
         self.assertTrue(own.debt_collection_send_sat)
 
-    def test_company_attempts_and_existing_documents(self):
-        with self.assertRefused(ValidationError, "attempted at least once"):
-            self._settings(debt_collection_max_attempts=0).execute()
-        self.company.invalidate_recordset()
-        self.assertEqual(self.company.debt_collection_max_attempts, 3)
+    def test_company_retry_period_and_existing_documents(self):
+        for days in (0, -1, 31):
+            with self.assertRefused(ValidationError, "between 1 and 30 days"):
+                self._settings(debt_collection_retry_days=days).execute()
+            self.company.invalidate_recordset()
+            self.assertEqual(self.company.debt_collection_retry_days, 3)
         with self.assertRefused(ValidationError, "Give the due date from which"):
             self._settings(
                 debt_collection_existing="from_due_date",
@@ -376,14 +377,14 @@ class TestConfiguration(DebtCollectionCase):
         self._settings(
             debt_collection_existing="from_due_date",
             debt_collection_existing_due_from="2026-01-01",
-            debt_collection_max_attempts=1,
+            debt_collection_retry_days=7,
         ).execute()
         self.company.invalidate_recordset()
         self.assertEqual(self.company.debt_collection_existing, "from_due_date")
         self.assertEqual(
             self.company.debt_collection_existing_due_from, date(2026, 1, 1)
         )
-        self.assertEqual(self.company.debt_collection_max_attempts, 1)
+        self.assertEqual(self.company.debt_collection_retry_days, 7)
 
     def test_holiday_date_unique_per_company(self):
         Holiday = self.env["debt.collection.holiday"]

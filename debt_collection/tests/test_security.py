@@ -279,6 +279,7 @@ class TestAccessRights(DebtCollectionCase):
             )
             self.assertEqual(lines.move_ids, self.invoice)
             lines.action_execute()
+            self._send_queued_mails()
         event = self._events()
         self.assertEqual(len(event), 1)
         self.assertEqual(
@@ -497,9 +498,11 @@ class TestMultiCompany(DebtCollectionCase):
     def _run_companies(self, day, companies):
         day = date.fromisoformat(day)
         with freeze_time(_utc(day, 10)):
-            return self.env["debt.collection.engine"]._run_collection_pass(
+            result = self.env["debt.collection.engine"]._run_collection_pass(
                 companies=companies
             )
+            self._send_queued_mails()
+            return result
 
     def _all_events(self, company):
         return self.env["debt.collection.event"].search(

@@ -186,6 +186,7 @@ class TestWorklist(DebtCollectionCase):
 
         with freeze_time(_warsaw(TODAY, 11)):
             line.action_execute()
+            self._send_queued_mails()
         event = self.Event.search(
             [("move_id", "=", demanded.id), ("event_type", "=", "action")]
         )

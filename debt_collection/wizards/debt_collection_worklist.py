@@ -36,7 +36,9 @@ class DebtCollectionWorklist(models.TransientModel):
         plan = self.env["debt.collection.engine"]._plan(
             self.company_id, self.date, include_manual=True
         )
-        self.env["debt.collection.worklist.line"].create(self._prepare_line_vals(plan))
+        self.env["debt.collection.worklist.line"].create(
+            self._prepare_line_vals(plan) + self._prepare_failed_line_vals()
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_worklist_line"
         )
@@ -73,6 +75,33 @@ class DebtCollectionWorklist(models.TransientModel):
         ]
         return vals_list
 
+    def _prepare_failed_line_vals(self):
+        """Today's list also shows the messages that could not be delivered
+        and whose follow-up activity is still open."""
+        if self.date != self.company_id._debt_collection_today():
+            return []
+        deliveries = self.env["debt.collection.delivery"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "failed"),
+                ("activity_id", "!=", False),
+                ("step_id", "!=", False),
+            ]
+        )
+        return [
+            {
+                "worklist_id": self.id,
+                "partner_id": delivery.partner_id.id,
+                "step_id": delivery.step_id.id,
+                "kind": "failed",
+                "reason": "delivery_failed",
+                "delivery_id": delivery.id,
+                "move_ids": [fields.Command.set(delivery.move_ids.ids)],
+                "amount": sum(delivery.event_ids.mapped("amount_residual")),
+            }
+            for delivery in deliveries
+        ]
+
     def _prepare_group_line_vals(self, partner_id, step_id, items, kind, reason):
         return {
             "worklist_id": self.id,
@@ -98,7 +127,7 @@ class DebtCollectionWorklistLine(models.TransientModel):
         ondelete="cascade",
         index=True,
     )
-    company_id = fields.Many2one(related="worklist_id.company_id")
+    company_id = fields.Many2one(related="worklist_id.company_id", store=True)
     date = fields.Date(related="worklist_id.date")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
     step_id = fields.Many2one("debt.collection.step")
@@ -108,6 +137,7 @@ class DebtCollectionWorklistLine(models.TransientModel):
         [
             ("to_do", "To Do"),
             ("skip", "Will Be Skipped"),
+            ("failed", "Not Delivered"),
             ("reconcile", "Reconcile Credits"),
         ],
         required=True,
@@ -115,6 +145,8 @@ class DebtCollectionWorklistLine(models.TransientModel):
         "unapplied payments) and open documents in the same currency; once "
         "reconciled, collection chases only what is really due.",
     )
+    delivery_id = fields.Many2one("debt.collection.delivery", readonly=True)
+    delivery_error = fields.Text(related="delivery_id.error", string="Why")
     reason = fields.Selection(
         selection=lambda self: (
             self.env["debt.collection.event"]._fields["reason"].selection

@@ -5,29 +5,23 @@ the customer), normalise it to E.164 with the contact's country, check Odoo's
 phone blacklist and the company's SMS limit per customer; those who cannot get
 an SMS are skipped with the reason (final: recorded once). The others get one
 collection message each, the SMS text rendered on it in their language, and
-the company's gateway sends it. Outside the company's SMS window nothing is
-claimed: the SMS waits for the window.
+the SMS is *queued*: the delivery queue sends it once the batch is committed
+(see ``debt.collection.delivery``). Outside the company's SMS window nothing
+is claimed: the SMS waits for the window.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, models
 
-from ..tools import smsapi
-from ..tools.segments import count_segments
 from .debt_collection_event import SMS_SKIP_REASONS
 from .debt_collection_sms_gateway import SmsMessage
 
 _logger = logging.getLogger(__name__)
-
-SUCCESS = frozenset({smsapi.SENT, smsapi.DUPLICATE})
-FAILURE_REASONS = {
-    smsapi.INVALID_NUMBER: "sms_invalid_number",
-    smsapi.ACCOUNT: "sms_gateway_account",
-}
 
 
 class DebtCollectionEngine(models.AbstractModel):
@@ -49,7 +43,12 @@ class DebtCollectionEngine(models.AbstractModel):
             plan.groups = [g for g in plan.groups if g.step_id not in sms_step_ids]
             if held and origin == "manual":
                 self._postpone_sms_groups(company, held)
-        return super()._execute_plan(plan, origin=origin, deadline=deadline)
+        result = super()._execute_plan(plan, origin=origin, deadline=deadline)
+        # The SMS the batches queued (and committed) go out now.
+        self.env["debt.collection.delivery"]._send_sms_queue(
+            company, deadline=deadline or time.monotonic() + self._get_time_budget()
+        )
+        return result
 
     def _postpone_sms_groups(self, company, groups):
         """SMS an operator executes outside the window wait for it: they are
@@ -98,49 +97,17 @@ class DebtCollectionEngine(models.AbstractModel):
         )
         messages = [
             SmsMessage(
-                ref=self._get_sms_ref(events),
+                ref=self._get_sms_ref(notice),
                 number=number,
                 body=bodies[notice.id],
                 partner=contact,
             )
-            for notice, (_p, events, contact, number) in zip(
-                notices, to_send, strict=True
-            )
+            for notice, (_p, _e, contact, number) in zip(notices, to_send, strict=True)
         ]
-        results = self.env["debt.collection.sms.gateway"]._send(company, messages)
-        account_errors = []
-        for message, result, (_p, events, _c, _n) in zip(
-            messages, results, to_send, strict=True
-        ):
-            events.sudo().write(  # sudo: history
-                self._prepare_sms_event_vals(company, message, result)
-            )
-            if result.kind in SUCCESS:
-                continue
-            reason = FAILURE_REASONS.get(result.kind, "error")
-            failures.update({event.id: (reason, result.error) for event in events})
-            if result.kind == smsapi.ACCOUNT:
-                account_errors.append(result.error)
-        if account_errors:
-            self._notify_sms_account_failure(
-                company, run, account_errors[0], len(account_errors)
-            )
+        self.env["debt.collection.delivery"]._queue_sms(
+            company, messages, [events for _p, events, _c, _n in to_send], notices
+        )
         return failures
-
-    def _prepare_sms_event_vals(self, company, message, result):
-        vals = {
-            "sms_number": message.number,
-            "sms_body": message.body,
-            "sms_segments": count_segments(message.body).segments,
-            "sms_gateway": company.debt_collection_sms_gateway,
-        }
-        if result.gateway_ref:
-            vals["sms_gateway_ref"] = result.gateway_ref
-        if result.status:
-            vals["sms_status"] = result.status
-        if result.sms:
-            vals["sms_sms_id"] = result.sms.id
-        return vals
 
     def _get_sms_recipient(self, partner, events):
         """(contact, E.164 number or False, skip reason or None): the mobile
@@ -186,7 +153,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 ("company_id", "=", company.id),
                 ("partner_id", "in", partner_ids),
                 ("channel", "=", "sms"),
-                ("state", "=", "done"),
+                ("state", "in", ("queued", "done")),
                 ("notice_id", "!=", False),
                 ("scheduled_date", ">=", since),
                 ("scheduled_date", "<=", run_date),
@@ -199,7 +166,8 @@ class DebtCollectionEngine(models.AbstractModel):
     def _get_sms_notices(self, step, to_send, run_date, run):
         """One collection message per customer: a retry keeps the message of
         the first attempt."""
-        Notice = self.env["debt.collection.notice"]
+        # sudo: the engine records what it sends; users cannot create messages.
+        Notice = self.env["debt.collection.notice"].sudo()
         Partner = self.env["res.partner"]  # no copy: an SMS has one recipient
         notices, vals_list, new_indexes = [], [], []
         for index, (partner, events, contact, _number) in enumerate(to_send):
@@ -222,18 +190,14 @@ class DebtCollectionEngine(models.AbstractModel):
             self.env["debt.collection.credit"]._attach(created, "notice_id")
         return Notice.concat(*notices)
 
-    def _get_sms_ref(self, events):
-        """The same reference on every attempt of one SMS, even after a crash
-        that lost the events (the gateway's duplicate guard): the
-        exactly-once key of the customer's first item, prefixed with the
+    def _get_sms_ref(self, notice):
+        """The same reference on every attempt of one SMS (the gateway's
+        duplicate guard): the collection message's, which a retry keeps
+        whatever happens to the customer's documents, prefixed with the
         database so that databases sharing a gateway account never clash."""
         # sudo: the database uuid is a system parameter.
         db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        first = min(events, key=lambda event: event.move_line_id.id)
-        return (
-            f"dc-{db_uuid[:8]}-{first.move_line_id.id}-{first.step_id.id}"
-            f"-{first.occurrence}"
-        )
+        return f"dc-{db_uuid[:8]}-n{notice.id}"
 
     @api.model
     def _notify_sms_account_failure(self, company, run, error, count):

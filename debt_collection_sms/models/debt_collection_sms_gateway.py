@@ -1,9 +1,10 @@
 """Sending SMS: Odoo's SMS (IAP) or SMSAPI.pl, with one outcome per message.
 
 Outcomes (``tools.smsapi`` constants): SENT and DUPLICATE (sent before: a
-retry that the gateway recognised) are successes; INVALID_NUMBER gives up;
-ACCOUNT (authorisation, credit) fails and the managers are told; RETRY and
-REJECTED fail and the engine retries them on its next runs.
+retry that the gateway recognised) are successes; INVALID_NUMBER, BLACKLISTED
+and REFUSED give up; ACCOUNT (authorisation, credit, account settings) fails,
+the managers are told and the runs retry once they fixed it; RETRY and
+REJECTED wait in the queue for their next attempt.
 """
 
 import logging
@@ -46,6 +47,7 @@ class SmsResult:
     status: str | None = None
     error: str | None = None
     sms: object = None  # sms.sms (IAP)
+    maybe_sent: bool = False  # no answer after sending: it may have left
 
 
 class DebtCollectionSmsGateway(models.AbstractModel):
@@ -145,7 +147,7 @@ class DebtCollectionSmsGateway(models.AbstractModel):
                 test=company.debt_collection_smsapi_test,
             )
             outcome = smsapi.send(
-                company.debt_collection_smsapi_url,
+                company.sudo().debt_collection_smsapi_url,  # sudo: as the token
                 token,
                 form,
                 company.debt_collection_smsapi_timeout,
@@ -172,9 +174,11 @@ class DebtCollectionSmsGateway(models.AbstractModel):
         else:
             explanation = {
                 smsapi.INVALID_NUMBER: _("the number cannot receive SMS"),
+                smsapi.BLACKLISTED: _("the number is on the account's blacklist"),
+                smsapi.REFUSED: _("the gateway will not send this SMS"),
                 smsapi.ACCOUNT: _(
-                    "check the token, the sender name and the credit of the "
-                    "SMSAPI.pl account"
+                    "check the token, the sender name, the credit and the "
+                    "settings of the SMSAPI.pl account"
                 ),
                 smsapi.RETRY: _("the gateway is unavailable, the SMS will be retried"),
                 smsapi.REJECTED: _("the gateway refused the SMS"),
@@ -186,4 +190,4 @@ class DebtCollectionSmsGateway(models.AbstractModel):
                 message=outcome.message or "",
             )
         _logger.warning("SMSAPI.pl: %s", error)
-        return SmsResult(outcome.kind, error=error)
+        return SmsResult(outcome.kind, error=error, maybe_sent=outcome.maybe_sent)

@@ -25,11 +25,22 @@ class DebtCollectionStep(models.Model):
         "collection message that lists the customer's documents.",
     )
 
+    fallback_channel = fields.Selection(
+        selection_add=[("sms", "SMS")], ondelete={"sms": "set null"}
+    )
+
     def _get_action_channels(self):
         return dict(super()._get_action_channels(), sms="sms")
 
     def _get_message_actions(self):
         return dict(super()._get_message_actions(), sms="sms")
+    def _get_fallback_channels(self):
+        channels = {
+            action: allowed | {"sms"}
+            for action, allowed in super()._get_fallback_channels().items()
+        }
+        channels["sms"] = {"phone"}
+        return channels
 
     def _get_template_models(self):
         return dict(super()._get_template_models(), sms=NOTICE_MODEL)

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlparse
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -8,6 +9,11 @@ from ..tools import quiet_hours
 SMSAPI_URL = "https://api.smsapi.pl/sms.do"
 # SMSAPI.pl sender names: at most 11 letters, digits, spaces, dots or dashes.
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9 .\-]{1,11}$")
+
+
+def _is_https_url(url):
+    parsed = urlparse(url)
+    return parsed.scheme == "https" and bool(parsed.hostname)
 
 
 class ResCompany(models.Model):
@@ -40,8 +46,10 @@ class ResCompany(models.Model):
     debt_collection_smsapi_url = fields.Char(
         "SMSAPI.pl Endpoint",
         default=SMSAPI_URL,
-        help="The address of the sms.do service (api.smsapi.com for the "
-        "international service).",
+        groups="base.group_system",
+        help="The https address of the sms.do service (api.smsapi.com for the "
+        "international service). The token is sent there: only administrators "
+        "may change it.",
     )
     debt_collection_smsapi_timeout = fields.Integer(
         "SMSAPI.pl Timeout (Seconds)",
@@ -119,12 +127,13 @@ class ResCompany(models.Model):
                         sender=sender,
                     )
                 )
-            url = company.debt_collection_smsapi_url
-            if url and not url.startswith(("https://", "http://")):
+            # sudo: the endpoint is readable by administrators only.
+            url = company.sudo().debt_collection_smsapi_url
+            if url and not _is_https_url(url):
                 raise ValidationError(
                     _(
-                        "The SMSAPI.pl endpoint must be an http(s) address, not "
-                        "%(url)s.",
+                        "The SMSAPI.pl endpoint must be an https address (the "
+                        "token travels with every SMS), not %(url)s.",
                         url=url,
                     )
                 )

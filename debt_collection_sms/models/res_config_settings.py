@@ -19,7 +19,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_collection_smsapi_test", readonly=False
     )
     debt_collection_smsapi_url = fields.Char(
-        related="company_id.debt_collection_smsapi_url", readonly=False
+        related="company_id.debt_collection_smsapi_url",
+        readonly=False,
+        groups="base.group_system",
     )
     debt_collection_smsapi_timeout = fields.Integer(
         related="company_id.debt_collection_smsapi_timeout", readonly=False

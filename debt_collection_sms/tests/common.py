@@ -1,10 +1,22 @@
+import datetime as dt
+import ipaddress
 import json
 import logging
+import os
+import ssl
+import tempfile
 import threading
 import time
 from datetime import date
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from odoo.tests.common import _super_send
 
@@ -110,21 +122,66 @@ class SmsCollectionCase(DebtCollectionCase, SMSCase):
         )
 
 
+@cache
+def local_certificate():
+    """(certificate file, key file) of a self-signed certificate for
+    127.0.0.1: the local SMSAPI server speaks https, like the real one."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tempfile.mkdtemp(prefix="dc-smsapi-")
+    cert_file = os.path.join(folder, "cert.pem")
+    key_file = os.path.join(folder, "key.pem")
+    with open(cert_file, "wb") as file:
+        file.write(certificate.public_bytes(serialization.Encoding.PEM))
+    with open(key_file, "wb") as file:
+        file.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    return cert_file, key_file
+
+
 class FakeSmsapi(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), SmsapiHandler)
+        cert_file, key_file = local_certificate()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+        self.socket = context.wrap_socket(self.socket, server_side=True)
         self.requests = []  # (path, authorization, form)
         self.accepted = []  # form of each message the gateway took
         self.delay = 0  # seconds before answering
         self.fail_status = None  # answer this HTTP status without JSON
+        self.error_code = None  # answer this SMSAPI error code
         self.next_id = 1000
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server_port}/sms.do"
+        return f"https://127.0.0.1:{self.server_port}/sms.do"
 
     def answer(self, authorization, form):
         """(HTTP status, JSON body) of one request."""
@@ -132,6 +189,11 @@ class FakeSmsapi(ThreadingHTTPServer):
             return self.fail_status, None
         if authorization != f"Bearer {TOKEN}":
             return 401, {"error": 101, "message": "Authorization failed"}
+        if self.error_code:
+            return 200, {
+                "error": self.error_code,
+                "message": f"Error {self.error_code}",
+            }
         if form.get("to") == INVALID:
             return 200, {
                 "invalid_numbers": [
@@ -204,6 +266,10 @@ class SmsapiServerMixin:
 
     def setUp(self):
         super().setUp()
+        # Trust the local server's certificate (and nothing else).
+        patcher = patch.dict(os.environ, {"REQUESTS_CA_BUNDLE": local_certificate()[0]})
+        patcher.start()
+        self.addCleanup(patcher.stop)
         self.server = FakeSmsapi()
         thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         thread.start()

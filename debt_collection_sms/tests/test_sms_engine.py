@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -290,15 +291,19 @@ class TestSmsCostGuard(SmsCollectionCase):
 @tagged("post_install", "-at_install")
 class TestSmsIapFailures(SmsCollectionCase):
     def test_wrong_number_for_odoo_gives_up(self):
+        """Odoo's SMS service refuses the number: failed for good (not
+        retried), the collector gets an activity."""
         self._invoice(self.customer, MON_2, 300)
         with self.mockSMSGateway(sim_error="wrong_number_format"):
             self._run(THU_5)
             self._run(THU_5, hour=12)
+        event = self._sms_events()
         self.assertRecordValues(
-            self._sms_events(),
-            [{"state": "skipped", "reason": "sms_invalid_number", "attempts": 1}],
+            event,
+            [{"state": "failed", "reason": "sms_invalid_number", "attempts": 1}],
         )
-        self.assertIn("Wrong Number Format", self._sms_events().error)
+        self.assertIn("Wrong Number Format", event.error)
+        self.assertEqual(event.delivery_id.activity_id.user_id, self.collector)
 
     def test_no_credit_fails_and_tells_the_managers(self):
         self._invoice(self.customer, MON_2, 300)
@@ -318,22 +323,63 @@ class TestSmsIapFailures(SmsCollectionCase):
         self.assertIn("Windykacja", notification.subject)
 
     def test_server_error_is_retried_with_the_same_sms(self):
-        """Odoo's SMS service is down: failed; the next run resends the same
-        SMS record (same uuid), which then goes once."""
+        """Odoo's SMS service is down: the SMS waits in the queue; the next
+        run resends the same SMS record (same uuid), which then goes once."""
         self._invoice(self.customer, MON_2, 300)
         with self.mockSMSGateway(sim_error="jsonrpc_exception"):
             self._run(THU_5)
         event = self._sms_events()
-        self.assertRecordValues(event, [{"state": "failed", "reason": "error"}])
+        self.assertRecordValues(event, [{"state": "queued"}])
+        self.assertRecordValues(event.delivery_id, [{"state": "queued", "attempts": 1}])
         first_sms = event.sms_sms_id
         self.assertTrue(first_sms)
         with self.mockSMSGateway():
             self._run(THU_5, hour=11)
             self._run(THU_5, hour=12)
         self.assertEqual(self._sent_numbers(), ["+48601234567"])
-        self.assertRecordValues(event, [{"state": "done", "attempts": 2}])
+        self.assertRecordValues(event, [{"state": "done", "attempts": 1}])
         self.assertEqual(event.sms_sms_id, first_sms)
         self.assertEqual(len(event.notice_id), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSmsFallback(SmsCollectionCase):
+    def test_email_not_delivered_falls_back_to_sms(self):
+        """The overdue reminder's address is refused by the mail server; the
+        step falls back to SMS: the customer gets the overdue SMS for the
+        same document, the collector an activity."""
+        self.step_sms.active = False
+        self.step_reminder.fallback_channel = "sms"
+        invoice = self._invoice(self.customer, MON_2, 300)
+        self.smtp.recorder.refused["biuro@kowalski.example.com"] = (
+            "550 5.1.1 <biuro@kowalski.example.com>: No such user"
+        )
+        with self.mockSMSGateway():
+            with mute_logger("odoo.addons.mail.models.mail_mail"):
+                self._run(MON_9)
+            with freeze_time(datetime(2026, 3, 9, 9, 30)):
+                self.env["debt.collection.delivery"]._cron_follow_up()
+        self.assertEqual(self._sent_numbers(), ["+48601234567"])
+        self.assertIn(f"Overdue: {invoice.name}", self._sms[0]["body"])
+        events = self._events(move_id=invoice.id)
+        self.assertEqual(
+            [(e.channel, e.state, e.reason) for e in events],
+            [("email", "failed", "delivery_failed"), ("sms", "done", False)],
+        )
+        self.assertEqual(events[1].sms_number, "+48601234567")
+        failed = events[0].delivery_id
+        self.assertEqual(failed.activity_id.user_id, self.collector)
+        self.assertEqual(
+            failed.activity_id.activity_type_id,
+            self.env.ref("mail.mail_activity_data_todo"),
+        )
+
+    def test_sms_fallback_is_refused_where_it_makes_no_sense(self):
+        with self.assertRaisesRegex(ValidationError, "cannot fall back to SMS"):
+            self.step_sms.fallback_channel = "sms"
+        with self.assertRaisesRegex(ValidationError, "cannot fall back to Letter"):
+            self.step_reminder.fallback_channel = "letter"
+        self.step_sms.fallback_channel = "phone"
 
 
 @tagged("post_install", "-at_install")

@@ -164,6 +164,36 @@ class TestSmsMultiCompany(SmsapiServerMixin, SmsCollectionCase):
             "smsapi",
         )
 
+    def test_endpoint_is_https_and_for_administrators_only(self):
+        """The token travels to the endpoint with every SMS: it must be an
+        https address, and only system administrators read or change it
+        (a debt collection manager, who configures collection, does not)."""
+        self._use_smsapi(self.company_a)
+        for url in (
+            "http://api.smsapi.pl/sms.do",
+            "HTTP://api.smsapi.pl/sms.do",
+            "https://",
+            "api.smsapi.pl/sms.do",
+            "ftp://api.smsapi.pl/sms.do",
+        ):
+            with self.subTest(url=url), self.assertRaises(ValidationError):
+                with self.env.cr.savepoint():
+                    self.company_a.debt_collection_smsapi_url = url
+        manager = self.company_a.with_user(self.manager)
+        with self.assertRaises(AccessError):
+            manager.read(["debt_collection_smsapi_url"])
+        with self.assertRaises(AccessError):
+            manager.write({"debt_collection_smsapi_url": "https://evil.example.com/"})
+        settings = self.env["res.config.settings"].with_user(self.manager)
+        self.assertNotIn("debt_collection_smsapi_url", settings.fields_get())
+        admin = self.env.ref("base.user_admin")
+        self.company_a.with_user(
+            admin
+        ).debt_collection_smsapi_url = "https://api.smsapi.com/sms.do"
+        self.assertEqual(
+            self.company_a.debt_collection_smsapi_url, "https://api.smsapi.com/sms.do"
+        )
+
     def test_collector_runs_sms_from_the_to_do_list(self):
         """A collector (no access to the token or to Odoo's SMS records)
         executes an SMS through SMSAPI.pl from the to-do list."""
@@ -206,6 +236,7 @@ class TestSmsConfigurationChecks(SmsCollectionCase):
             {"debt_collection_smsapi_sender": "Windykacja Sp"},  # 13 characters
             {"debt_collection_smsapi_sender": "Firma!"},
             {"debt_collection_smsapi_url": "ftp://api.smsapi.pl/sms.do"},
+            {"debt_collection_smsapi_url": "http://api.smsapi.pl/sms.do"},
             {"debt_collection_smsapi_timeout": 0},
         ]
         for values in bad_values:

@@ -15,12 +15,15 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import INVALID, MON_2, THU_5, TOKEN, SmsapiServerMixin, SmsCollectionCase
-
-
-class SimulatedCrash(BaseException):
-    """A crash the engine cannot catch (the worker killed after sending)."""
-
+from .common import (
+    FRI_6,
+    INVALID,
+    MON_2,
+    THU_5,
+    TOKEN,
+    SmsapiServerMixin,
+    SmsCollectionCase,
+)
 
 ENGINE_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_engine"
 GATEWAY_LOGGER = "odoo.addons.debt_collection_sms.models.debt_collection_sms_gateway"
@@ -48,8 +51,9 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
                 "message": event.sms_body,
                 "format": "json",
                 "encoding": "utf-8",
-                "idx": f"dc-{self._db_uuid()[:8]}-{event.move_line_id.id}"
-                f"-{self.step_sms.id}-0",
+                # The collection message's own reference: it does not change
+                # when the customer's documents do.
+                "idx": f"dc-{self._db_uuid()[:8]}-n{event.notice_id.id}",
                 "check_idx": "1",
             },
         )
@@ -78,24 +82,68 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
         self.assertEqual(self._sms_events().sms_status, "QUEUE (test mode)")
 
     def test_invalid_number_gives_up_once(self):
+        """The gateway refuses the number (13): failed for good, not asked
+        again; the collector gets an activity."""
         self.customer.mobile = "+" + INVALID
         self._invoice(self.customer, MON_2, 250)
         with mute_logger(GATEWAY_LOGGER):
             self._run(THU_5)
             self._run(THU_5, hour=14)
         self.assertEqual(len(self.server.requests), 1, "not asked again")
+        event = self._sms_events()
         self.assertRecordValues(
-            self._sms_events(),
+            event,
             [
                 {
-                    "state": "skipped",
+                    "state": "failed",
                     "reason": "sms_invalid_number",
                     "sms_number": "+" + INVALID,
                 }
             ],
         )
-        self.assertIn("No correct phone numbers", self._sms_events().error)
+        self.assertIn("No correct phone numbers", event.error)
+        self.assertRecordValues(
+            event.delivery_id, [{"state": "failed", "failure": "invalid_address"}]
+        )
+        self.assertEqual(event.delivery_id.activity_id.user_id, self.collector)
         self.assertFalse(self.server.accepted)
+
+    def test_blacklisted_on_the_account_gives_up(self):
+        """Error 57 (the number is on the SMSAPI account's blacklist) is not
+        retried: a permanent failure with its own reason."""
+        self.server.error_code = 57
+        self._invoice(self.customer, MON_2, 250)
+        with mute_logger(GATEWAY_LOGGER):
+            self._run(THU_5)
+            self._run(THU_5, hour=14)
+            self._run(FRI_6)
+        self.assertEqual(len(self.server.requests), 1)
+        self.assertRecordValues(
+            self._sms_events(), [{"state": "failed", "reason": "sms_blacklisted"}]
+        )
+
+    def test_account_settings_are_for_the_managers_not_retried_as_outages(self):
+        """Error 12 (more parts than the account allows): the managers are
+        told; the SMS is not hammered every quarter of an hour; once they
+        changed the setting, the next run's retry sends it, once."""
+        self.server.error_code = 12
+        self._invoice(self.customer, MON_2, 250)
+        with mute_logger(ENGINE_LOGGER, GATEWAY_LOGGER):
+            self._run(THU_5)
+            self._run(THU_5, hour=10, deliver=False)
+        self.assertEqual(len(self.server.requests), 1)
+        event = self._sms_events()
+        self.assertRecordValues(
+            event, [{"state": "failed", "reason": "sms_gateway_account"}]
+        )
+        self.assertEqual(len(self._manager_notifications()), 1)
+        self.server.error_code = None
+        self._run(THU_5, hour=11)
+        self.assertRecordValues(event, [{"state": "done", "attempts": 2}])
+        self.assertEqual(len(self.server.accepted), 1)
+        self.assertEqual(
+            self.server.requests[0][2]["idx"], self.server.requests[1][2]["idx"]
+        )
 
     def test_authorisation_error_fails_loudly_without_hammering(self):
         """A wrong token: the first SMS is refused, the second customer's is
@@ -120,18 +168,20 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
         self.assertFalse(self.server.accepted)
 
     def test_timeout_is_retried_without_a_second_sms(self):
-        """The gateway takes the SMS but answers after the timeout: failed,
-        to retry. The retry carries the same idx: the gateway refuses to send
-        it again (error 53) and the event is done with one SMS sent."""
+        """The gateway takes the SMS but answers after the timeout: it stays
+        queued, marked as maybe sent. The retry carries the same idx: the
+        gateway refuses to send it again (error 53) and the action is done
+        with one SMS sent."""
         self._invoice(self.customer, MON_2, 250)
         self.server.delay = 1.5
         with mute_logger(GATEWAY_LOGGER):
             self._run(THU_5)
         event = self._sms_events()
-        self.assertRecordValues(
-            event, [{"state": "failed", "reason": "error", "attempts": 1}]
-        )
-        self.assertIn("did not answer within 1 seconds", event.error)
+        delivery = event.delivery_id
+        self.assertRecordValues(event, [{"state": "queued", "attempts": 1}])
+        self.assertRecordValues(delivery, [{"state": "queued", "attempts": 1}])
+        self.assertTrue(delivery.sms_unconfirmed_since)
+        self.assertIn("did not answer within 1 seconds", delivery.error)
         self.assertEqual(len(self.server.accepted), 1)
         self.server.delay = 0
         self._run(THU_5, hour=11)
@@ -141,31 +191,51 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
             self.server.requests[0][2]["idx"], self.server.requests[1][2]["idx"]
         )
         self.assertEqual(len(self.server.accepted), 1, "no duplicate SMS")
+        self.assertRecordValues(event, [{"state": "done", "reason": False}])
         self.assertRecordValues(
-            event, [{"state": "done", "reason": False, "attempts": 2}]
+            delivery, [{"state": "sent", "sms_unconfirmed_since": False}]
         )
         self.assertEqual(
             event.sms_status, "Already sent (the retry was not sent again)"
         )
 
-    def test_crash_after_sending_does_not_send_twice(self):
-        """The worker dies after the gateway took the SMS, before anything was
-        committed: the events are lost. The next run claims the item again
-        with the same reference, and the gateway refuses a second SMS."""
-        self._invoice(self.customer, MON_2, 250)
-        Engine = type(self.env["debt.collection.engine"])
-        with patch.object(
-            Engine, "_prepare_sms_event_vals", side_effect=SimulatedCrash
-        ):
-            with self.assertRaises(SimulatedCrash), self.env.cr.savepoint():
-                self._run(THU_5)
-        self.env.invalidate_all()
-        self.assertFalse(self._sms_events(), "the crash lost the events")
-        self.assertEqual(len(self.server.accepted), 1)
+    def test_reference_does_not_change_when_a_document_is_paid(self):
+        """The first attempt fails (gateway down); meanwhile the customer pays
+        the document the old reference was built from. The retry still sends
+        the same idx, so a gateway that took the first attempt refuses a
+        duplicate."""
+        first = self._invoice(self.customer, MON_2, 250)
+        self._invoice(self.customer, MON_2, 100)
+        self.server.fail_status = 503
+        with mute_logger(GATEWAY_LOGGER):
+            self._run(THU_5)
+        self._pay(first, 250, THU_5)
+        self.server.fail_status = None
         self._run(THU_5, hour=11)
         self.assertEqual(len(self.server.requests), 2)
-        self.assertEqual(len(self.server.accepted), 1, "no duplicate SMS")
-        self.assertRecordValues(self._sms_events(), [{"state": "done"}])
+        self.assertEqual(
+            self.server.requests[0][2]["idx"], self.server.requests[1][2]["idx"]
+        )
+        self.assertEqual(len(self.server.accepted), 1)
+
+    def test_the_gateway_is_called_after_the_claim(self):
+        """When the gateway gets the SMS, its action is already recorded as
+        queued with the SMS (the batch that claimed it was committed)."""
+        self._invoice(self.customer, MON_2, 250)
+        seen = {}
+        Gateway = type(self.env["debt.collection.sms.gateway"])
+        original = Gateway._send
+
+        def send(gateway, company, messages):
+            event = self._sms_events()
+            seen["at_call"] = (event.state, event.delivery_id.state, event.sms_body)
+            return original(gateway, company, messages)
+
+        with patch.object(Gateway, "_send", send):
+            self._run(THU_5)
+        event = self._sms_events()
+        self.assertEqual(seen["at_call"], ("queued", "queued", event.sms_body))
+        self.assertEqual(event.state, "done")
 
     def test_server_error_is_retried_then_sent(self):
         self._invoice(self.customer, MON_2, 250)
@@ -173,8 +243,9 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
         with mute_logger(GATEWAY_LOGGER):
             self._run(THU_5)
         event = self._sms_events()
-        self.assertRecordValues(event, [{"state": "failed", "reason": "error"}])
-        self.assertIn("HTTP 503", event.error)
+        self.assertRecordValues(event, [{"state": "queued"}])
+        self.assertIn("HTTP 503", event.delivery_id.error)
+        self.assertFalse(event.delivery_id.sms_unconfirmed_since, "refused: not sent")
         self.server.fail_status = None
         self._run(THU_5, hour=11)
         self.assertRecordValues(
@@ -182,20 +253,36 @@ class TestSmsapiGateway(SmsapiServerMixin, SmsCollectionCase):
         )
         self.assertEqual(len(self.server.accepted), 1)
 
-    def test_failures_stop_after_the_attempt_limit(self):
-        """Three attempts (the company's limit), then the SMS is given up."""
+    def test_outage_is_retried_over_the_retry_period_not_hourly_runs(self):
+        """The gateway is down for good: the SMS is tried after 15 min, 1 h,
+        4 h, then daily, for the company's 3 days (the follow-up cron, every
+        hour here), then given up with an activity for the collector."""
         self._invoice(self.customer, MON_2, 250)
         self.server.fail_status = 502
+        Delivery = self.env["debt.collection.delivery"]
+        counts = []
         with mute_logger(GATEWAY_LOGGER):
-            for hour in (10, 11, 12, 13, 14):
-                with freeze_time(datetime(2026, 3, 5, hour) - timedelta(hours=1)):
-                    self.env["debt.collection.engine"]._run_collection_pass(
-                        companies=self.company
-                    )
-        self.assertEqual(len(self.server.requests), 3)
+            self._run(THU_5)
+            for hours in range(1, 73):
+                with freeze_time(datetime(2026, 3, 5, 9) + timedelta(hours=hours)):
+                    Delivery._cron_follow_up()
+                counts.append(len(self.server.requests))
+        # Thu 9:00 UTC, then 10:00 (15 min), 11:00 (1 h), 15:00 (4 h), the
+        # same hour on Friday and Saturday, and Sunday 9:00 (the 3 days).
+        self.assertEqual(counts[0:2], [2, 3])
+        self.assertEqual(counts[5], 4)
+        self.assertEqual(counts[29], 5)
+        self.assertEqual(counts[53], 6)
+        self.assertEqual(counts[71], 7)
+        self.assertEqual(len(self.server.requests), 7)
+        event = self._sms_events()
         self.assertRecordValues(
-            self._sms_events(), [{"state": "failed", "attempts": 3}]
+            event, [{"state": "failed", "reason": "delivery_failed"}]
         )
+        self.assertRecordValues(
+            event.delivery_id, [{"state": "failed", "failure": "expired"}]
+        )
+        self.assertEqual(event.delivery_id.activity_id.user_id, self.collector)
 
     def _db_uuid(self):
         return self.env["ir.config_parameter"].sudo().get_param("database.uuid")

@@ -96,16 +96,24 @@ class TestSmsapiAnswers(unittest.TestCase):
         )
 
     def test_error_codes(self):
+        """SMSAPI's published error list: what gives up, what the managers
+        fix (account settings are not retried as outages) and what waits."""
         cases = {
             13: smsapi.INVALID_NUMBER,
+            57: smsapi.BLACKLISTED,  # the number is on the account's blacklist
+            11: smsapi.REFUSED,  # too long, empty or not encodable
+            33: smsapi.REFUSED,  # cannot be sent to this number
             53: smsapi.DUPLICATE,
+            12: smsapi.ACCOUNT,  # more parts than the account allows
+            32: smsapi.ACCOUNT,  # foreign or Eco messages not enabled
             101: smsapi.ACCOUNT,
             102: smsapi.ACCOUNT,
             103: smsapi.ACCOUNT,
             14: smsapi.ACCOUNT,
             201: smsapi.RETRY,
             203: smsapi.RETRY,
-            11: smsapi.REJECTED,
+            999: smsapi.RETRY,
+            77: smsapi.REJECTED,  # not on the list
         }
         for code, kind in cases.items():
             outcome = smsapi.classify_response(200, {"error": code, "message": "x"})

@@ -3,8 +3,8 @@
 ``POST <endpoint>`` (``https://api.smsapi.pl/sms.do``) with the bearer token
 and the form fields ``to``, ``message``, ``from``, ``format=json``,
 ``encoding=utf-8``, ``idx`` with ``check_idx=1`` (the gateway refuses a
-second message with the same ``idx``: a retry after a timeout never sends
-twice) and ``test=1`` in test mode (nothing is sent or charged).
+second message with the same ``idx`` for 24 hours: a retry after a timeout
+never sends twice) and ``test=1`` in test mode (nothing is sent or charged).
 
 A success answers ``{"count": 1, "list": [{"id": "…", "status": "QUEUE",
 "points": 0.16, …}]}``; an error answers ``{"error": 13, "message": "…"}``.
@@ -18,16 +18,27 @@ import requests
 SENT = "sent"  # accepted by the gateway
 DUPLICATE = "duplicate"  # the same idx was accepted before: already sent
 INVALID_NUMBER = "invalid_number"  # give up: the number cannot get SMS
+BLACKLISTED = "blacklisted"  # give up: the number is on the account's blacklist
+REFUSED = "refused"  # give up: the gateway will never send this message
 ACCOUNT = "account"  # authorisation, credit or account settings: managers act
-RETRY = "retry"  # the gateway is unavailable now: the engine retries
-REJECTED = "rejected"  # any other refusal: failed, retried up to the limit
+RETRY = "retry"  # the gateway is unavailable now: tried again later
+REJECTED = "rejected"  # any other refusal: tried again later, up to the limit
 
-# SMSAPI error codes (see its "Error codes" documentation).
+# SMSAPI error codes, from its published list ("Error codes").
 INVALID_NUMBER_CODES = frozenset({13})  # no valid phone number in the request
+BLACKLISTED_CODES = frozenset({57})  # the number is on the account's blacklist
+REFUSED_CODES = frozenset(
+    {
+        11,  # message too long, empty, or special characters with nounicode
+        33,  # the message cannot be sent to this number (network not served)
+    }
+)
 DUPLICATE_CODES = frozenset({53})  # idx already used with check_idx=1
 ACCOUNT_CODES = frozenset(
     {
+        12,  # more parts than the account's maximum (account settings)
         14,  # sender name not registered or not active
+        32,  # foreign or Eco messages not enabled for the account
         101,  # invalid authorisation (token)
         102,  # invalid user name or password
         103,  # insufficient credits
@@ -45,6 +56,14 @@ RETRY_CODES = frozenset(
         999,  # system internal error
     }
 )
+KINDS_BY_CODE = {
+    **dict.fromkeys(INVALID_NUMBER_CODES, INVALID_NUMBER),
+    **dict.fromkeys(BLACKLISTED_CODES, BLACKLISTED),
+    **dict.fromkeys(REFUSED_CODES, REFUSED),
+    **dict.fromkeys(DUPLICATE_CODES, DUPLICATE),
+    **dict.fromkeys(ACCOUNT_CODES, ACCOUNT),
+    **dict.fromkeys(RETRY_CODES, RETRY),
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,8 @@ class Outcome:
     code: int | None = None  # the gateway's error code
     message: str | None = None  # the gateway's error text, untranslated
     timed_out: bool = False
+    # No answer after the request was sent: the SMS may have left.
+    maybe_sent: bool = False
 
 
 def classify_response(http_status, payload):
@@ -68,16 +89,7 @@ def classify_response(http_status, payload):
             code = int(error)
         except (TypeError, ValueError):
             code = None
-        if code in INVALID_NUMBER_CODES:
-            kind = INVALID_NUMBER
-        elif code in DUPLICATE_CODES:
-            kind = DUPLICATE
-        elif code in ACCOUNT_CODES:
-            kind = ACCOUNT
-        elif code in RETRY_CODES:
-            kind = RETRY
-        else:
-            kind = REJECTED
+        kind = KINDS_BY_CODE.get(code, REJECTED)
         return Outcome(kind, code=code, message=text or f"SMSAPI error {error}")
     if http_status >= 500:
         return Outcome(RETRY, message=f"HTTP {http_status}")
@@ -114,8 +126,9 @@ def prepare_form(number, message, sender=None, idx=None, test=False):
 
 
 def send(url, token, form, timeout):
-    """POST one SMS; an :class:`Outcome` whatever happens (a timeout or a
-    broken connection is a RETRY: the idx keeps the retry from sending twice)."""
+    """POST one SMS; an :class:`Outcome` whatever happens. A failed connection
+    is a RETRY (nothing left); no answer after sending is a RETRY that may
+    have been sent (the idx keeps the retry from sending twice, for 24 hours)."""
     try:
         response = requests.post(
             url,
@@ -123,10 +136,16 @@ def send(url, token, form, timeout):
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
         )
-    except requests.Timeout:
+    except requests.ConnectTimeout:
         return Outcome(RETRY, timed_out=True)
+    except requests.Timeout:
+        return Outcome(RETRY, timed_out=True, maybe_sent=True)
+    except requests.ConnectionError as error:
+        # Refused or unreachable before sending; cut off afterwards.
+        before_sending = "NewConnectionError" in str(error) or "refused" in str(error)
+        return Outcome(RETRY, message=str(error), maybe_sent=not before_sending)
     except requests.RequestException as error:
-        return Outcome(RETRY, message=str(error))
+        return Outcome(RETRY, message=str(error), maybe_sent=True)
     try:
         payload = response.json()
     except ValueError:

@@ -21,6 +21,8 @@ import time
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import delivery_outage  # beside this script
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
@@ -38,6 +40,11 @@ def parse_args():
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument(
         "--rebuild", action="store_true", help="drop and rebuild the data"
+    )
+    parser.add_argument(
+        "--delivery-only",
+        action="store_true",
+        help="only the e-mail delivery through an SMTP outage",
     )
     return parser.parse_args()
 
@@ -373,12 +380,17 @@ def measure(env, company, partner_ids=None):
     engine = env["debt.collection.engine"].with_company(company)
     restrict = engine._restrict_partners(partner_ids) if partner_ids else None
     cr = env.cr
-    engine.env.invalidate_all()
-    queries = cr.sql_log_count
-    started = time.monotonic()
-    plan = engine._plan(company, RUN_DATE, restrict=restrict)
-    decide_seconds = time.monotonic() - started
-    decide_queries = cr.sql_log_count - queries
+    # The decision has no side effect: the best of three runs, each on a cold
+    # cache, so that a busy machine disturbs the figure less.
+    decide_seconds = None
+    for _attempt in range(3):
+        engine.env.invalidate_all()
+        queries = cr.sql_log_count
+        started = time.monotonic()
+        plan = engine._plan(company, RUN_DATE, restrict=restrict)
+        seconds = time.monotonic() - started
+        decide_seconds = min(seconds, decide_seconds or seconds)
+        decide_queries = cr.sql_log_count - queries
     items = len(engine._fetch_items(company, restrict))
     queries = cr.sql_log_count
     started = time.monotonic()
@@ -414,6 +426,7 @@ def measure(env, company, partner_ids=None):
         "act_seconds": act_seconds,
         "act_queries": act_queries,
         "done": counts.get("done", 0),
+        "queued": counts.get("queued", 0),
         "skipped": counts.get("skipped", 0),
         "failed": counts.get("failed", 0),
         "mails": mails,
@@ -430,13 +443,14 @@ def report(title, result):
     print(f"  customers with work        {result['customers']:>10}")
     print(f"  items examined             {result['items']:>10}")
     print(
-        f"  actions taken              {result['done']:>10}  "
-        f"(skipped {result['skipped']}, failed {result['failed']}; "
+        f"  actions taken              {result['done'] + result['queued']:>10}  "
+        f"(done {result['done']}, queued for their channel {result['queued']}, "
+        f"skipped {result['skipped']}, failed {result['failed']}; "
         f"{result['mails']} e-mails queued, {result['activities']} activities, "
         f"{result['demands']} demands prepared)"
     )
     print(
-        f"  decision                   {result['decide_seconds']:>10.2f} s  "
+        f"  decision (best of 3)       {result['decide_seconds']:>10.2f} s  "
         f"{result['items'] / result['decide_seconds']:>9.0f} items/s  "
         f"{result['decide_queries']} queries"
     )
@@ -598,6 +612,11 @@ def main():
         )
         reset_collection(env, company)
         vacuum(args.database)
+        delivery = delivery_outage.measure_outage(env, company, RUN_DATE)
+        vacuum(args.database)
+        if args.delivery_only:
+            delivery_outage.report(delivery)
+            return
         # Warm-up: load the registry's caches, templates and views once.
         measure(env, company, partners[:20].ids)
         quarter = measure(env, company, partners[: len(partners) // 4].ids)
@@ -606,6 +625,7 @@ def main():
             f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
         )
         report(f"One full pass ({len(partners)} customers)", full)
+        delivery_outage.report(delivery)
         items, lines, seconds, queries, export_seconds, size = measure_ageing(
             env, company, 200_000
         )
