@@ -12,3 +12,4 @@ from . import debt_collection_step
 from . import debt_collection_engine
 from . import debt_collection_balance_confirmation
 from . import res_partner
+from . import debt_collection_delivery

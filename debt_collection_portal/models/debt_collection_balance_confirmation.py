@@ -119,6 +119,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
     event_ids = fields.One2many(
         "debt.collection.event", "balance_confirmation_id", string="Collection History"
     )
+    delivery_ids = fields.One2many(
+        "debt.collection.delivery", "balance_confirmation_id", string="Deliveries"
+    )
 
     def init(self):
         # One balance confirmation per customer, company and date.
@@ -305,6 +308,7 @@ class DebtCollectionBalanceConfirmation(models.Model):
         mails = template.send_mail_batch(self.ids)
         for confirmation, mail in zip(self, mails, strict=True):
             mail.attachment_ids = [Command.link(attachments[confirmation.id].id)]
+        self._track_mails(mails)
 
     def _print(self):
         """The letters' PDF to post."""
@@ -314,6 +318,12 @@ class DebtCollectionBalanceConfirmation(models.Model):
         self._mark_sent("post")
         self._debt_collection_portal_ensure_links()
         return self.env.ref(CONFIRMATION_REPORT).report_action(self)
+
+    def _track_mails(self, mails):
+        """Followed to their delivery like the collection messages."""
+        self.env["debt.collection.delivery"]._track_mails(
+            mails, [self.env["debt.collection.event"]] * len(mails)
+        )
 
     def _mark_sent(self, channel):
         for company in self.company_id:
@@ -537,7 +547,7 @@ class DebtCollectionBalanceConfirmation(models.Model):
         template = template or self.env.ref(
             "debt_collection_portal.mail_template_balance_confirmation_reminder"
         )
-        template.send_mail_batch(self.ids)
+        self._track_mails(template.send_mail_batch(self.ids))
         self._log_event(
             lambda c: _("%(number)s: reminder sent by e-mail.", number=c.name), "email"
         )

@@ -22,7 +22,8 @@ class DebtCollectionEngine(models.AbstractModel):
         if not vals_list:
             return failures
         statements = Statement._create_numbered(vals_list)
-        statements._send(step.mail_template_id, log=False)
         for statement, events in zip(statements, events_list, strict=True):
             events.sudo().write({"statement_id": statement.id})  # sudo: history
+        # The events wait for the mail server, as for the other messages.
+        statements._send(step.mail_template_id, events_list=events_list)
         return failures

@@ -63,6 +63,9 @@ class DebtCollectionStatement(models.Model):
     event_ids = fields.One2many(
         "debt.collection.event", "statement_id", string="Collection History"
     )
+    delivery_ids = fields.One2many(
+        "debt.collection.delivery", "statement_id", string="Deliveries"
+    )
 
     @api.depends("recipient_ids", "cc_partner_ids")
     def _compute_mail_addresses(self):
@@ -127,8 +130,10 @@ class DebtCollectionStatement(models.Model):
             ).next_by_id(sequence_date=statement.date)
         return statements
 
-    def _send(self, template=None, log=True):
-        """E-mail the statements with their PDF (rendered in one pass)."""
+    def _send(self, template=None, events_list=None):
+        """E-mail the statements with their PDF (rendered in one pass),
+        followed to their delivery with the collection events each carries
+        (``events_list``, a step's; else they are logged here)."""
         missing = self.filtered(lambda s: not s.mail_email_to)
         if missing:
             raise UserError(
@@ -148,8 +153,9 @@ class DebtCollectionStatement(models.Model):
             mail.attachment_ids = [Command.link(attachments[statement.id].id)]
             statement.mail_message_id = mail.mail_message_id
         self.write({"state": "sent", "sent_date": fields.Datetime.now()})
-        if log:
-            self._log_event("email")
+        if events_list is None:
+            events_list = self._log_event("email")
+        self.env["debt.collection.delivery"]._track_mails(mails, events_list)
 
     def _print(self):
         """The statements' PDF to post; they count as printed."""
@@ -188,27 +194,34 @@ class DebtCollectionStatement(models.Model):
         return dict(zip(self.ids, attachments, strict=True))
 
     def _log_event(self, channel):
-        """One event per statement (sent outside a collection step)."""
+        """One event per statement (sent outside a collection step): [event]."""
         # sudo: the history records what a permitted user did.
-        self.env["debt.collection.event"].sudo().create(
-            [
-                {
-                    "company_id": statement.company_id.id,
-                    "partner_id": statement.partner_id.id,
-                    "event_type": "statement",
-                    "channel": channel,
-                    "statement_id": statement.id,
-                    "note": _(
-                        "Statement %(number)s sent by e-mail.", number=statement.name
-                    )
-                    if channel == "email"
-                    else _(
-                        "Statement %(number)s printed to post.", number=statement.name
-                    ),
-                }
-                for statement in self
-            ]
+        events = (
+            self.env["debt.collection.event"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "company_id": statement.company_id.id,
+                        "partner_id": statement.partner_id.id,
+                        "event_type": "statement",
+                        "channel": channel,
+                        "statement_id": statement.id,
+                        "note": _(
+                            "Statement %(number)s sent by e-mail.",
+                            number=statement.name,
+                        )
+                        if channel == "email"
+                        else _(
+                            "Statement %(number)s printed to post.",
+                            number=statement.name,
+                        ),
+                    }
+                    for statement in self
+                ]
+            )
         )
+        return list(events)
 
     def action_download_pdf(self):
         self.ensure_one()

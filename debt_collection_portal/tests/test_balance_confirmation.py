@@ -118,6 +118,11 @@ class TestBalanceConfirmation(PortalCase, HttpCase):
         self.assertEqual(
             (event.event_type, event.channel), ("balance_confirmation", "email")
         )
+        delivery = confirmation.delivery_ids
+        self.assertEqual((delivery.state, delivery.channel), ("queued", "email"))
+        self._send_queued_mails()
+        self.assertEqual(delivery.state, "sent")
+        self.assertEqual(self.smtp.recipients(), ["jan@kowalski.example.com"])
 
     def test_a_customer_is_asked_once_per_date(self):
         self._send(self.customer)

@@ -45,7 +45,9 @@ class TestLinks(PortalCase):
 
     def test_posted_demand_letter_carries_the_link(self):
         invoice = self._overdue(self.customer, 45, 500.0)
-        self.customer.write({"street": "ul. Długa 1", "zip": "00-001", "city": "Warszawa"})
+        self.customer.write(
+            {"street": "ul. Długa 1", "zip": "00-001", "city": "Warszawa"}
+        )
         demand = self.env["debt.collection.demand"]._create_for_items(
             self.company, "demand", invoice.line_ids.filtered("date_maturity")
         )

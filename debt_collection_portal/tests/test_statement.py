@@ -110,6 +110,16 @@ class TestStatement(PortalCase):
         )
         self.assertEqual(events.statement_id, statements)
         self.assertEqual(set(events.mapped("channel")), {"email"})
+        # Done when the mail server took them, as every collection e-mail.
+        self.assertEqual(set(events.mapped("state")), {"queued"})
+        self.assertEqual(events.delivery_id.statement_id, statements)
+        self._send_queued_mails()
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual(set(events.delivery_id.mapped("state")), {"sent"})
+        self.assertEqual(
+            sorted(self.smtp.recipients()),
+            ["biuro@nowak.example.com", "jan@kowalski.example.com"],
+        )
         self.assertEqual(events.user_id, self.collector)
         self.assertIn(f"Statement ZR/{year}/00001 sent by e-mail.", str(events[0].note))
 
@@ -206,6 +216,10 @@ class TestStatement(PortalCase):
         self.assertEqual((failed.partner_id, failed.reason), (nobody, "no_recipient"))
         mail = self._statement_mails()
         self.assertEqual(mail.res_id, done.statement_id.id)
+        self.assertEqual(
+            (done.delivery_id.state, done.delivery_id.statement_id),
+            ("sent", done.statement_id),
+        )
         self.assertIn(
             "797.77", mail.body_html
         )  # the whole account, not only the step's items

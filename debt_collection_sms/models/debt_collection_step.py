@@ -34,6 +34,7 @@ class DebtCollectionStep(models.Model):
 
     def _get_message_actions(self):
         return dict(super()._get_message_actions(), sms="sms")
+
     def _get_fallback_channels(self):
         channels = {
             action: allowed | {"sms"}
