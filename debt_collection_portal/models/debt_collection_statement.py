@@ -158,11 +158,11 @@ class DebtCollectionStatement(models.Model):
         self.env["debt.collection.delivery"]._track_mails(mails, events_list)
 
     def _print(self):
-        """The statements' PDF to post; they count as printed."""
-        attachments = self._create_pdf_attachments()
+        """The statements' PDF to post (kept as printed); they count as sent."""
+        self._create_pdf_attachments()
         self.write({"state": "printed", "sent_date": fields.Datetime.now()})
         self._log_event("letter")
-        return self.env.ref(STATEMENT_REPORT).report_action(self), attachments
+        return self.env.ref(STATEMENT_REPORT).report_action(self)
 
     def _create_pdf_attachments(self):
         """{statement id: ir.attachment} of the PDFs, rendered in one pass

@@ -41,7 +41,7 @@ class DebtCollectionStatementWizard(models.TransientModel):
             self.company_id, self.partner_ids, include_interest=self.include_interest
         )
         if self.mode == "print":
-            return statements._print()[0]
+            return statements._print()
         statements._send()
         return {
             "type": "ir.actions.client",
