@@ -126,7 +126,9 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
         moves = Move.browse(
             {row["move_id"] for row in rows} | {c.move_id for c in credits}
         )
-        moves.fetch(["name", "move_type", "invoice_date", "date"])
+        # Records taken from the recordset share its prefetching (browse(id)
+        # would read each one alone).
+        move_by_id = {move.id: move for move in moves}
         lines = self.env["account.move.line"].sudo().browse(row["id"] for row in rows)
         interest, compensation = (
             self._interest_to_date(partner, company, today)
@@ -142,7 +144,7 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
         }
         compensated = set()
         for row, line in zip(rows, lines, strict=True):
-            move = moves.browse(row["move_id"])
+            move = move_by_id[row["move_id"]]
             days_late = max((today - row["date_maturity"]).days, 0)
             item = AccountItem(
                 line=line,
@@ -166,7 +168,7 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
             sections[credit.currency_id].credits.append(
                 AccountCredit(
                     line_id=credit.line_id,
-                    move=moves.browse(credit.move_id),
+                    move=move_by_id[credit.move_id],
                     kind=credit.kind,
                     date=credit.date,
                     amount=float(credit.amount_currency),
