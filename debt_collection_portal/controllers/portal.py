@@ -7,6 +7,7 @@ in the companies they belong to. Everything below reads and writes in sudo,
 always narrowed to that customer and those companies first.
 """
 
+import math
 from collections import namedtuple
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -235,6 +236,8 @@ class DebtCollectionPortal(PortalAccount):
             try:
                 amount = float(str(post.get("amount") or "").replace(",", "."))
                 promise_date = fields.Date.to_date(post.get("promise_date") or None)
+                if not math.isfinite(amount):
+                    raise ValueError(amount)
             except ValueError:
                 return self._dc_form(
                     "promise",

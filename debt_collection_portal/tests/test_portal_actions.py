@@ -156,6 +156,8 @@ class TestPortalPromise(PortalFormCase):
             ("-5", tomorrow, "The promised amount must be positive."),
             ("1500.01", tomorrow, "more than the documents still owe"),
             ("abc", tomorrow, "Give the amount as a number"),
+            ("nan", tomorrow, "Give the amount as a number"),
+            ("inf", tomorrow, "Give the amount as a number"),
             ("100", "31.02.2026", "Give the amount as a number"),
             ("100", str(self.today - timedelta(days=1)), "cannot be in the past"),
             ("100", str(self.today + timedelta(days=31)), "no later than"),
