@@ -17,8 +17,9 @@ trap pg_stop_if_started EXIT
 mapfile -t addons < <(repo_addons)
 [ ${#addons[@]} -gt 0 ] || die "no installable addon found in $ROOT"
 # Installed beside the addons for their tests: the Polish chart of accounts
-# (real ledgers are tested on l10n_pl).
-test_modules=("${addons[@]}" l10n_pl)
+# (real ledgers are tested on l10n_pl) and Odoo's demo payment provider (the
+# customer portal pays with it; production installs a real provider).
+test_modules=("${addons[@]}" l10n_pl payment_demo)
 
 if [ "$mode" != "" ] && db exists "$DB"; then
     if [ "$mode" = --update ]; then

@@ -1,0 +1,2 @@
+from . import debt_collection_statement_wizard
+from . import debt_collection_balance_confirmation_wizard

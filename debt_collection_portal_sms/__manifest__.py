@@ -1,0 +1,16 @@
+{
+    "name": "Debt Collection Customer Portal in SMS",
+    "summary": "The signed link to the customer's My payments page in collection SMS",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "debt_collection contributors",
+    "website": "https://github.com/debt-collection/debt_collection",
+    "maintainers": [],
+    "development_status": "Beta",
+    "depends": ["debt_collection_portal", "debt_collection_sms"],
+    "data": ["views/res_config_settings_views.xml"],
+    "installable": True,
+    "application": False,
+    "auto_install": True,
+}
