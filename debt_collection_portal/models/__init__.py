@@ -13,3 +13,4 @@ from . import debt_collection_engine
 from . import debt_collection_balance_confirmation
 from . import res_partner
 from . import debt_collection_delivery
+from . import debt_collection_demo

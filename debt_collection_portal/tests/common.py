@@ -26,6 +26,9 @@ class PortalCase(DebtCollectionCase):
                 "debt_collection_nbp_online": False,
             }
         )
+        # The shipped statutory rates end in 2025: the last ones repeated up
+        # to today, as NBP would have them after a quiet year.
+        cls.env["debt.collection.interest.rate"]._add_demo_rates()
         cls.contact = cls.env["res.partner"].create(
             {
                 "name": "Jan Kowalski",
