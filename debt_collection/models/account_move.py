@@ -203,8 +203,8 @@ class AccountMove(models.Model):
             if any(old.get(name, move[name]) != move[name] for name in HOLD_FIELDS):
                 vals_list.append(move._debt_collection_hold_event_vals())
         if vals_list:
-            # sudo: whoever may change the document may have it recorded.
-            self.env["debt.collection.event"].sudo().create(vals_list)
+            # Whoever may change the document may have it recorded.
+            self.env["debt.collection.event"]._log(vals_list)
 
     def _debt_collection_hold_event_vals(self):
         if self.debt_collection_hold_until:
@@ -225,14 +225,14 @@ class AccountMove(models.Model):
         """An event of this document; ``message`` (an ``_lt`` term) is shown
         in the reader's language, ``html`` (typed by a user) after it."""
         self.ensure_one()
-        return {
-            "company_id": self.company_id.id,
-            "partner_id": self.debt_collection_partner_id.id,
-            "move_id": self.id,
-            "event_type": event_type,
-            "channel": "system",
-            **self.env["debt.collection.event"]._message_vals(message, html),
-        }
+        return self.env["debt.collection.event"]._prepare_log_vals(
+            self.company_id,
+            self.debt_collection_partner_id,
+            event_type,
+            message,
+            html,
+            move_id=self.id,
+        )
 
     def _debt_collection_invoice_pdfs(self):
         """{move id: (file name, PDF)} of the invoices among these documents:

@@ -349,13 +349,9 @@ class DebtCollectionDelivery(models.Model):
             lambda d: d.state == "sent" and d.sent_by == "email"
         )
         if demands:
-            demands._transition(
-                {
-                    "state": "approved",
-                    "sent_by": False,
-                    "sent_by_id": False,
-                    "sent_date": False,
-                },
+            demands._apply_transition(
+                "undelivered",
+                {"sent_by": False},
                 _("E-mail not delivered (%(reason)s).", reason=text),
                 "email",
             )
@@ -440,8 +436,7 @@ class DebtCollectionDelivery(models.Model):
             for delivery in self
             for event in delivery.event_ids
         ]
-        # sudo: history
-        return self.env["debt.collection.event"].sudo().create(vals_list)
+        return self.env["debt.collection.event"]._log(vals_list)
 
     def _fallback_phone(self):
         """The collector calls: the call activity is the action."""

@@ -293,25 +293,20 @@ class ResPartner(models.Model):
     def _debt_collection_log_settings(self, before, after, changed):
         """History events of the customers whose settings changed: switching
         collection on or off, and one event listing the other changes."""
+        Event = self.env["debt.collection.event"]
         vals_list = []
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
-            base = {
-                "company_id": self.env.company.id,
-                "partner_id": partner.id,
-                "channel": "system",
-                "user_id": self.env.uid,
-            }
             names = changed[partner.id]
             if "debt_collection_subject" in names:
                 vals_list.append(
-                    dict(
-                        base,
-                        event_type="flag",
-                        **self.env["debt.collection.event"]._message_vals(
-                            _lt("Collection switched on again for this customer.")
-                            if partner.debt_collection_subject
-                            else _lt("Collection switched off for this customer.")
-                        ),
+                    Event._prepare_log_vals(
+                        self.env.company,
+                        partner,
+                        "flag",
+                        _lt("Collection switched on again for this customer.")
+                        if partner.debt_collection_subject
+                        else _lt("Collection switched off for this customer."),
+                        user_id=self.env.uid,
                     )
                 )
             lines = [
@@ -326,10 +321,16 @@ class ResPartner(models.Model):
             ]
             if lines:
                 vals_list.append(
-                    dict(base, event_type="settings", note=Markup("<br/>").join(lines))
+                    Event._prepare_log_vals(
+                        self.env.company,
+                        partner,
+                        "settings",
+                        user_id=self.env.uid,
+                        note=Markup("<br/>").join(lines),
+                    )
                 )
-        # sudo: the history records what a permitted user changed.
-        self.env["debt.collection.event"].sudo().create(vals_list)
+        # The history records what a permitted user changed.
+        Event._log(vals_list)
 
     def action_debt_collection_add_note(self):
         return self.commercial_partner_id._debt_collection_open_wizard(

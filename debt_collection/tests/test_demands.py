@@ -1617,6 +1617,61 @@ class TestDemandAccess(DemandCase):
 
 
 @tagged("post_install", "-at_install")
+class TestDemandWorkflowRights(DemandCase):
+    """The workflow checks the user's right to change the demand before it
+    writes its state as superuser; the refusal is in the user's language and
+    nothing is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._activate_polish()
+
+    def _history(self, demand):
+        return self.env["debt.collection.event"].search([("demand_id", "=", demand.id)])
+
+    def test_read_only_user_changes_nothing(self):
+        k1 = self._invoice(self.customer, "2026-03-02", 1000.00)
+        demand = self._demand(k1)
+        history = self._history(demand)
+        as_invoicing = demand.with_user(self.invoice_user).with_context(lang="pl_PL")
+        for action in ("action_submit", "action_cancel"):
+            with self.subTest(action=action), self._refused(AccessError, "."):
+                getattr(as_invoicing, action)()
+        # The helper every transition goes through checks before its sudo.
+        with self._refused(AccessError, "."):
+            as_invoicing._apply_transition("submit", message="Submitted.")
+        with self._refused(
+            UserError, "Tylko menedżerowie windykacji należności mogą zatwierdzać"
+        ):
+            as_invoicing.action_approve()
+        self.assertRecordValues(
+            demand,
+            [{"state": "draft", "submitted_by_id": False, "approved_by_id": False}],
+        )
+        self.assertEqual(self._history(demand), history)
+
+    def test_collector_cannot_approve_in_polish(self):
+        k1 = self._invoice(self.customer, "2026-03-02", 1000.00)
+        demand = self._demand(k1)
+        as_collector = demand.with_user(self.collector).with_context(lang="pl_PL")
+        as_collector.action_submit()
+        history = self._history(demand)
+        with self._refused(
+            UserError, "Tylko menedżerowie windykacji należności mogą zatwierdzać"
+        ):
+            as_collector.action_approve()
+        with self._refused(UserError, "ma status Do zatwierdzenia"):
+            demand.with_user(self.manager).with_context(
+                lang="pl_PL"
+            ).action_print_batch()
+        self.assertRecordValues(
+            demand, [{"state": "to_approve", "name": "/", "approved_by_id": False}]
+        )
+        self.assertEqual(self._history(demand), history)
+
+
+@tagged("post_install", "-at_install")
 class TestDemandPolish(DemandCase):
     """The letter in the customer's language."""
 

@@ -1283,6 +1283,70 @@ class TestInterestNotes(InterestNoteCase):
 
 
 @tagged("post_install", "-at_install")
+class TestInterestNoteWorkflowRights(InterestNoteCase):
+    """The workflow checks the user's group and right to change the note
+    before it writes its state as superuser; the refusal is in the user's
+    language and nothing is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._activate_polish()
+        cls.billing = new_test_user(
+            cls.env,
+            login="billing_ola",
+            name="Billing Ola",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    def _history(self, note):
+        return self.env["debt.collection.event"].search(
+            [("interest_note_id", "=", note.id)]
+        )
+
+    def test_without_the_group_nothing_is_written(self):
+        invoice = self._invoice(self.person, "2026-03-02", 10000.00)
+        note = self._propose("2026-03-31", move_ids=invoice)
+        history = self._history(note)
+        refusal = "Tylko menedżerowie windykacji należności mogą potwierdzać"
+        for user in (self.billing, self.collector):
+            as_user = note.with_user(user).with_context(lang="pl_PL")
+            for action in ("action_confirm", "action_cancel"):
+                with self.subTest(user=user.login, action=action):
+                    with self._refused(UserError, refusal):
+                        getattr(as_user, action)()
+        # The helper every transition goes through checks before its sudo.
+        with self._refused(AccessError, "."):
+            note.with_user(self.billing)._apply_transition(
+                "confirm", message="Confirmed."
+            )
+        self.assertRecordValues(note, [{"state": "draft", "confirmed_by_id": False}])
+        self.assertEqual(self._history(note), history)
+        note.with_user(self.manager).action_confirm()
+        history = self._history(note)
+        for user in (self.billing, self.collector):
+            as_user = note.with_user(user).with_context(lang="pl_PL")
+            for action in ("action_post", "action_draft"):
+                with self.subTest(user=user.login, action=action):
+                    with self._refused(UserError, refusal):
+                        getattr(as_user, action)()
+        self.assertRecordValues(
+            note,
+            [
+                {
+                    "state": "confirmed",
+                    "confirmed_by_id": self.manager.id,
+                    "posted_by_id": False,
+                    "move_id": False,
+                }
+            ],
+        )
+        self.assertEqual(self._history(note), history)
+
+
+@tagged("post_install", "-at_install")
 class TestInterestNotesMultiCompany(InterestNoteCase):
     @classmethod
     def setUpClass(cls):
