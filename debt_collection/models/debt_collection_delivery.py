@@ -216,6 +216,7 @@ class DebtCollectionDelivery(models.Model):
         )
 
     def _link_events(self, events_list):
+        done = self.env["debt.collection.event"]
         for delivery, events in zip(self, events_list, strict=True):
             if not events:
                 continue
@@ -224,7 +225,9 @@ class DebtCollectionDelivery(models.Model):
                 values["state"] = "queued"
             elif delivery.state == "sent":
                 values["state"] = "done"
+                done |= events
             events.sudo().write(values)  # sudo: history
+        done._on_steps_done()
 
     # Outcomes ---------------------------------------------------------------
 
@@ -259,10 +262,12 @@ class DebtCollectionDelivery(models.Model):
                 "next_retry": False,
             }
         )
-        # sudo: history; "done" also moves the desk's cases on.
-        deliveries.event_ids.sudo().filtered(
+        # sudo: history
+        done = deliveries.event_ids.sudo().filtered(
             lambda e: e.state in ("queued", "failed")
-        ).write({"state": "done", "reason": False, "error": False})
+        )
+        done.write({"state": "done", "reason": False, "error": False})
+        done._on_steps_done()
         return deliveries
 
     def _retry_later(self, error):

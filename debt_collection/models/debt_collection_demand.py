@@ -283,9 +283,8 @@ class DebtCollectionDemand(models.Model):
 
     @api.depends("partner_id")
     def _compute_mail_addresses(self):
-        engine = self.env["debt.collection.engine"]
         for demand in self:
-            to, cc = engine._get_letter_recipients(demand.partner_id)
+            to, cc = demand.partner_id._debt_collection_letter_recipients()
             demand.mail_email_to = ",".join(to.mapped("email_formatted"))
             demand.mail_email_cc = ",".join(cc.mapped("email_formatted"))
 

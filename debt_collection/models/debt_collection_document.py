@@ -163,4 +163,6 @@ class DebtCollectionDocumentMixin(models.AbstractModel):
             for record in self
             for move in record._get_logged_moves() or [self.env["account.move"]]
         ]
-        return Event._log(vals_list)
+        events = Event._log(vals_list)
+        events._on_steps_done()
+        return events

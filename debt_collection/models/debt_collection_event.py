@@ -245,6 +245,16 @@ class DebtCollectionEvent(models.Model):
         # workflow or the engine did; users cannot write it themselves.
         return self.sudo().create(vals_list)
 
+    def _on_steps_done(self):
+        """Hook: these events record a finished collection step, an action
+        done (by the engine once the handler succeeded, or by the delivery
+        once the channel confirmed it) or a step of a document's workflow (a
+        demand approved, sent, closed). Satellites extend it with super()
+        (the desk moves its cases); it is called explicitly by whoever
+        finished the step, whether the events were inserted by the engine's
+        SQL or created by the ORM."""
+        return True
+
     def _prepare_fallback_vals(self, channel, state, **values):
         """An action taken instead of this one, whose message failed: same
         document, step and amounts, no exactly-once key of its own."""

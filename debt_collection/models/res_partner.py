@@ -332,6 +332,50 @@ class ResPartner(models.Model):
         # The history records what a permitted user changed.
         Event._log(vals_list)
 
+    # Recipients of collection messages ---------------------------------------
+
+    def _debt_collection_responsible(self):
+        """The collector answering for this customer (in the current
+        company)."""
+        return self.debt_collection_user_id or self.env.company.debt_collection_user_id
+
+    def _debt_collection_recipients(
+        self, rule="partner", cc_collection_contacts=False, cc_responsible=False
+    ):
+        """(to, cc) partners of a collection e-mail to this customer: ``rule``
+        ("partner", "invoice_contact", "collection_contacts") picks the
+        addressees, the customer when they have no e-mail address; the
+        collection contacts and the responsible collector in copy on
+        request."""
+        if not self:  # a document without its customer yet
+            return self, self
+        self.ensure_one()
+        invoice_contacts = self.child_ids.filtered(
+            lambda c: c.type == "invoice" and c.email
+        )
+        collection_contacts = (
+            self.debt_collection_contact_ids.filtered("email") or invoice_contacts
+        )
+        to = {
+            "partner": self,
+            "invoice_contact": invoice_contacts,
+            "collection_contacts": collection_contacts,
+        }[rule]
+        to = to.filtered("email") or self.filtered("email")
+        cc = self.browse()
+        if cc_collection_contacts:
+            cc |= collection_contacts
+        if cc_responsible:
+            cc |= self._debt_collection_responsible().partner_id.filtered("email")
+        return to, cc - to
+
+    def _debt_collection_letter_recipients(self):
+        """(to, cc) of formal letters (demands): the invoice contacts (else the
+        customer), the collection contacts in copy."""
+        return self._debt_collection_recipients(
+            "invoice_contact", cc_collection_contacts=True
+        )
+
     def action_debt_collection_add_note(self):
         return self.commercial_partner_id._debt_collection_open_wizard(
             "debt.collection.note.wizard", _("Add a Collection Note")
