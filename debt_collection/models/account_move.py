@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import xlsx
+from ..tools.overdue import days_overdue
 from ..tools.xlsx import Column
 from .debt_collection_event import SelectionLabel
 
@@ -414,19 +415,17 @@ class AccountMove(models.Model):
                 )
             )
             move.debt_collection_paid_date = paid or False
-            due = move.invoice_date_due
-            move.debt_collection_days_late_paid = (
-                max((paid - due).days, 0) if paid and due else 0
+            move.debt_collection_days_late_paid = days_overdue(
+                move.invoice_date_due, paid
             )
 
     @api.depends("invoice_date_due", "amount_residual", "state")
     def _compute_debt_collection_days_overdue(self):
         today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
             open_ = move.state == "posted" and move.amount_residual
             move.debt_collection_days_overdue = (
-                max((today - due).days, 0) if open_ and due else 0
+                days_overdue(move.invoice_date_due, today) if open_ else 0
             )
 
     def _search_debt_collection_days_overdue(self, operator, value):

@@ -9,9 +9,9 @@ from odoo.tools.misc import xlsxwriter
 from odoo.tools.pdf import PdfReader, PdfWriter, merge_pdf
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import schedule
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
+from ..tools.overdue import days_overdue
 from .debt_collection_document import MANAGER_GROUP, Transition
 from .debt_collection_event import SelectionLabel
 
@@ -884,7 +884,7 @@ class DebtCollectionDemandLine(models.Model):
                 "amount_original": abs(item.amount_currency),
                 "amount_due": item.amount_residual_currency,
                 "amount_due_company": item.amount_residual,
-                "days_overdue": schedule.days_overdue(
+                "days_overdue": days_overdue(
                     item.date_maturity or item.date, demand.date
                 ),
                 "interest": interest.get(item.id, 0.0),

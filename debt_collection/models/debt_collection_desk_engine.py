@@ -16,8 +16,8 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from ..tools import schedule
 from ..tools.money import to_decimal
+from ..tools.overdue import days_overdue
 
 # The case stage each step action leads to (actions not listed do not move
 # the case).
@@ -109,7 +109,7 @@ class DebtCollectionEngine(models.AbstractModel):
         for row in rows:
             oldest[row["partner_id"]] = max(
                 oldest[row["partner_id"]],
-                schedule.days_overdue(row["date_maturity"], today),
+                days_overdue(row["date_maturity"], today),
             )
         currency = company.currency_id
         # What customers owe net of their open credits: a customer whose

@@ -35,6 +35,7 @@ from ..tools import calendar as sending_calendar
 from ..tools import schedule
 from ..tools.context import StepContext
 from ..tools.money import to_decimal
+from ..tools.overdue import days_overdue
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -494,7 +495,7 @@ class DebtCollectionEngine(models.AbstractModel):
             if row["date_maturity"] < today:
                 values["oldest_days"] = max(
                     values["oldest_days"],
-                    schedule.days_overdue(row["date_maturity"], today),
+                    days_overdue(row["date_maturity"], today),
                 )
             if row["stage_id"]:
                 values["stage_ids"].add(row["stage_id"])
@@ -718,7 +719,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 user_id,
                 run.id or None,
                 item.date_maturity,
-                schedule.days_overdue(item.date_maturity, run_date),
+                days_overdue(item.date_maturity, run_date),
                 item.amount,
                 item.currency_id,
                 item.amount_currency,

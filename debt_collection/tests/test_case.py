@@ -1,7 +1,6 @@
 """The collector's desk: cases follow the engine, collectors move them, log
 calls, take promises to pay (kept or broken) and disputes."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -28,11 +27,6 @@ class CaseCase(DebtCollectionCase):
         )
         # Due Monday 2 March 2026.
         cls.invoice = cls._invoice(cls.customer, "2026-03-02", 1000.0)
-
-    @contextmanager
-    def _refused(self, exception, message):
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
 
     def _case(self, partner=None, company=None):
         return self.env["debt.collection.case"].search(

@@ -10,7 +10,6 @@ asks to pay within 7 days of the demand's date (20 April 2026); 1 EUR is
 """
 
 import io
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -19,7 +18,6 @@ from lxml import html
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import email_normalize, email_split
 from odoo.tools.pdf import OdooPdfFileReader
 
 from .common import DebtCollectionCase
@@ -139,13 +137,6 @@ class DemandCase(DebtCollectionCase):
 
     # Helpers -------------------------------------------------------------
 
-    @contextmanager
-    def _refused(self, exception, message):
-        """Expect ``exception`` matching ``message``, and roll back what the
-        call did as the request would (Odoo's assertRaisesRegex does not)."""
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
-
     def _prepare(self, records=None, day=DAY, user=None, companies=None, **values):
         """Run the wizard on ``day`` launched from ``records`` (invoices or
         customers); (wizard, the demands it prepared)."""
@@ -204,17 +195,6 @@ class DemandCase(DebtCollectionCase):
         return self.env["mail.mail"].search(
             [("model", "=", "debt.collection.demand"), ("res_id", "in", demands.ids)],
             order="id",
-        )
-
-    def _to(self, mail):
-        addresses = mail.recipient_ids.mapped("email") + email_split(
-            mail.email_to or ""
-        )
-        return sorted(email_normalize(address) for address in addresses)
-
-    def _cc(self, mail):
-        return sorted(
-            email_normalize(address) for address in email_split(mail.email_cc or "")
         )
 
     def _html(self, demands, report="debt_collection.action_report_demand"):

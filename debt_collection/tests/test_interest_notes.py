@@ -11,7 +11,6 @@ invoice. 1 EUR = 4.2500 PLN on the days the compensation needs.
 """
 
 import io
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -103,13 +102,6 @@ class InterestNoteCase(DebtCollectionCase):
         return rate
 
     # Helpers -------------------------------------------------------------
-
-    @contextmanager
-    def _refused(self, exception, message):
-        """Expect ``exception`` matching ``message``, and roll back what the
-        call did as the request would (Odoo's assertRaisesRegex does not)."""
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
 
     def _propose(self, day, user=None, **values):
         """Run the proposal wizard on ``day`` (also today); the notes it made."""
