@@ -227,7 +227,7 @@ class DebtCollectionDelivery(models.Model):
                 values["state"] = "done"
                 done |= events
             events.sudo().write(values)  # sudo: history
-        done._on_steps_done()
+        done.sudo()._on_steps_done()  # sudo: as the history's writes above
 
     # Outcomes ---------------------------------------------------------------
 

@@ -39,25 +39,41 @@ class DebtCollectionDemand(models.Model):
         "submit": Transition(
             ("draft",),
             "to_approve",
-            _lt("%(demand)s cannot be submitted for approval: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be submitted for approval: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
             stamp="submitted",
         ),
         "approve": Transition(
             ("draft", "to_approve"),
             "approved",
-            _lt("%(demand)s cannot be approved: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be approved: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             stamp="approved",
         ),
         "reset_draft": Transition(
             ("to_approve",),
             "draft",
-            _lt("%(demand)s cannot be reset to draft: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be reset to draft: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
         ),
         "cancel": Transition(
             ("draft", "to_approve", "approved", "sent"),
             "cancelled",
-            _lt("%(demand)s cannot be cancelled: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be cancelled: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             group_states=("approved", "sent"),
             stamp="cancelled",
@@ -65,16 +81,22 @@ class DebtCollectionDemand(models.Model):
         "send_email": Transition(
             ("approved", "sent"),
             "sent",
-            _lt("%(demand)s cannot be sent: it is %(state)s; approve it first."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be sent: it is %(state)s; approve it first.",
+                demand=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             stamp="sent",
         ),
         "post": Transition(
             ("approved",),
             "sent",
-            _lt(
+            lambda d, state: d.env._(
                 "%(demand)s cannot be printed for posting: it is %(state)s; only "
-                "approved demands are posted."
+                "approved demands are posted.",
+                demand=d.display_name,
+                state=state,
             ),
             group=MANAGER_GROUP,
             stamp="sent",
@@ -82,14 +104,22 @@ class DebtCollectionDemand(models.Model):
         "escalate": Transition(
             ("approved", "sent"),
             "closed",
-            _lt("%(demand)s cannot be escalated: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be escalated: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             stamp="closed",
         ),
         "hand_over": Transition(
             ("approved", "sent"),
             "closed",
-            _lt("%(demand)s cannot be handed over for legal action: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be handed over for legal action: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             stamp="closed",
         ),
@@ -100,10 +130,13 @@ class DebtCollectionDemand(models.Model):
         "pay": Transition(
             ("approved", "sent"),
             None,
-            _lt("%(demand)s cannot be paid from here: it is %(state)s."),
+            lambda d, state: d.env._(
+                "%(demand)s cannot be paid from here: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
         ),
     }
-    _workflow_name_arg = "demand"
     _workflow_extra_fields = frozenset(
         {"name", "close_reason", "sent_by", "final_demand_id"}
     )

@@ -5,11 +5,11 @@ and the group, checks the user's write access *before* writing the workflow
 fields as superuser, stamps who and when, and logs the step in the history.
 """
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.translate import LazyGettext
 
 MANAGER_GROUP = "debt_collection.group_debt_collection_manager"
 
@@ -18,16 +18,16 @@ class Transition(NamedTuple):
     """One step of a document's workflow.
 
     ``from_states``: the states it starts from; ``to_state``: the state it
-    leads to (None: a check only, e.g. before a payment); ``refusal``: an
-    ``_lt`` term with ``%(state)s`` and the document's placeholder (see
-    ``_workflow_name_arg``); ``group``: the group it needs, in the
+    leads to (None: a check only, e.g. before a payment); ``refusal``: the
+    message, in the user's language, for a record in another state,
+    ``(record, state label) -> str``; ``group``: the group it needs, in the
     ``group_states`` only when given; ``stamp``: writes ``<stamp>_by_id`` and
     ``<stamp>_date``; ``clear``: the stamps it empties.
     """
 
     from_states: tuple
     to_state: str | None
-    refusal: LazyGettext
+    refusal: Callable[[models.BaseModel, str], str] | None
     group: str | None = None
     group_states: tuple = ()
     stamp: str | None = None
@@ -44,8 +44,6 @@ class DebtCollectionDocumentMixin(models.AbstractModel):
     # (an interest note is "paid" by its journal entry, not by a button).
     _workflow_state = "state"
     _workflow_checked_state = "state"
-    # The placeholder naming the document in the refusal messages.
-    _workflow_name_arg = "document"
     # Other fields only the workflow writes (numbers, links).
     _workflow_extra_fields = frozenset()
     # _lt terms: writing a workflow field by hand; lacking the group.
@@ -88,13 +86,7 @@ class DebtCollectionDocumentMixin(models.AbstractModel):
         labels = dict(self._fields[field]._description_selection(self.env))
         for record in self:
             if record[field] not in transition.from_states:
-                raise UserError(
-                    self.env._(transition.refusal)
-                    % {
-                        self._workflow_name_arg: record.display_name,
-                        "state": labels[record[field]],
-                    }
-                )
+                raise UserError(transition.refusal(record, labels[record[field]]))
         if transition.group_states and self.filtered(
             lambda r: r[field] in transition.group_states
         ):

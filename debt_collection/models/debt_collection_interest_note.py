@@ -43,16 +43,22 @@ class DebtCollectionInterestNote(models.Model):
         "confirm": Transition(
             ("draft",),
             "confirmed",
-            _lt("Interest note %(note)s cannot be confirmed: it is %(state)s."),
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be confirmed: it is %(state)s.",
+                note=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             stamp="confirmed",
         ),
         "post": Transition(
             ("confirmed",),
             "posted",
-            _lt(
+            lambda d, state: d.env._(
                 "Interest note %(note)s cannot be posted: it is %(state)s; confirm "
-                "it first."
+                "it first.",
+                note=d.display_name,
+                state=state,
             ),
             group=MANAGER_GROUP,
             stamp="posted",
@@ -60,34 +66,45 @@ class DebtCollectionInterestNote(models.Model):
         "cancel": Transition(
             ("draft", "confirmed", "posted"),
             "cancelled",
-            _lt("Interest note %(note)s cannot be cancelled: it is %(state)s."),
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be cancelled: it is %(state)s.",
+                note=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             stamp="cancelled",
         ),
         "reset_draft": Transition(
             ("confirmed",),
             "draft",
-            _lt("Interest note %(note)s cannot be reset to draft: it is %(state)s."),
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be reset to draft: it is %(state)s.",
+                note=d.display_name,
+                state=state,
+            ),
             group=MANAGER_GROUP,
             clear=("confirmed",),
         ),
         "send": Transition(
             ("posted", "paid"),
             None,
-            _lt(
-                "Interest note %(note)s cannot be sent: it is %(state)s; post it first."
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be sent: it is %(state)s; post it first.",
+                note=d.display_name,
+                state=state,
             ),
         ),
         "pay": Transition(
             ("posted",),
             None,
-            _lt(
-                "Interest note %(note)s cannot be paid: it is %(state)s; post it first."
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be paid: it is %(state)s; post it first.",
+                note=d.display_name,
+                state=state,
             ),
         ),
     }
     _workflow_state = "flow_state"
-    _workflow_name_arg = "note"
     _workflow_extra_fields = frozenset({"move_id", "paid_logged"})
     _workflow_locked_message = _lt(
         "The state of an interest note changes only with its buttons."
