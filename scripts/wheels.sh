@@ -18,6 +18,9 @@ mapfile -t addons < <(repo_addons)
 say "Building the wheels of ${addons[*]}"
 for addon in "${addons[@]}"; do
     [ -f "$ROOT/$addon/pyproject.toml" ] || die "$addon has no pyproject.toml"
+    for file in icon.png index.html; do # what Odoo's Apps screen shows
+        [ -f "$ROOT/$addon/static/description/$file" ] || die "$addon has no static/description/$file"
+    done
     # No build isolation: whool comes from .venv (requirements.txt), so the
     # build needs no network.
     "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$tmp/wheels" "$ROOT/$addon" ||

@@ -988,6 +988,11 @@ class DebtCollectionEngine(models.AbstractModel):
             step.recipient_rule, step.cc_collection_contacts, step.cc_responsible
         )
 
+    def _get_letter_recipients(self, partner):
+        """Kept for the addons that call it: the rule is on the partner
+        (``res.partner._debt_collection_letter_recipients``)."""
+        return partner._debt_collection_letter_recipients()
+
     def _get_responsible(self, partner):
         return partner._debt_collection_responsible()
 
