@@ -7,6 +7,7 @@
 #   make test-fast     pytest on the existing test database (no reinstall)
 #   make test-update   same, after `-u` of the addons (XML/data changes)
 #   make lint          ruff format --check, ruff check, pylint-odoo
+#   make wheels        build each addon's wheel, install one in a fresh venv
 #   make format        ruff format + ruff check --fix
 #   make bench         tools/bench/run_bench.py (BENCH_ARGS="...")
 #   make setup         only .venv + Odoo + PostgreSQL + configs
@@ -20,11 +21,11 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export PYTEST_ARGS BENCH_ARGS
 
-.PHONY: help venv setup demo demo-reset test test-fast test-update lint format bench \
+.PHONY: help venv setup demo demo-reset test test-fast test-update lint format bench wheels \
 	pg-start pg-stop pg-status psql clean distclean
 
 help:
-	@sed -n '4,18s/^# \{0,1\}//p' Makefile
+	@sed -n '4,19s/^# \{0,1\}//p' Makefile
 
 venv:
 	@scripts/setup.sh --venv
@@ -52,6 +53,9 @@ lint:
 
 format:
 	@scripts/lint.sh --fix
+
+wheels:
+	@scripts/wheels.sh
 
 bench:
 	@scripts/bench.sh

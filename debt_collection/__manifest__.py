@@ -2,7 +2,7 @@
     "name": "Debt Collection",
     "summary": "Chase overdue receivables automatically: reminders, demands, "
     "collector tasks, full history",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "debt_collection contributors",

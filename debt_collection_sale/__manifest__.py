@@ -2,7 +2,7 @@
     "name": "Debt Collection - Sales",
     "summary": "Blocked customers in sales: warnings on quotations, no confirmation "
     "without an override, collection status for salespeople",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "debt_collection contributors",

@@ -13,6 +13,7 @@ from . import debt_collection_delivery
 from . import debt_collection_run
 from . import debt_collection_nbp
 from . import debt_collection_interest_rate
+from . import debt_collection_document
 from . import debt_collection_interest_note
 from . import debt_collection_template
 from . import debt_collection_letter_template

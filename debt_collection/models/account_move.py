@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import xlsx
+from ..tools.overdue import days_overdue
 from ..tools.xlsx import Column
 from .debt_collection_event import SelectionLabel
 
@@ -203,8 +204,8 @@ class AccountMove(models.Model):
             if any(old.get(name, move[name]) != move[name] for name in HOLD_FIELDS):
                 vals_list.append(move._debt_collection_hold_event_vals())
         if vals_list:
-            # sudo: whoever may change the document may have it recorded.
-            self.env["debt.collection.event"].sudo().create(vals_list)
+            # Whoever may change the document may have it recorded.
+            self.env["debt.collection.event"]._log(vals_list)
 
     def _debt_collection_hold_event_vals(self):
         if self.debt_collection_hold_until:
@@ -225,14 +226,14 @@ class AccountMove(models.Model):
         """An event of this document; ``message`` (an ``_lt`` term) is shown
         in the reader's language, ``html`` (typed by a user) after it."""
         self.ensure_one()
-        return {
-            "company_id": self.company_id.id,
-            "partner_id": self.debt_collection_partner_id.id,
-            "move_id": self.id,
-            "event_type": event_type,
-            "channel": "system",
-            **self.env["debt.collection.event"]._message_vals(message, html),
-        }
+        return self.env["debt.collection.event"]._prepare_log_vals(
+            self.company_id,
+            self.debt_collection_partner_id,
+            event_type,
+            message,
+            html,
+            move_id=self.id,
+        )
 
     def _debt_collection_invoice_pdfs(self):
         """{move id: (file name, PDF)} of the invoices among these documents:
@@ -414,19 +415,17 @@ class AccountMove(models.Model):
                 )
             )
             move.debt_collection_paid_date = paid or False
-            due = move.invoice_date_due
-            move.debt_collection_days_late_paid = (
-                max((paid - due).days, 0) if paid and due else 0
+            move.debt_collection_days_late_paid = days_overdue(
+                move.invoice_date_due, paid
             )
 
     @api.depends("invoice_date_due", "amount_residual", "state")
     def _compute_debt_collection_days_overdue(self):
         today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
             open_ = move.state == "posted" and move.amount_residual
             move.debt_collection_days_overdue = (
-                max((today - due).days, 0) if open_ and due else 0
+                days_overdue(move.invoice_date_due, today) if open_ else 0
             )
 
     def _search_debt_collection_days_overdue(self, operator, value):

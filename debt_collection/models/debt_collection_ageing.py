@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.overdue import days_past_due_sql
+
 TRISTATE = [("all", "All"), ("yes", "Only"), ("no", "Without")]
 
 
@@ -129,7 +131,7 @@ class DebtCollectionAgeing(models.TransientModel):
         # The bucket as a CASE expression: cheaper and better estimated by
         # the planner than a join on ranges. Open credits (negative as of the
         # date) go to the company's column of unapplied credits.
-        days = SQL("(%s::date - %s)", self.date, ledger._due_date_sql())
+        days = days_past_due_sql(ledger._due_date_sql(), self.date)
         bucket_cases = [
             SQL(
                 "WHEN aml.company_id = %s AND %s < 0 THEN %s",

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..tools import xlsx
+from ..tools.overdue import days_overdue_sql
 from ..tools.xlsx import Column
 
 
@@ -222,8 +223,7 @@ class DebtCollectionKpi(models.Model):
             ),
             lateness AS (
                 SELECT l.company_id, date_trunc('month', p.max_date)::date AS month,
-                       SUM(p.amount * GREATEST(p.max_date - l.date_maturity, 0))
-                           AS amount_days,
+                       SUM(p.amount * %(days_late)s) AS amount_days,
                        SUM(p.amount) AS amount
                   FROM account_partial_reconcile p
                   JOIN rec_lines l ON l.id = p.debit_move_id
@@ -281,7 +281,8 @@ class DebtCollectionKpi(models.Model):
                    END AS cei
               FROM capped b
               JOIN res_company c ON c.id = b.company_id
-            """
+            """,
+            days_late=days_overdue_sql(SQL("l.date_maturity"), SQL("p.max_date")),
         )
 
     def _debt_collection_xlsx_columns(self):

@@ -149,26 +149,23 @@ class DebtCollectionBlock(models.Model):
                 "debt_collection_block_warning",
             ]
         )
-        message = self.env["debt.collection.event"]._message_vals(message)
-        self.env["debt.collection.event"].sudo().create(
-            [
-                {
-                    "company_id": block.company_id.id,
-                    "partner_id": block.partner_id.id,
-                    "event_type": "block",
-                    "channel": "system",
-                    "step_id": step and step.id,
-                    "policy_id": step and step.policy_id.id,
-                    "origin": "automatic" if automatic else "manual",
-                    "user_id": False if automatic else self.env.uid,
-                    **message,
-                }
-                for block in self
-            ]
-        )
-        for block in self:
+        Event = self.env["debt.collection.event"]
+        vals_list = [
+            Event._prepare_log_vals(
+                block.company_id,
+                block.partner_id,
+                "block",
+                message,
+                automatic=automatic,
+                step_id=step and step.id,
+                policy_id=step and step.policy_id.id,
+            )
+            for block in self
+        ]
+        Event._log(vals_list)
+        for block, vals in zip(self, vals_list, strict=True):
             block.partner_id.sudo().message_post(  # sudo: the chatter summary
                 body=Markup("<b>%s</b> %s")
-                % (block.company_id.name + ":", message["note"]),
+                % (block.company_id.name + ":", vals["note"]),
                 subtype_xmlid="mail.mt_note",
             )

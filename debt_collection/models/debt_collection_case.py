@@ -292,19 +292,17 @@ class DebtCollectionCase(models.Model):
                 if isinstance(notes[case.id], tuple)
                 else (notes[case.id], None)
             )
-            base = {
-                "company_id": case.company_id.id,
-                "partner_id": case.partner_id.id,
-                "event_type": event_type,
-                "channel": "system",
-                "origin": "automatic" if automatic else "manual",
-                "user_id": False if automatic else self.env.uid,
-                **Event._message_vals(message, html),
-            }
+            base = Event._prepare_log_vals(
+                case.company_id,
+                case.partner_id,
+                event_type,
+                message,
+                html,
+                automatic=automatic,
+            )
             vals_list += [dict(base, move_id=m.id) for m in moves or ()] or [base]
         if vals_list:
-            # sudo: the history records what the case went through.
-            self.env["debt.collection.event"].sudo().create(vals_list)
+            Event._log(vals_list)
 
     @api.model
     def _open_for(self, company, partners):

@@ -216,6 +216,7 @@ class DebtCollectionDelivery(models.Model):
         )
 
     def _link_events(self, events_list):
+        done = self.env["debt.collection.event"]
         for delivery, events in zip(self, events_list, strict=True):
             if not events:
                 continue
@@ -224,7 +225,9 @@ class DebtCollectionDelivery(models.Model):
                 values["state"] = "queued"
             elif delivery.state == "sent":
                 values["state"] = "done"
+                done |= events
             events.sudo().write(values)  # sudo: history
+        done.sudo()._on_steps_done()  # sudo: as the history's writes above
 
     # Outcomes ---------------------------------------------------------------
 
@@ -259,10 +262,12 @@ class DebtCollectionDelivery(models.Model):
                 "next_retry": False,
             }
         )
-        # sudo: history; "done" also moves the desk's cases on.
-        deliveries.event_ids.sudo().filtered(
+        # sudo: history
+        done = deliveries.event_ids.sudo().filtered(
             lambda e: e.state in ("queued", "failed")
-        ).write({"state": "done", "reason": False, "error": False})
+        )
+        done.write({"state": "done", "reason": False, "error": False})
+        done._on_steps_done()
         return deliveries
 
     def _retry_later(self, error):
@@ -349,13 +354,9 @@ class DebtCollectionDelivery(models.Model):
             lambda d: d.state == "sent" and d.sent_by == "email"
         )
         if demands:
-            demands._transition(
-                {
-                    "state": "approved",
-                    "sent_by": False,
-                    "sent_by_id": False,
-                    "sent_date": False,
-                },
+            demands._apply_transition(
+                "undelivered",
+                {"sent_by": False},
                 _("E-mail not delivered (%(reason)s).", reason=text),
                 "email",
             )
@@ -440,8 +441,7 @@ class DebtCollectionDelivery(models.Model):
             for delivery in self
             for event in delivery.event_ids
         ]
-        # sudo: history
-        return self.env["debt.collection.event"].sudo().create(vals_list)
+        return self.env["debt.collection.event"]._log(vals_list)
 
     def _fallback_phone(self):
         """The collector calls: the call activity is the action."""

@@ -9,9 +9,10 @@ from odoo.tools.misc import xlsxwriter
 from odoo.tools.pdf import PdfReader, PdfWriter, merge_pdf
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import schedule
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
+from ..tools.overdue import days_overdue
+from .debt_collection_document import MANAGER_GROUP, Transition
 from .debt_collection_event import SelectionLabel
 
 _lt = LazyTranslate(__name__)
@@ -29,10 +30,125 @@ class DebtCollectionDemand(models.Model):
     by a manager, sent by e-mail or by post, closed when paid or escalated."""
 
     _name = "debt.collection.demand"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "debt.collection.document.mixin"]
     _description = "Payment Demand"
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _workflow_transitions = {
+        "submit": Transition(
+            ("draft",),
+            "to_approve",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be submitted for approval: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+            stamp="submitted",
+        ),
+        "approve": Transition(
+            ("draft", "to_approve"),
+            "approved",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be approved: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="approved",
+        ),
+        "reset_draft": Transition(
+            ("to_approve",),
+            "draft",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be reset to draft: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        ),
+        "cancel": Transition(
+            ("draft", "to_approve", "approved", "sent"),
+            "cancelled",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be cancelled: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            group_states=("approved", "sent"),
+            stamp="cancelled",
+        ),
+        "send_email": Transition(
+            ("approved", "sent"),
+            "sent",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be sent: it is %(state)s; approve it first.",
+                demand=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="sent",
+        ),
+        "post": Transition(
+            ("approved",),
+            "sent",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be printed for posting: it is %(state)s; only "
+                "approved demands are posted.",
+                demand=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="sent",
+        ),
+        "escalate": Transition(
+            ("approved", "sent"),
+            "closed",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be escalated: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="closed",
+        ),
+        "hand_over": Transition(
+            ("approved", "sent"),
+            "closed",
+            lambda d, state: d.env._(
+                "%(demand)s cannot be handed over for legal action: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="closed",
+        ),
+        # Back to approved when its e-mail never arrived (see the delivery).
+        "undelivered": Transition(("sent",), "approved", None, clear=("sent",)),
+        # Closed as paid by the ledger (see account.move.line's reconcile).
+        "close_paid": Transition(("approved", "sent"), "closed", None, stamp="closed"),
+        "pay": Transition(
+            ("approved", "sent"),
+            None,
+            lambda d, state: d.env._(
+                "%(demand)s cannot be paid from here: it is %(state)s.",
+                demand=d.display_name,
+                state=state,
+            ),
+        ),
+    }
+    _workflow_extra_fields = frozenset(
+        {"name", "close_reason", "sent_by", "final_demand_id"}
+    )
+    _workflow_locked_message = _lt(
+        "The state of a demand changes only with its buttons."
+    )
+    _workflow_group_refusal = _lt(
+        "Only Debt Collection Managers may approve or send demands."
+    )
+    _workflow_event_type = "demand"
+    _workflow_event_channel = "letter"
+    _workflow_event_field = "demand_id"
 
     name = fields.Char(default="/", readonly=True, copy=False, index="trigram")
     kind = fields.Selection(
@@ -200,9 +316,8 @@ class DebtCollectionDemand(models.Model):
 
     @api.depends("partner_id")
     def _compute_mail_addresses(self):
-        engine = self.env["debt.collection.engine"]
         for demand in self:
-            to, cc = engine._get_letter_recipients(demand.partner_id)
+            to, cc = demand.partner_id._debt_collection_letter_recipients()
             demand.mail_email_to = ",".join(to.mapped("email_formatted"))
             demand.mail_email_cc = ",".join(cc.mapped("email_formatted"))
 
@@ -237,65 +352,13 @@ class DebtCollectionDemand(models.Model):
 
     # Workflow --------------------------------------------------------------
 
-    def _check_state(self, allowed, refusal):
-        """Refuse unless every record is in an ``allowed`` state; ``refusal``
-        (record, state label) gives the message."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for record in self:
-            if record.state not in allowed:
-                raise UserError(refusal(record, states[record.state]))
-
-    def _check_manager(self):
-        if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):
-            raise UserError(
-                _("Only Debt Collection Managers may approve or send demands.")
-            )
-
-    # Changed only by the workflow buttons, which check the rights first.
-    _workflow_fields = frozenset(
-        {
-            "name",
-            "state",
-            "close_reason",
-            "sent_by",
-            "final_demand_id",
-            "submitted_by_id",
-            "submitted_date",
-            "approved_by_id",
-            "approved_date",
-            "sent_by_id",
-            "sent_date",
-            "closed_by_id",
-            "closed_date",
-            "cancelled_by_id",
-            "cancelled_date",
-        }
-    )
-
-    def _transition(self, values, message, channel="letter"):
-        # sudo: only the workflow fields (see _workflow_fields); the user must
-        # still be allowed to change the demand.
-        self.check_access("write")
-        self.sudo().write(values)
-        self._log_event(message, channel)
-
     def _check_content_editable(self):
         if self.filtered(lambda d: d.state not in ("draft", "to_approve")):
             raise UserError(
                 _("An approved demand cannot be changed; cancel it instead.")
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(
-            self._workflow_fields & set(vals) for vals in vals_list
-        ):
-            raise UserError(_("The state of a demand changes only with its buttons."))
-        return super().create(vals_list)
-
     def write(self, vals):
-        if self._workflow_fields & set(vals) and not self.env.su:
-            raise UserError(_("The state of a demand changes only with its buttons."))
         if set(vals) & {"partner_id", "line_ids", "kind", "include_interest", "date"}:
             self._check_content_editable()
         return super().write(vals)
@@ -306,39 +369,17 @@ class DebtCollectionDemand(models.Model):
             raise UserError(_("Only draft demands can be deleted; cancel the others."))
 
     def action_submit(self):
-        self._check_state(
-            ("draft",),
-            lambda d, state: _(
-                "%(demand)s cannot be submitted for approval: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("submit")
         for demand in self:
             if not demand.line_ids:
                 raise UserError(
                     _("%(demand)s lists no document.", demand=demand.display_name)
                 )
         self._refresh_amounts()
-        self._transition(
-            {
-                "state": "to_approve",
-                "submitted_by_id": self.env.uid,
-                "submitted_date": fields.Datetime.now(),
-            },
-            _lt("Submitted for approval."),
-        )
+        self._apply_transition("submit", message=_lt("Submitted for approval."))
 
     def action_approve(self):
-        self._check_manager()
-        self._check_state(
-            ("draft", "to_approve"),
-            lambda d, state: _(
-                "%(demand)s cannot be approved: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("approve")
         self._approve()
 
     def _approve(self):
@@ -346,60 +387,24 @@ class DebtCollectionDemand(models.Model):
         self._refresh_amounts()
         for demand in self:
             if demand.name == "/":
-                demand.sudo().name = demand.company_id._debt_collection_demand_sequence(
-                    demand.kind
-                ).next_by_id(sequence_date=demand.date)  # sudo: see _workflow_fields
-        self._transition(
-            {
-                "state": "approved",
-                "approved_by_id": self.env.uid,
-                "approved_date": fields.Datetime.now(),
-            },
-            _lt("Approved."),
-        )
+                demand._workflow_write(
+                    {
+                        "name": demand.company_id._debt_collection_demand_sequence(
+                            demand.kind
+                        ).next_by_id(sequence_date=demand.date)
+                    }
+                )
+        self._apply_transition("approve", message=_lt("Approved."))
 
     def action_reset_draft(self):
-        self._check_state(
-            ("to_approve",),
-            lambda d, state: _(
-                "%(demand)s cannot be reset to draft: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
-        self._transition({"state": "draft"}, _lt("Reset to draft."))
+        self._run_transition("reset_draft", message=_lt("Reset to draft."))
 
     def action_cancel(self):
-        self._check_state(
-            ("draft", "to_approve", "approved", "sent"),
-            lambda d, state: _(
-                "%(demand)s cannot be cancelled: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
-        if self.filtered(lambda d: d.state in ("approved", "sent")):
-            self._check_manager()
-        self._transition(
-            {
-                "state": "cancelled",
-                "cancelled_by_id": self.env.uid,
-                "cancelled_date": fields.Datetime.now(),
-            },
-            _lt("Cancelled."),
-        )
+        self._run_transition("cancel", message=_lt("Cancelled."))
 
     def action_send_email(self):
         """Send by e-mail with the PDF (approved demands)."""
-        self._check_manager()
-        self._check_state(
-            ("approved", "sent"),
-            lambda d, state: _(
-                "%(demand)s cannot be sent: it is %(state)s; approve it first.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("send_email")
         missing = self.filtered(lambda d: not d.mail_email_to)
         if missing:
             raise UserError(
@@ -474,13 +479,9 @@ class DebtCollectionDemand(models.Model):
         return dict(zip(self.ids, attachments, strict=True))
 
     def _mark_sent(self, channel):
-        self._transition(
-            {
-                "state": "sent",
-                "sent_by": channel,
-                "sent_by_id": self.env.uid,
-                "sent_date": fields.Datetime.now(),
-            },
+        self._apply_transition(
+            "send_email" if channel == "email" else "post",
+            {"sent_by": channel},
             _lt("Sent by e-mail.") if channel == "email" else _lt("Sent by post."),
             "email" if channel == "email" else "letter",
         )
@@ -488,15 +489,7 @@ class DebtCollectionDemand(models.Model):
     def action_print_batch(self):
         """One PDF of all selected approved demands for printing; they are
         marked sent by post."""
-        self._check_manager()
-        self._check_state(
-            ("approved",),
-            lambda d, state: _(
-                "%(demand)s cannot be printed for posting: it is %(state)s; only approved demands are posted.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("post")
         no_address = self.filtered(
             lambda d: (
                 not (d.partner_id.street and d.partner_id.city and d.partner_id.zip)
@@ -556,14 +549,7 @@ class DebtCollectionDemand(models.Model):
         )
 
     def _check_payable(self):
-        self._check_state(
-            ("approved", "sent"),
-            lambda d, state: _(
-                "%(demand)s cannot be paid from here: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("pay")
         if not self._open_items():
             raise UserError(_("Everything these demands list is paid."))
 
@@ -664,15 +650,7 @@ class DebtCollectionDemand(models.Model):
 
     def action_escalate(self):
         """A final demand for the same documents still unpaid; closes this one."""
-        self._check_manager()
-        self._check_state(
-            ("approved", "sent"),
-            lambda d, state: _(
-                "%(demand)s cannot be escalated: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("escalate")
         finals = self.browse()
         for demand in self.filtered(lambda d: d.kind == "demand"):
             lines = demand.line_ids.filtered(
@@ -703,8 +681,7 @@ class DebtCollectionDemand(models.Model):
             final._log_event(
                 _lt("Created from %(demand)s.", demand=demand._log_title())
             )
-            demand.sudo().final_demand_id = final  # sudo: see _workflow_fields
-            demand._close("escalated")
+            demand._close("escalated", final)
             finals |= final
         if not finals:
             raise UserError(_("Only payment demands escalate to a final demand."))
@@ -735,37 +712,26 @@ class DebtCollectionDemand(models.Model):
                 line.demand_id
             )
         for final, earlier in earlier_by_final.items():
-            earlier.sudo().final_demand_id = final  # sudo: see _workflow_fields
-            earlier._close("escalated")
+            earlier._close("escalated", final)
 
     def action_hand_over(self):
         """Close as handed over for legal action."""
-        self._check_manager()
-        self._check_state(
-            ("approved", "sent"),
-            lambda d, state: _(
-                "%(demand)s cannot be handed over for legal action: it is %(state)s.",
-                demand=d.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("hand_over")
         self._close("legal")
 
-    def _close(self, reason):
-        messages = {
-            "paid": _lt("Closed: everything listed is paid."),
-            "escalated": _lt("Closed: escalated to a final demand."),
-            "legal": _lt("Closed: handed over for legal action."),
+    def _close(self, reason, final_demand=None):
+        """Close (checked by the caller): paid, escalated to ``final_demand``
+        or handed over for legal action."""
+        transitions = {
+            "paid": ("close_paid", _lt("Closed: everything listed is paid.")),
+            "escalated": ("escalate", _lt("Closed: escalated to a final demand.")),
+            "legal": ("hand_over", _lt("Closed: handed over for legal action.")),
         }
-        self._transition(
-            {
-                "state": "closed",
-                "close_reason": reason,
-                "closed_by_id": self.env.uid,
-                "closed_date": fields.Datetime.now(),
-            },
-            messages[reason],
-        )
+        name, message = transitions[reason]
+        values = {"close_reason": reason}
+        if final_demand:
+            values["final_demand_id"] = final_demand.id
+        self._apply_transition(name, values, message)
 
     def _close_if_paid(self):
         """Close the approved or sent demands whose documents are all paid."""
@@ -791,32 +757,11 @@ class DebtCollectionDemand(models.Model):
             number=self.name if self.name != "/" else _lt("Draft"),
         )
 
-    def _log_event(self, message, channel="letter"):
-        """One collection event per demand and document, visible on both;
-        ``message`` is an ``_lt`` term (shown in the reader's language)."""
-        Event = self.env["debt.collection.event"]
-        vals_list = []
-        for demand in self:
-            for move in demand.line_ids.move_id or [False]:
-                vals_list.append(
-                    {
-                        "company_id": demand.company_id.id,
-                        "partner_id": demand.partner_id.id,
-                        "move_id": move and move.id,
-                        "event_type": "demand",
-                        "channel": channel,
-                        "demand_id": demand.id,
-                        **Event._message_vals(
-                            _lt(
-                                "%(demand)s: %(message)s",
-                                demand=demand._log_title(),
-                                message=message,
-                            )
-                        ),
-                    }
-                )
-        # sudo: the history records what a permitted user did.
-        self.env["debt.collection.event"].sudo().create(vals_list)
+    def _get_logged_moves(self):
+        return self.line_ids.move_id
+
+    def _get_log_message(self, message):
+        return _lt("%(demand)s: %(message)s", demand=self._log_title(), message=message)
 
     # Amounts -----------------------------------------------------------------
 
@@ -972,7 +917,7 @@ class DebtCollectionDemandLine(models.Model):
                 "amount_original": abs(item.amount_currency),
                 "amount_due": item.amount_residual_currency,
                 "amount_due_company": item.amount_residual,
-                "days_overdue": schedule.days_overdue(
+                "days_overdue": days_overdue(
                     item.date_maturity or item.date, demand.date
                 ),
                 "interest": interest.get(item.id, 0.0),

@@ -16,8 +16,8 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from ..tools import schedule
 from ..tools.money import to_decimal
+from ..tools.overdue import days_overdue
 
 # The case stage each step action leads to (actions not listed do not move
 # the case).
@@ -56,10 +56,10 @@ class DebtCollectionEngine(models.AbstractModel):
 
     # Sales block ----------------------------------------------------------
 
-    def _execute_action_block(self, step, groups, run_date, run):
+    def _execute_action_block(self, step, groups, context):
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         self.env["debt.collection.block"]._block_partners(
-            self.env.company, partners, step.block_reason or step.name, step=step
+            context.company, partners, step.block_reason or step.name, step=step
         )
         return {}
 
@@ -109,7 +109,7 @@ class DebtCollectionEngine(models.AbstractModel):
         for row in rows:
             oldest[row["partner_id"]] = max(
                 oldest[row["partner_id"]],
-                schedule.days_overdue(row["date_maturity"], today),
+                days_overdue(row["date_maturity"], today),
             )
         currency = company.currency_id
         # What customers owe net of their open credits: a customer whose
@@ -169,7 +169,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 return self.env["res.users"].browse(user_id)
         return super()._get_activity_user(step, partner)
 
-    def _execute_action_activity(self, step, groups, run_date, run):
+    def _execute_action_activity(self, step, groups, context):
         # The cases of all the step's customers at once, for the assignee and
         # for the next action they show.
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
@@ -178,7 +178,7 @@ class DebtCollectionEngine(models.AbstractModel):
         failures = super(
             DebtCollectionEngine,
             self.with_context(debt_collection_case_users=case_users),
-        )._execute_action_activity(step, groups, run_date, run)
+        )._execute_action_activity(step, groups, context)
         done = self.env["res.partner"].concat(
             *(
                 partner
@@ -186,7 +186,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 if not any(event.id in failures for event in events)
             )
         )
-        deadline = run_date + timedelta(days=step.activity_deadline_days)
+        deadline = context.run_date + timedelta(days=step.activity_deadline_days)
         cases.filtered(lambda c: c.partner_id in done.commercial_partner_id).write(
             {
                 "next_action": step.activity_summary or step.name,
@@ -214,16 +214,9 @@ class DebtCollectionEvent(models.Model):
         },
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        events = super().create(vals_list)
-        events.filtered(lambda e: e.event_type == "demand")._advance_cases()
-        return events
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("state") == "done":
-            self.filtered(lambda e: e.event_type == "action")._advance_cases()
+    def _on_steps_done(self):
+        result = super()._on_steps_done()
+        self._advance_cases()
         return result
 
     def _get_case_stage(self):

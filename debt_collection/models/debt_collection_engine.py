@@ -33,7 +33,9 @@ from odoo.tools.translate import LazyTranslate
 
 from ..tools import calendar as sending_calendar
 from ..tools import schedule
+from ..tools.context import StepContext
 from ..tools.money import to_decimal
+from ..tools.overdue import days_overdue
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -493,7 +495,7 @@ class DebtCollectionEngine(models.AbstractModel):
             if row["date_maturity"] < today:
                 values["oldest_days"] = max(
                     values["oldest_days"],
-                    schedule.days_overdue(row["date_maturity"], today),
+                    days_overdue(row["date_maturity"], today),
                 )
             if row["stage_id"]:
                 values["stage_ids"].add(row["stage_id"])
@@ -667,6 +669,7 @@ class DebtCollectionEngine(models.AbstractModel):
             rows.append((item, item.step_id, "skipped", item.reason))
         claimed = self._claim_events(company, run_date, rows, channels, run, origin)
         Event = self.env["debt.collection.event"]
+        context = StepContext(company, run_date, run, origin)
         for step in steps:
             step_groups = []
             for group in groups:
@@ -680,7 +683,7 @@ class DebtCollectionEngine(models.AbstractModel):
                         (self.env["res.partner"].browse(group.partner_id), events)
                     )
             if step_groups:
-                self._execute_step(step, step_groups, run_date, run)
+                self._execute_step(step, step_groups, context)
 
     def _claim_events(self, company, run_date, rows, channels, run, origin):
         """Insert the events of ``rows`` unless their key is taken.
@@ -716,7 +719,7 @@ class DebtCollectionEngine(models.AbstractModel):
                 user_id,
                 run.id or None,
                 item.date_maturity,
-                schedule.days_overdue(item.date_maturity, run_date),
+                days_overdue(item.date_maturity, run_date),
                 item.amount,
                 item.currency_id,
                 item.amount_currency,
@@ -779,7 +782,7 @@ class DebtCollectionEngine(models.AbstractModel):
         self.env["debt.collection.event"].invalidate_model()
         return claimed
 
-    def _execute_step(self, step, groups, run_date, run):
+    def _execute_step(self, step, groups, context):
         """Act for ``groups`` [(partner, events)] of one step, then record.
 
         The action runs in a savepoint: if it raises, nothing it did remains
@@ -795,14 +798,14 @@ class DebtCollectionEngine(models.AbstractModel):
                 )
             )
         events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
-        failures, error = self._run_handler(handler, step, groups, run_date, run)
+        failures, error = self._run_handler(handler, step, groups, context)
         if error:
             # The batch raised: find whose fault it is, one customer at a time,
             # so that the others are still served.
             failures = {}
             for group in groups:
                 group_failures, error = self._run_handler(
-                    handler, step, [group], run_date, run
+                    handler, step, [group], context
                 )
                 if error:
                     group_failures = {event.id: ("error", error) for event in group[1]}
@@ -816,19 +819,23 @@ class DebtCollectionEngine(models.AbstractModel):
             events.browse(event_ids)._record_outcome(state, reason, error)
         succeeded = events - failed
         # Those the handler queued wait for their channel (see the delivery).
-        succeeded.filtered(lambda e: e.state == "running").write({"state": "done"})
-        succeeded.move_id._debt_collection_set_stage(step, run_date)
+        done = succeeded.filtered(lambda e: e.state == "running")
+        done.write({"state": "done"})
+        succeeded.move_id._debt_collection_set_stage(step, context.run_date)
+        # Whatever wrote the events (the claim's SQL, the ORM), the satellites
+        # hear of the finished step here.
+        done._on_steps_done()
 
     def _get_skip_reasons(self):
         """Outcomes of an action that are final, not failures to retry."""
         return {"nothing_to_charge"}
 
-    def _run_handler(self, handler, step, groups, run_date, run):
+    def _run_handler(self, handler, step, groups, context):
         """Run a step action in a savepoint: (its failures, None), or ({}, the
         error text) if it raised, and then nothing it did remains."""
         try:
             with self.env.cr.savepoint():
-                return handler(step, groups, run_date, run) or {}, None
+                return handler(step, groups, context) or {}, None
         except Exception as error:  # noqa: BLE001 - recorded on the events, retried
             _logger.warning(
                 "Collection step %s failed: %s", step.display_name, error, exc_info=True
@@ -839,18 +846,19 @@ class DebtCollectionEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------
     # Step actions: one method per action, named _execute_action_<action>.
-    # They receive [(partner, events)] and return {event id: (reason, error)}
-    # for the events that failed; the others are done.
+    # They receive [(partner, events)] and the StepContext (tools/context.py),
+    # and return {event id: (reason, error)} for the events that failed; the
+    # others are done.
     # ------------------------------------------------------------------
 
-    def _execute_action_reminder(self, step, groups, run_date, run):
-        return self._send_notices(step, groups, run_date, run)
+    def _execute_action_reminder(self, step, groups, context):
+        return self._send_notices(step, groups, context.run_date, context.run)
 
-    def _execute_action_demand(self, step, groups, run_date, run):
-        return self._prepare_demands("demand", step, groups, run_date)
+    def _execute_action_demand(self, step, groups, context):
+        return self._prepare_demands("demand", step, groups, context.run_date)
 
-    def _execute_action_final_demand(self, step, groups, run_date, run):
-        return self._prepare_demands("final_demand", step, groups, run_date)
+    def _execute_action_final_demand(self, step, groups, context):
+        return self._prepare_demands("final_demand", step, groups, context.run_date)
 
     def _prepare_demands(self, kind, step, groups, run_date):
         """Demand documents, one per customer: waiting for approval, or
@@ -888,7 +896,7 @@ class DebtCollectionEngine(models.AbstractModel):
         )
         return {}
 
-    def _execute_action_interest_note(self, step, groups, run_date, run):
+    def _execute_action_interest_note(self, step, groups, context):
         """Draft interest notes for approval, one per customer (and currency),
         for the documents of the group; nothing to charge is a skip, missing
         data (a rate) a failure to retry."""
@@ -896,7 +904,10 @@ class DebtCollectionEngine(models.AbstractModel):
         Note = self.env["debt.collection.interest.note"]
         for partner, events in groups:
             notes, _skipped, problems = Note._propose(
-                self.env.company, run_date, partners=partner, invoices=events.move_id
+                context.company,
+                context.run_date,
+                partners=partner,
+                invoices=events.move_id,
             )
             if notes:
                 events.sudo().write({"interest_note_id": notes[:1].id})  # sudo: history
@@ -909,7 +920,8 @@ class DebtCollectionEngine(models.AbstractModel):
                 )
         return failures
 
-    def _execute_action_activity(self, step, groups, run_date, run):
+    def _execute_action_activity(self, step, groups, context):
+        run_date = context.run_date
         failures, vals_list, events_list = {}, [], []
         partner_model = self.env["ir.model"]._get_id("res.partner")
         activity_type = step.activity_type_id or self.env.ref(
@@ -970,42 +982,19 @@ class DebtCollectionEngine(models.AbstractModel):
     # E-mail ---------------------------------------------------------------
 
     def _get_notice_recipients(self, step, partner):
-        """(to, cc) partners of a message, by the step's rules."""
-        invoice_contacts = partner.child_ids.filtered(
-            lambda c: c.type == "invoice" and c.email
+        """(to, cc) partners of a message, by the step's rules (which live on
+        the partner)."""
+        return partner._debt_collection_recipients(
+            step.recipient_rule, step.cc_collection_contacts, step.cc_responsible
         )
-        collection_contacts = (
-            partner.debt_collection_contact_ids.filtered("email") or invoice_contacts
-        )
-        to = {
-            "partner": partner,
-            "invoice_contact": invoice_contacts,
-            "collection_contacts": collection_contacts,
-        }[step.recipient_rule]
-        to = to.filtered("email") or partner.filtered("email")
-        cc = self.env["res.partner"]
-        if step.cc_collection_contacts:
-            cc |= collection_contacts
-        if step.cc_responsible:
-            responsible = self._get_responsible(partner)
-            cc |= responsible.partner_id.filtered("email")
-        return to, cc - to
 
     def _get_letter_recipients(self, partner):
-        """(to, cc) of formal letters: the invoice contacts (else the customer),
-        the collection contacts in copy."""
-        to, cc = self._get_notice_recipients(
-            self.env["debt.collection.step"].new(
-                {"recipient_rule": "invoice_contact", "cc_collection_contacts": True}
-            ),
-            partner,
-        )
-        return to, cc
+        """Kept for the addons that call it: the rule is on the partner
+        (``res.partner._debt_collection_letter_recipients``)."""
+        return partner._debt_collection_letter_recipients()
 
     def _get_responsible(self, partner):
-        return (
-            partner.debt_collection_user_id or self.env.company.debt_collection_user_id
-        )
+        return partner._debt_collection_responsible()
 
     def _prepare_notice_vals(self, step, partner, events, run_date, run, to, cc):
         if step.pay_by_days:

@@ -206,6 +206,55 @@ class DebtCollectionEvent(models.Model):
             raise AccessError(_("The collection history cannot be changed."))
         return super().write(vals)
 
+    @api.model
+    def _prepare_log_vals(
+        self,
+        company,
+        partner,
+        event_type,
+        message=None,
+        html=None,
+        channel="system",
+        automatic=None,
+        **values,
+    ):
+        """Values of one history event written by the code (not a step
+        action of the engine, see its ``_claim_events``): ``message`` is an
+        ``_lt`` term shown in the reader's language, ``html`` text typed by a
+        user; ``automatic`` True: by the run (no user), False: by the current
+        user, None: the defaults."""
+        vals = {
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "event_type": event_type,
+            "channel": channel,
+            **values,
+        }
+        if automatic is not None:
+            vals["origin"] = "automatic" if automatic else "manual"
+            vals["user_id"] = False if automatic else self.env.uid
+        if message is not None:
+            vals.update(self._message_vals(message, html))
+        return vals
+
+    @api.model
+    def _log(self, vals_list):
+        """Record history events written by the code (see
+        ``_prepare_log_vals``)."""
+        # sudo: the history records what a permitted user, a document's
+        # workflow or the engine did; users cannot write it themselves.
+        return self.sudo().create(vals_list)
+
+    def _on_steps_done(self):
+        """Hook: these events record a finished collection step, an action
+        done (by the engine once the handler succeeded, or by the delivery
+        once the channel confirmed it) or a step of a document's workflow (a
+        demand approved, sent, closed). Satellites extend it with super()
+        (the desk moves its cases); it is called explicitly by whoever
+        finished the step, whether the events were inserted by the engine's
+        SQL or created by the ORM."""
+        return True
+
     def _prepare_fallback_vals(self, channel, state, **values):
         """An action taken instead of this one, whose message failed: same
         document, step and amounts, no exactly-once key of its own."""

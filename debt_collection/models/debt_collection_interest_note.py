@@ -9,6 +9,7 @@ from odoo.tools.translate import LazyTranslate
 from ..tools import interest
 from ..tools.amount_words import amount_in_words
 from ..tools.money import to_decimal
+from .debt_collection_document import MANAGER_GROUP, Transition
 from .debt_collection_nbp import NbpUnavailableError
 
 _lt = LazyTranslate(__name__)
@@ -33,10 +34,86 @@ class DebtCollectionInterestNote(models.Model):
     Posting turns it into a receivable in the interest notes journal."""
 
     _name = "debt.collection.interest.note"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "debt.collection.document.mixin"]
     _description = "Interest Note"
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _workflow_transitions = {
+        "confirm": Transition(
+            ("draft",),
+            "confirmed",
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be confirmed: it is %(state)s.",
+                note=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="confirmed",
+        ),
+        "post": Transition(
+            ("confirmed",),
+            "posted",
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be posted: it is %(state)s; confirm "
+                "it first.",
+                note=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="posted",
+        ),
+        "cancel": Transition(
+            ("draft", "confirmed", "posted"),
+            "cancelled",
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be cancelled: it is %(state)s.",
+                note=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            stamp="cancelled",
+        ),
+        "reset_draft": Transition(
+            ("confirmed",),
+            "draft",
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be reset to draft: it is %(state)s.",
+                note=d.display_name,
+                state=state,
+            ),
+            group=MANAGER_GROUP,
+            clear=("confirmed",),
+        ),
+        "send": Transition(
+            ("posted", "paid"),
+            None,
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be sent: it is %(state)s; post it first.",
+                note=d.display_name,
+                state=state,
+            ),
+        ),
+        "pay": Transition(
+            ("posted",),
+            None,
+            lambda d, state: d.env._(
+                "Interest note %(note)s cannot be paid: it is %(state)s; post it first.",
+                note=d.display_name,
+                state=state,
+            ),
+        ),
+    }
+    _workflow_state = "flow_state"
+    _workflow_extra_fields = frozenset({"move_id", "paid_logged"})
+    _workflow_locked_message = _lt(
+        "The state of an interest note changes only with its buttons."
+    )
+    _workflow_group_refusal = _lt(
+        "Only Debt Collection Managers may confirm, post or cancel interest notes."
+    )
+    _workflow_event_type = "interest_note"
+    _workflow_event_field = "interest_note_id"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=True)
     company_id = fields.Many2one(
@@ -237,42 +314,7 @@ class DebtCollectionInterestNote(models.Model):
 
     # Workflow --------------------------------------------------------------
 
-    def _check_state(self, allowed, refusal):
-        """Refuse unless every record is in an ``allowed`` state; ``refusal``
-        (record, state label) gives the message."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for record in self:
-            if record.state not in allowed:
-                raise UserError(refusal(record, states[record.state]))
-
-    def _check_manager(self):
-        if not self.env.user.has_group("debt_collection.group_debt_collection_manager"):
-            raise UserError(
-                _(
-                    "Only Debt Collection Managers may confirm, post or cancel interest notes."
-                )
-            )
-
-    # Changed only by the workflow buttons, which check the rights first.
-    _workflow_fields = frozenset(
-        {
-            "flow_state",
-            "move_id",
-            "confirmed_by_id",
-            "confirmed_date",
-            "posted_by_id",
-            "posted_date",
-            "cancelled_by_id",
-            "cancelled_date",
-            "paid_logged",
-        }
-    )
-
     def write(self, vals):
-        if self._workflow_fields & set(vals) and not self.env.su:
-            raise UserError(
-                _("The state of an interest note changes only with its buttons.")
-            )
         locked = set(vals) & {"line_ids", *RECALCULATED_ON}
         if locked and self.filtered(lambda n: n.flow_state != "draft"):
             raise UserError(_("Only draft interest notes can be changed."))
@@ -381,10 +423,6 @@ class DebtCollectionInterestNote(models.Model):
         if self.filtered(lambda n: n.flow_state != "draft"):
             raise UserError(_("Only draft interest notes can be changed."))
 
-    def _workflow_write(self, vals):
-        # sudo: the caller checked the user's rights (see _workflow_fields).
-        return self.sudo().write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):
         if self.filtered(lambda n: n.flow_state != "draft"):
@@ -393,64 +431,26 @@ class DebtCollectionInterestNote(models.Model):
             )
 
     def action_confirm(self):
-        self._check_manager()
-        self._check_state(
-            ("draft",),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be confirmed: it is %(state)s.",
-                note=n.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("confirm")
         for note in self:
             if not note.line_ids or note.currency_id.is_zero(note.amount_total):
                 raise UserError(
                     _("Interest note %(note)s charges nothing.", note=note.display_name)
                 )
-        self._workflow_write(
-            {
-                "flow_state": "confirmed",
-                "confirmed_by_id": self.env.uid,
-                "confirmed_date": fields.Datetime.now(),
-            }
-        )
-        self._log_event(_lt("Interest note confirmed."))
+        self._apply_transition("confirm", message=_lt("Interest note confirmed."))
 
     def action_post(self):
-        self._check_manager()
-        self._check_state(
-            ("confirmed",),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be posted: it is %(state)s; confirm it first.",
-                note=n.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("post")
         moves = self.env["account.move"].create(
             [note._prepare_move_vals() for note in self]
         )
         moves.action_post()
         for note, move in zip(self, moves, strict=True):
-            note._workflow_write(
-                {
-                    "move_id": move.id,
-                    "flow_state": "posted",
-                    "posted_by_id": self.env.uid,
-                    "posted_date": fields.Datetime.now(),
-                }
-            )
+            note._apply_transition("post", {"move_id": move.id})
         self._log_event(_lt("Interest note posted."))
 
     def action_cancel(self):
-        self._check_manager()
-        self._check_state(
-            ("draft", "confirmed", "posted"),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be cancelled: it is %(state)s.",
-                note=n.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("cancel")
         for note in self.filtered("move_id"):
             if note.move_id.payment_state not in ("not_paid", "reversed"):
                 raise UserError(
@@ -470,41 +470,17 @@ class DebtCollectionInterestNote(models.Model):
                     ],
                     cancel=True,
                 )
-        self._workflow_write(
-            {
-                "flow_state": "cancelled",
-                "cancelled_by_id": self.env.uid,
-                "cancelled_date": fields.Datetime.now(),
-            }
-        )
-        self._log_event(_lt("Interest note cancelled."))
+        self._apply_transition("cancel", message=_lt("Interest note cancelled."))
 
     def action_draft(self):
-        self._check_manager()
-        self._check_state(
-            ("confirmed",),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be reset to draft: it is %(state)s.",
-                note=n.display_name,
-                state=state,
-            ),
+        self._run_transition(
+            "reset_draft", message=_lt("Interest note reset to draft.")
         )
-        self._workflow_write(
-            {"flow_state": "draft", "confirmed_by_id": False, "confirmed_date": False}
-        )
-        self._log_event(_lt("Interest note reset to draft."))
 
     def action_send(self):
         """Open the e-mail composer with the note's template and PDF."""
         self.ensure_one()
-        self._check_state(
-            ("posted", "paid"),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be sent: it is %(state)s; post it first.",
-                note=n.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("send")
         template = self.env.ref("debt_collection.mail_template_interest_note")
         return {
             "type": "ir.actions.act_window",
@@ -532,29 +508,13 @@ class DebtCollectionInterestNote(models.Model):
     def action_register_payment(self):
         """Odoo's payment wizard on the note's journal entry: a bank transfer
         or a cash receipt (in a cash journal) settles the note."""
-        self._check_state(
-            ("posted",),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be paid: it is %(state)s; post it "
-                "first.",
-                note=n.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("pay")
         return self._open_items().action_register_payment()
 
     def action_apply_credits(self):
         """Settle the note with the customer's open credits (credit notes,
         unapplied payments)."""
-        self._check_state(
-            ("posted",),
-            lambda n, state: _(
-                "Interest note %(note)s cannot be paid: it is %(state)s; post it "
-                "first.",
-                note=n.display_name,
-                state=state,
-            ),
-        )
+        self._check_transition("pay")
         self.env["debt.collection.ledger"]._apply_open_credits(self._open_items())
 
     def action_open_move(self):
@@ -574,34 +534,14 @@ class DebtCollectionInterestNote(models.Model):
             paid._workflow_write({"paid_logged": True})
             paid._log_event(_lt("Interest note paid."))
 
-    def _log_event(self, message):
-        """One collection event per note and invoice, visible on both;
-        ``message`` is an ``_lt`` term (shown in the reader's language)."""
-        Event = self.env["debt.collection.event"]
-        vals_list = []
-        for note in self:
-            moves = note.line_ids.invoice_id or self.env["account.move"]
-            for move in moves or [False]:
-                vals_list.append(
-                    {
-                        "company_id": note.company_id.id,
-                        "partner_id": note.partner_id.id,
-                        "move_id": move and move.id,
-                        "event_type": "interest_note",
-                        "channel": "system",
-                        "interest_note_id": note.id,
-                        # Numbered notes (posted) name themselves.
-                        **Event._message_vals(
-                            _lt(
-                                "%(note)s: %(message)s", note=note.name, message=message
-                            )
-                            if note.move_id
-                            else message
-                        ),
-                    }
-                )
-        # sudo: the history records what a permitted user did.
-        self.env["debt.collection.event"].sudo().create(vals_list)
+    def _get_logged_moves(self):
+        return self.line_ids.invoice_id
+
+    def _get_log_message(self, message):
+        # Numbered notes (posted) name themselves.
+        if self.move_id:
+            return _lt("%(note)s: %(message)s", note=self.name, message=message)
+        return message
 
     # Accounting ----------------------------------------------------------------
 

@@ -543,7 +543,9 @@ class ResCompany(models.Model):
             "view_mode": "form",
             "views": [
                 [
-                    self.env.ref("debt_collection.view_company_ageing_buckets_form").id,
+                    self.env.ref(
+                        "debt_collection.res_company_view_form_debt_collection_ageing_buckets"
+                    ).id,
                     "form",
                 ]
             ],

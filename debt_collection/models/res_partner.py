@@ -293,25 +293,20 @@ class ResPartner(models.Model):
     def _debt_collection_log_settings(self, before, after, changed):
         """History events of the customers whose settings changed: switching
         collection on or off, and one event listing the other changes."""
+        Event = self.env["debt.collection.event"]
         vals_list = []
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
-            base = {
-                "company_id": self.env.company.id,
-                "partner_id": partner.id,
-                "channel": "system",
-                "user_id": self.env.uid,
-            }
             names = changed[partner.id]
             if "debt_collection_subject" in names:
                 vals_list.append(
-                    dict(
-                        base,
-                        event_type="flag",
-                        **self.env["debt.collection.event"]._message_vals(
-                            _lt("Collection switched on again for this customer.")
-                            if partner.debt_collection_subject
-                            else _lt("Collection switched off for this customer.")
-                        ),
+                    Event._prepare_log_vals(
+                        self.env.company,
+                        partner,
+                        "flag",
+                        _lt("Collection switched on again for this customer.")
+                        if partner.debt_collection_subject
+                        else _lt("Collection switched off for this customer."),
+                        user_id=self.env.uid,
                     )
                 )
             lines = [
@@ -326,10 +321,60 @@ class ResPartner(models.Model):
             ]
             if lines:
                 vals_list.append(
-                    dict(base, event_type="settings", note=Markup("<br/>").join(lines))
+                    Event._prepare_log_vals(
+                        self.env.company,
+                        partner,
+                        "settings",
+                        user_id=self.env.uid,
+                        note=Markup("<br/>").join(lines),
+                    )
                 )
-        # sudo: the history records what a permitted user changed.
-        self.env["debt.collection.event"].sudo().create(vals_list)
+        # The history records what a permitted user changed.
+        Event._log(vals_list)
+
+    # Recipients of collection messages ---------------------------------------
+
+    def _debt_collection_responsible(self):
+        """The collector answering for this customer (in the current
+        company)."""
+        return self.debt_collection_user_id or self.env.company.debt_collection_user_id
+
+    def _debt_collection_recipients(
+        self, rule="partner", cc_collection_contacts=False, cc_responsible=False
+    ):
+        """(to, cc) partners of a collection e-mail to this customer: ``rule``
+        ("partner", "invoice_contact", "collection_contacts") picks the
+        addressees, the customer when they have no e-mail address; the
+        collection contacts and the responsible collector in copy on
+        request."""
+        if not self:  # a document without its customer yet
+            return self, self
+        self.ensure_one()
+        invoice_contacts = self.child_ids.filtered(
+            lambda c: c.type == "invoice" and c.email
+        )
+        collection_contacts = (
+            self.debt_collection_contact_ids.filtered("email") or invoice_contacts
+        )
+        to = {
+            "partner": self,
+            "invoice_contact": invoice_contacts,
+            "collection_contacts": collection_contacts,
+        }[rule]
+        to = to.filtered("email") or self.filtered("email")
+        cc = self.browse()
+        if cc_collection_contacts:
+            cc |= collection_contacts
+        if cc_responsible:
+            cc |= self._debt_collection_responsible().partner_id.filtered("email")
+        return to, cc - to
+
+    def _debt_collection_letter_recipients(self):
+        """(to, cc) of formal letters (demands): the invoice contacts (else the
+        customer), the collection contacts in copy."""
+        return self._debt_collection_recipients(
+            "invoice_contact", cc_collection_contacts=True
+        )
 
     def action_debt_collection_add_note(self):
         return self.commercial_partner_id._debt_collection_open_wizard(

@@ -12,6 +12,7 @@ from . import test_nbp
 from . import test_nbp_rates
 from . import test_mail
 from . import test_schedule
+from . import test_overdue
 from . import test_security
 from . import test_tour
 from . import test_worklist

@@ -1,13 +1,21 @@
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools import email_normalize, email_split
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from .smtp_server import LocalSmtpServer
+
+
+def warsaw_winter(day, hour, minute=0):
+    """``hour:minute`` in Warsaw on a winter ``day`` (UTC+1), as the naive
+    UTC moment freezegun and Odoo's datetimes need."""
+    return datetime(day.year, day.month, day.day, hour, minute) - timedelta(hours=1)
 
 
 class DebtCollectionCase(AccountTestInvoicingCommon):
@@ -222,6 +230,25 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
     def setUp(self):
         super().setUp()
         self.smtp.reset()
+
+    def _to(self, mail):
+        """E-mail addresses the message is sent to (partners or plain addresses)."""
+        addresses = mail.recipient_ids.mapped("email") + email_split(
+            mail.email_to or ""
+        )
+        return sorted(email_normalize(address) for address in addresses)
+
+    def _cc(self, mail):
+        return sorted(
+            email_normalize(address) for address in email_split(mail.email_cc or "")
+        )
+
+    @contextmanager
+    def _refused(self, exception, message):
+        """Expect ``exception`` matching ``message``, and roll back what the
+        call did as the request would (Odoo's assertRaisesRegex does not)."""
+        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
+            yield
 
     def _run(self, day, hour=10, deliver=True):
         """One automatic run at ``hour`` o'clock (Warsaw) on ``day``, then

@@ -2,8 +2,6 @@
 reason, lifted by the run when the customer pays, seen on contacts and
 invoices, and enforced (or only warned about) when invoices are posted."""
 
-from contextlib import contextmanager
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -30,12 +28,6 @@ class BlockCase(DebtCollectionCase):
         cls.contact = cls.env["res.partner"].create(
             {"name": "Jan Kowalski", "parent_id": cls.customer.id}
         )
-
-    @contextmanager
-    def _refused(self, exception, message):
-        """Expect ``exception`` and roll back what the call did."""
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
 
     def _block(self, partner, reason="Cheque bounced", user=None):
         action = partner.with_user(user or self.manager).action_debt_collection_block()

@@ -1,7 +1,6 @@
 """The collector's desk: cases follow the engine, collectors move them, log
 calls, take promises to pay (kept or broken) and disputes."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -28,11 +27,6 @@ class CaseCase(DebtCollectionCase):
         )
         # Due Monday 2 March 2026.
         cls.invoice = cls._invoice(cls.customer, "2026-03-02", 1000.0)
-
-    @contextmanager
-    def _refused(self, exception, message):
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
 
     def _case(self, partner=None, company=None):
         return self.env["debt.collection.case"].search(
@@ -110,6 +104,24 @@ class TestCaseStages(CaseCase):
         self._run("2026-05-18")
         self.assertNotEqual(self._case(), case)
         self.assertEqual(self._case().stage, "new")
+
+    def test_case_moves_when_the_step_is_reported_done(self):
+        """The engine inserts its events with SQL and the e-mail's delivery
+        marks them done with the ORM: the case moves when either reports the
+        finished step through the hook, never because of how a row was
+        written."""
+        self._run("2026-03-03")
+        case = self._case()
+        self._run("2026-03-09", deliver=False)
+        reminder = self._events(step_id=self.step_reminder.id)
+        self.assertEqual((reminder.state, case.stage), ("queued", "new"))
+        # A write of the row alone (a data fix) is not a finished step.
+        reminder.sudo().write({"state": "done"})
+        self.assertEqual(case.stage, "new")
+        reminder.sudo().write({"state": "queued"})
+        # The mail server takes the e-mail: the delivery reports the step done.
+        self._send_queued_mails()
+        self.assertEqual((reminder.state, case.stage), ("done", "reminded"))
 
     def test_pre_due_reminder_opens_no_case(self):
         self._invoice(self.customer, "2026-03-12", 500.0)

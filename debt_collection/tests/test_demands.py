@@ -10,7 +10,6 @@ asks to pay within 7 days of the demand's date (20 April 2026); 1 EUR is
 """
 
 import io
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -19,7 +18,6 @@ from lxml import html
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import email_normalize, email_split
 from odoo.tools.pdf import OdooPdfFileReader
 
 from .common import DebtCollectionCase
@@ -139,13 +137,6 @@ class DemandCase(DebtCollectionCase):
 
     # Helpers -------------------------------------------------------------
 
-    @contextmanager
-    def _refused(self, exception, message):
-        """Expect ``exception`` matching ``message``, and roll back what the
-        call did as the request would (Odoo's assertRaisesRegex does not)."""
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
-
     def _prepare(self, records=None, day=DAY, user=None, companies=None, **values):
         """Run the wizard on ``day`` launched from ``records`` (invoices or
         customers); (wizard, the demands it prepared)."""
@@ -204,17 +195,6 @@ class DemandCase(DebtCollectionCase):
         return self.env["mail.mail"].search(
             [("model", "=", "debt.collection.demand"), ("res_id", "in", demands.ids)],
             order="id",
-        )
-
-    def _to(self, mail):
-        addresses = mail.recipient_ids.mapped("email") + email_split(
-            mail.email_to or ""
-        )
-        return sorted(email_normalize(address) for address in addresses)
-
-    def _cc(self, mail):
-        return sorted(
-            email_normalize(address) for address in email_split(mail.email_cc or "")
         )
 
     def _html(self, demands, report="debt_collection.action_report_demand"):
@@ -1614,6 +1594,61 @@ class TestDemandAccess(DemandCase):
                 {"state": "to_approve", "cancelled_by_id": False},
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemandWorkflowRights(DemandCase):
+    """The workflow checks the user's right to change the demand before it
+    writes its state as superuser; the refusal is in the user's language and
+    nothing is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._activate_polish()
+
+    def _history(self, demand):
+        return self.env["debt.collection.event"].search([("demand_id", "=", demand.id)])
+
+    def test_read_only_user_changes_nothing(self):
+        k1 = self._invoice(self.customer, "2026-03-02", 1000.00)
+        demand = self._demand(k1)
+        history = self._history(demand)
+        as_invoicing = demand.with_user(self.invoice_user).with_context(lang="pl_PL")
+        for action in ("action_submit", "action_cancel"):
+            with self.subTest(action=action), self._refused(AccessError, "."):
+                getattr(as_invoicing, action)()
+        # The helper every transition goes through checks before its sudo.
+        with self._refused(AccessError, "."):
+            as_invoicing._apply_transition("submit", message="Submitted.")
+        with self._refused(
+            UserError, "Tylko menedżerowie windykacji należności mogą zatwierdzać"
+        ):
+            as_invoicing.action_approve()
+        self.assertRecordValues(
+            demand,
+            [{"state": "draft", "submitted_by_id": False, "approved_by_id": False}],
+        )
+        self.assertEqual(self._history(demand), history)
+
+    def test_collector_cannot_approve_in_polish(self):
+        k1 = self._invoice(self.customer, "2026-03-02", 1000.00)
+        demand = self._demand(k1)
+        as_collector = demand.with_user(self.collector).with_context(lang="pl_PL")
+        as_collector.action_submit()
+        history = self._history(demand)
+        with self._refused(
+            UserError, "Tylko menedżerowie windykacji należności mogą zatwierdzać"
+        ):
+            as_collector.action_approve()
+        with self._refused(UserError, "ma status Do zatwierdzenia"):
+            demand.with_user(self.manager).with_context(
+                lang="pl_PL"
+            ).action_print_batch()
+        self.assertRecordValues(
+            demand, [{"state": "to_approve", "name": "/", "approved_by_id": False}]
+        )
+        self.assertEqual(self._history(demand), history)
 
 
 @tagged("post_install", "-at_install")

@@ -10,7 +10,7 @@ Friday 27 February.
 
 import threading
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import psycopg2.errors
@@ -22,7 +22,7 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import html2plaintext, mute_logger
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, warsaw_winter
 
 MON_2 = date(2026, 3, 2)
 SAT_7 = date(2026, 3, 7)
@@ -39,11 +39,6 @@ TUE_17 = date(2026, 3, 17)
 
 class SimulatedCrash(BaseException):
     """A crash the engine cannot catch (like the worker being killed)."""
-
-
-def _warsaw_winter(day, hour, minute=0):
-    """The UTC moment of ``hour:minute`` in Warsaw on a winter ``day``."""
-    return datetime(day.year, day.month, day.day, hour, minute) - timedelta(hours=1)
 
 
 @tagged("post_install", "-at_install")
@@ -120,13 +115,13 @@ class TestEngineRuns(DebtCollectionCase):
         invoice = self._invoice(self.customer, MON_2, 500)
         self._run(MON_9, hour=7)
         self._assert_nothing_done()
-        with freeze_time(_warsaw_winter(MON_9, 7, 59)):
+        with freeze_time(warsaw_winter(MON_9, 7, 59)):
             self.env["debt.collection.engine"]._run_collection_pass(
                 companies=self.company
             )
         self._assert_nothing_done()
 
-        with freeze_time(_warsaw_winter(MON_9, 8, 30)):
+        with freeze_time(warsaw_winter(MON_9, 8, 30)):
             self.env["debt.collection.engine"]._run_collection_pass(
                 companies=self.company
             )
@@ -269,7 +264,7 @@ class TestEngineRuns(DebtCollectionCase):
         pass sends the reminder that is due that day."""
         invoice = self._invoice(self.customer, date(2026, 3, 1), 500)
         engine = self.env["debt.collection.engine"]
-        with freeze_time(_warsaw_winter(SUN_8, 3)):
+        with freeze_time(warsaw_winter(SUN_8, 3)):
             engine._run_collection_pass(companies=self.company)
             self._assert_nothing_done()
             done, remaining = engine._run_collection_pass(
@@ -299,7 +294,7 @@ class TestEngineRuns(DebtCollectionCase):
 
         self._run(MON_9, hour=10)
         self._run(MON_9, hour=16)
-        with freeze_time(_warsaw_winter(MON_9, 23)):
+        with freeze_time(warsaw_winter(MON_9, 23)):
             self.env["debt.collection.engine"]._run_collection_pass(
                 force=True, companies=self.company
             )
@@ -792,7 +787,7 @@ class TestEngineRuns(DebtCollectionCase):
         self.env.flush_all()
 
         savepoint = self.env.cr.savepoint()
-        with freeze_time(_warsaw_winter(MON_9, 10)):
+        with freeze_time(warsaw_winter(MON_9, 10)):
             cron.sudo().method_direct_trigger()
             self._send_queued_mails()
         by_cron = self._result()
@@ -822,9 +817,9 @@ class TestEngineRuns(DebtCollectionCase):
     def test_cron_outside_the_calendar_does_nothing(self):
         cron = self.env.ref("debt_collection.ir_cron_debt_collection")
         self._invoice(self.customer, MON_2, 300)
-        with freeze_time(_warsaw_winter(SUN_8, 10)):
+        with freeze_time(warsaw_winter(SUN_8, 10)):
             cron.sudo().method_direct_trigger()
-        with freeze_time(_warsaw_winter(MON_9, 7)):
+        with freeze_time(warsaw_winter(MON_9, 7)):
             cron.sudo().method_direct_trigger()
         self._assert_nothing_done()
 

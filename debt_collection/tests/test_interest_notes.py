@@ -11,7 +11,6 @@ invoice. 1 EUR = 4.2500 PLN on the days the compensation needs.
 """
 
 import io
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -103,13 +102,6 @@ class InterestNoteCase(DebtCollectionCase):
         return rate
 
     # Helpers -------------------------------------------------------------
-
-    @contextmanager
-    def _refused(self, exception, message):
-        """Expect ``exception`` matching ``message``, and roll back what the
-        call did as the request would (Odoo's assertRaisesRegex does not)."""
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
 
     def _propose(self, day, user=None, **values):
         """Run the proposal wizard on ``day`` (also today); the notes it made."""
@@ -1280,6 +1272,70 @@ class TestInterestNotes(InterestNoteCase):
         )
         self._run("2026-03-20")
         self.assertEqual(len(self._events(step_id=step.id)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestInterestNoteWorkflowRights(InterestNoteCase):
+    """The workflow checks the user's group and right to change the note
+    before it writes its state as superuser; the refusal is in the user's
+    language and nothing is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._activate_polish()
+        cls.billing = new_test_user(
+            cls.env,
+            login="billing_ola",
+            name="Billing Ola",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    def _history(self, note):
+        return self.env["debt.collection.event"].search(
+            [("interest_note_id", "=", note.id)]
+        )
+
+    def test_without_the_group_nothing_is_written(self):
+        invoice = self._invoice(self.person, "2026-03-02", 10000.00)
+        note = self._propose("2026-03-31", move_ids=invoice)
+        history = self._history(note)
+        refusal = "Tylko menedżerowie windykacji należności mogą potwierdzać"
+        for user in (self.billing, self.collector):
+            as_user = note.with_user(user).with_context(lang="pl_PL")
+            for action in ("action_confirm", "action_cancel"):
+                with self.subTest(user=user.login, action=action):
+                    with self._refused(UserError, refusal):
+                        getattr(as_user, action)()
+        # The helper every transition goes through checks before its sudo.
+        with self._refused(AccessError, "."):
+            note.with_user(self.billing)._apply_transition(
+                "confirm", message="Confirmed."
+            )
+        self.assertRecordValues(note, [{"state": "draft", "confirmed_by_id": False}])
+        self.assertEqual(self._history(note), history)
+        note.with_user(self.manager).action_confirm()
+        history = self._history(note)
+        for user in (self.billing, self.collector):
+            as_user = note.with_user(user).with_context(lang="pl_PL")
+            for action in ("action_post", "action_draft"):
+                with self.subTest(user=user.login, action=action):
+                    with self._refused(UserError, refusal):
+                        getattr(as_user, action)()
+        self.assertRecordValues(
+            note,
+            [
+                {
+                    "state": "confirmed",
+                    "confirmed_by_id": self.manager.id,
+                    "posted_by_id": False,
+                    "move_id": False,
+                }
+            ],
+        )
+        self.assertEqual(self._history(note), history)
 
 
 @tagged("post_install", "-at_install")

@@ -10,7 +10,6 @@ from lxml import html
 from odoo import Command
 from odoo.modules import module as odoo_module
 from odoo.tests import tagged
-from odoo.tools import email_normalize, email_split
 
 from .common import DebtCollectionCase
 
@@ -103,18 +102,6 @@ class DebtCollectionMailCase(DebtCollectionCase):
             [_squash(cell.text_content()) for cell in row.xpath("./td")]
             for row in tree.xpath(f"//table/{part}/tr")
         ]
-
-    def _to(self, mail):
-        """E-mail addresses the message is sent to (partners or plain addresses)."""
-        addresses = mail.recipient_ids.mapped("email") + email_split(
-            mail.email_to or ""
-        )
-        return sorted(email_normalize(address) for address in addresses)
-
-    def _cc(self, mail):
-        return sorted(
-            email_normalize(address) for address in email_split(mail.email_cc or "")
-        )
 
     def _assert_payment_details(self, text, pay_by):
         """Pay-by date, the company's bank account and the responsible's contact."""

@@ -1,6 +1,6 @@
 """Access rights of the collection groups and isolation between companies."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 from markupsafe import Markup
@@ -9,12 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import DebtCollectionCase
-
-
-def _utc(day, hour):
-    """``hour`` o'clock in Warsaw on ``day`` (winter time), as naive UTC."""
-    return datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)
+from .common import DebtCollectionCase, warsaw_winter
 
 
 @tagged("post_install", "-at_install")
@@ -244,7 +239,7 @@ class TestAccessRights(DebtCollectionCase):
         )
 
     def test_collector_puts_a_document_on_hold_without_sudo(self):
-        with freeze_time(_utc(date(2026, 3, 5), 10)):
+        with freeze_time(warsaw_winter(date(2026, 3, 5), 10)):
             action = self.invoice.with_user(
                 self.collector
             ).action_debt_collection_hold()
@@ -271,7 +266,7 @@ class TestAccessRights(DebtCollectionCase):
         self.assertFalse(self._events())
 
     def test_collector_executes_the_todo_list_without_sudo(self):
-        with freeze_time(_utc(date(2026, 3, 9), 10)):
+        with freeze_time(warsaw_winter(date(2026, 3, 9), 10)):
             lines = self._open_todo(self.collector)
             self.assertEqual(
                 [(ln.partner_id, ln.step_id, ln.kind, ln.amount) for ln in lines],
@@ -306,7 +301,7 @@ class TestAccessRights(DebtCollectionCase):
 
     def test_collector_postpones_and_skips_without_sudo(self):
         other = self._invoice(self.customer, "2026-03-02", 99.99)
-        with freeze_time(_utc(date(2026, 3, 9), 10)):
+        with freeze_time(warsaw_winter(date(2026, 3, 9), 10)):
             lines = self._open_todo(self.collector)
             self.assertEqual(len(lines), 1)
             self.assertEqual(lines.move_ids, self.invoice | other)
@@ -323,7 +318,7 @@ class TestAccessRights(DebtCollectionCase):
         self.assertEqual(pending.user_id, self.collector)
         self._run("2026-03-10")
         self.assertFalse(self._mails(self.customer))
-        with freeze_time(_utc(date(2026, 3, 11), 7)):
+        with freeze_time(warsaw_winter(date(2026, 3, 11), 7)):
             lines = self._open_todo(self.collector)
             self.assertEqual(lines.move_ids, self.invoice | other)
             lines.action_skip()
@@ -497,7 +492,7 @@ class TestMultiCompany(DebtCollectionCase):
 
     def _run_companies(self, day, companies):
         day = date.fromisoformat(day)
-        with freeze_time(_utc(day, 10)):
+        with freeze_time(warsaw_winter(day, 10)):
             result = self.env["debt.collection.engine"]._run_collection_pass(
                 companies=companies
             )
@@ -616,7 +611,7 @@ class TestMultiCompany(DebtCollectionCase):
         # On the shared customer's form: only company A's history and amounts.
         shared = self.shared.with_user(self.collector)
         self.assertEqual(shared.debt_collection_event_ids.move_id, invoice_a)
-        with freeze_time(_utc(date(2026, 3, 10), 10)):
+        with freeze_time(warsaw_winter(date(2026, 3, 10), 10)):
             shared.invalidate_recordset()
             self.assertEqual(shared.debt_collection_overdue_amount, 1000.00)
             self.assertEqual(shared.debt_collection_oldest_days, 8)
@@ -661,7 +656,7 @@ class TestMultiCompany(DebtCollectionCase):
                     "note": "<p>Phoned about the Beta invoice</p>",
                 }
             ).action_add_note()
-        with freeze_time(_utc(date(2026, 3, 5), 10)):
+        with freeze_time(warsaw_winter(date(2026, 3, 5), 10)):
             with self.assertRaises(AccessError):
                 collector["debt.collection.hold.wizard"].create(
                     {
@@ -791,7 +786,7 @@ class TestMultiCompany(DebtCollectionCase):
         cannot open or execute it."""
         self._invoice_in(self.company_a, self.shared, "2026-03-02", 1000.00)
         invoice_b = self._invoice_in(self.company_b, self.shared, "2026-03-02", 2500.50)
-        with freeze_time(_utc(date(2026, 3, 9), 10)):
+        with freeze_time(warsaw_winter(date(2026, 3, 9), 10)):
             action = (
                 self.env["debt.collection.worklist"]
                 .with_user(self.collector_b)

@@ -1,6 +1,6 @@
 """The operator's to-do list: what is due, approvals, postpone, skip, dry run."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -8,16 +8,11 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, warsaw_winter
 
 # Monday 9 March 2026: the overdue reminder (day 7) of documents due on
 # Monday 2 March and the payment demand (day 40) of documents due on 28 January.
 TODAY = date(2026, 3, 9)
-
-
-def _warsaw(day, hour):
-    """A moment given in Warsaw winter time, as the UTC time freezegun needs."""
-    return datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)
 
 
 @tagged("post_install", "-at_install")
@@ -69,7 +64,7 @@ class TestWorklist(DebtCollectionCase):
 
     def _todo(self, day=TODAY, hour=7, user=None):
         """Open Invoicing > Debt collection > To do at ``hour`` on ``day``."""
-        with freeze_time(_warsaw(day, hour)):
+        with freeze_time(warsaw_winter(day, hour)):
             action = self.Worklist.with_user(user or self.collector).action_open_today()
         self.assertEqual(action["res_model"], "debt.collection.worklist.line")
         return self.Line.with_user(user or self.collector).search(action["domain"])
@@ -184,7 +179,7 @@ class TestWorklist(DebtCollectionCase):
         self.assertEqual(line.move_ids, demanded)
         self.assertAlmostEqual(line.amount, 1500.00, places=2)
 
-        with freeze_time(_warsaw(TODAY, 11)):
+        with freeze_time(warsaw_winter(TODAY, 11)):
             line.action_execute()
             self._send_queued_mails()
         event = self.Event.search(
@@ -237,7 +232,7 @@ class TestWorklist(DebtCollectionCase):
                 {"line_ids": [Command.set(line.ids)], "date": too_early}
             )
             with (
-                freeze_time(_warsaw(TODAY, 7)),
+                freeze_time(warsaw_winter(TODAY, 7)),
                 self.assertRaisesRegex(
                     UserError, "Postpone to a date after 2026-03-09"
                 ),
@@ -248,7 +243,7 @@ class TestWorklist(DebtCollectionCase):
         wizard = Postpone.create(
             {"line_ids": [Command.set(line.ids)], "date": "2026-03-12"}
         )
-        with freeze_time(_warsaw(TODAY, 7)):
+        with freeze_time(warsaw_winter(TODAY, 7)):
             wizard.action_postpone()
         pending = self._all_events()
         self.assertEqual(
@@ -284,7 +279,7 @@ class TestWorklist(DebtCollectionCase):
         self.invoice_eur.button_draft()
         self.invoice_small.button_draft()
         line = self._line(self._todo(), self.step_reminder)
-        with freeze_time(_warsaw(TODAY, 7)):
+        with freeze_time(warsaw_winter(TODAY, 7)):
             line.action_skip()
         skipped = self._all_events()
         self.assertEqual(
@@ -322,7 +317,7 @@ class TestWorklist(DebtCollectionCase):
 
     def test_dry_run_for_a_future_date(self):
         counts = self._record_counts()
-        with freeze_time(_warsaw(date(2026, 2, 20), 9)):
+        with freeze_time(warsaw_winter(date(2026, 2, 20), 9)):
             worklist = self.Worklist.with_user(self.collector).create(
                 {"date": "2026-04-13"}
             )
@@ -389,7 +384,7 @@ class TestWorklist(DebtCollectionCase):
         self._pay(self.invoice_a, 1234.56, TODAY)
         self.assertIn(self.invoice_a.payment_state, ("paid", "in_payment"))
         with (
-            freeze_time(_warsaw(TODAY, 7)),
+            freeze_time(warsaw_winter(TODAY, 7)),
             self.assertRaisesRegex(
                 UserError, "Nothing selected is still due: it was done or paid"
             ),
@@ -404,7 +399,7 @@ class TestWorklist(DebtCollectionCase):
         done = self._all_events()
         self.assertEqual(len(self._notice_mails()), 1)
         with (
-            freeze_time(_warsaw(TODAY, 11)),
+            freeze_time(warsaw_winter(TODAY, 11)),
             self.assertRaisesRegex(UserError, "Nothing selected is still due"),
         ):
             line.action_execute()
@@ -423,7 +418,7 @@ class TestWorklist(DebtCollectionCase):
             todo_menu.groups_id,
             self.env.ref("debt_collection.group_debt_collection_user"),
         )
-        with freeze_time(_warsaw(TODAY, 7)):
+        with freeze_time(warsaw_winter(TODAY, 7)):
             with self.assertRaises(AccessError):
                 self.Worklist.with_user(self.outsider).action_open_today()
             with self.assertRaises(AccessError):

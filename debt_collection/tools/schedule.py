@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from . import overdue
+
 SKIP_BELOW_ITEM_MINIMUM = "below_item_minimum"
 SKIP_BELOW_PARTNER_MINIMUM = "below_partner_minimum"
 SKIP_COVERED_BY_CREDITS = "covered_by_credits"
@@ -276,5 +278,6 @@ def net_credits(candidates, credits):
     return to_act, skipped
 
 
-def days_overdue(due_date, on_date):
-    return max((on_date - due_date).days, 0)
+# Days overdue have one definition (tools/overdue.py); kept here for the
+# scheduling core's readers.
+days_overdue = overdue.days_overdue

@@ -77,14 +77,16 @@ class DebtCollectionCallWizard(models.TransientModel):
         elif self.result == "dispute":
             case._set_dispute(self.move_ids, self.dispute_reason)
         if self.result != "promise" and not is_html_empty(self.note):
-            self.env["debt.collection.event"].create(
-                {
-                    "company_id": case.company_id.id,
-                    "partner_id": case.partner_id.id,
-                    "event_type": "note",
-                    "channel": "phone",
-                    "note": self.note,
-                }
+            # A note typed by the collector: written with their own rights.
+            Event = self.env["debt.collection.event"]
+            Event.create(
+                Event._prepare_log_vals(
+                    case.company_id,
+                    case.partner_id,
+                    "note",
+                    channel="phone",
+                    note=self.note,
+                )
             )
         values = {"last_contact_date": today}
         if self.next_action:

@@ -39,16 +39,18 @@ class DebtCollectionNoteWizard(models.TransientModel):
         if is_html_empty(self.note):
             raise UserError(_("Type the note before saving it."))
         partner = self.partner_id.commercial_partner_id
-        base = {
-            "company_id": self.env.company.id,
-            "partner_id": partner.id,
-            "event_type": "note",
-            "channel": self.channel,
-            "note": self.note,
-        }
+        Event = self.env["debt.collection.event"]
+        base = Event._prepare_log_vals(
+            self.env.company,
+            partner,
+            "note",
+            channel=self.channel,
+            note=self.note,
+        )
         vals_list = [
             dict(base, move_id=move.id, company_id=move.company_id.id)
             for move in self.move_ids
         ] or [base]
-        self.env["debt.collection.event"].create(vals_list)
+        # A note typed by the user: written with their own rights.
+        Event.create(vals_list)
         return {"type": "ir.actions.act_window_close"}

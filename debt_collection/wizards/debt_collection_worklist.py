@@ -170,7 +170,7 @@ class DebtCollectionWorklistLine(models.TransientModel):
                         line.step_id, line.partner_id
                     )
                 else:
-                    to, cc = engine._get_letter_recipients(line.partner_id)
+                    to, cc = line.partner_id._debt_collection_letter_recipients()
                 names = to.mapped("email")
                 if cc:
                     names.append(_("Cc: %(cc)s", cc=", ".join(cc.mapped("email"))))

@@ -1,7 +1,6 @@
 """Blocked customers in sales: the warning on quotations, the refused
 confirmation, the override with a reason, and what salespeople see."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -40,11 +39,6 @@ class SaleBlockCase(DebtCollectionCase):
         cls.product = cls.env["product.product"].create(
             {"name": "Pallet of bricks", "list_price": 500.0, "taxes_id": []}
         )
-
-    @contextmanager
-    def _refused(self, exception, message):
-        with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
-            yield
 
     def _block_customer(self, reason="Cheque bounced"):
         return self.env["debt.collection.block"]._block_partners(

@@ -38,26 +38,23 @@ class DebtCollectionSaleOverrideWizard(models.TransientModel):
                 _("Give the reason for confirming despite the sales block.")
             )
         blocked = self.order_ids.filtered("debt_collection_partner_blocked")
-        # sudo: the override is recorded in the customer's collection history,
-        # which salespeople may not write.
-        self.env["debt.collection.event"].sudo().create(
+        # The override is recorded in the customer's collection history, which
+        # salespeople may not write (_log writes it as the system).
+        Event = self.env["debt.collection.event"]
+        Event._log(
             [
-                {
-                    "company_id": order.company_id.id,
-                    "partner_id": order.partner_id.commercial_partner_id.id,
-                    "event_type": "block",
-                    "channel": "system",
-                    "origin": "manual",
-                    "user_id": self.env.uid,
-                    **self.env["debt.collection.event"]._message_vals(
-                        _lt(
-                            "%(order)s confirmed despite the sales block. Reason: "
-                            "%(reason)s",
-                            order=order.name,
-                            reason=reason,
-                        )
+                Event._prepare_log_vals(
+                    order.company_id,
+                    order.partner_id.commercial_partner_id,
+                    "block",
+                    _lt(
+                        "%(order)s confirmed despite the sales block. Reason: "
+                        "%(reason)s",
+                        order=order.name,
+                        reason=reason,
                     ),
-                }
+                    automatic=False,
+                )
                 for order in blocked
             ]
         )

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import res_partner
 from . import debt_collection_step
 from . import debt_collection_event
 from . import debt_collection_notice

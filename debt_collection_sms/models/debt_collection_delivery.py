@@ -113,8 +113,8 @@ class DebtCollectionDelivery(models.Model):
         engine = self.env["debt.collection.engine"]
         company = self.env.company
         recipients = {
-            delivery.id: engine._get_sms_recipient(
-                delivery.partner_id, delivery.event_ids
+            delivery.id: delivery.partner_id._debt_collection_sms_recipient(
+                delivery.event_ids.move_id
             )
             for delivery in self
         }

@@ -7,6 +7,23 @@ _lt = LazyTranslate(__name__)
 class DebtCollectionDemo(models.AbstractModel):
     _inherit = "debt.collection.demo"
 
+    def _demo_walk(self, story):
+        """The walk replays past days at whatever hour the demo is built: the
+        SMS go out in the walk as they would have in the day's sending hours,
+        then the company's window is back."""
+        company = story["company"]
+        window = {
+            "debt_collection_sms_hour_from": company.debt_collection_sms_hour_from,
+            "debt_collection_sms_hour_to": company.debt_collection_sms_hour_to,
+        }
+        company.write(
+            {"debt_collection_sms_hour_from": 0, "debt_collection_sms_hour_to": 24}
+        )
+        try:
+            return super()._demo_walk(story)
+        finally:
+            company.write(window)
+
     def _demo_extra_steps(self):
         """An SMS reminder three days after the due date and an SMS about the
         payment demand, through the test gateway."""

@@ -62,15 +62,15 @@ class DebtCollectionEngine(models.AbstractModel):
 
     # The action ----------------------------------------------------------
 
-    def _execute_action_sms(self, step, groups, run_date, run):
+    def _execute_action_sms(self, step, groups, context):
         if step.sms_announce != "documents" and not self.env.context.get(
             "debt_collection_sms_announced"
         ):
-            return self._announce_by_sms(step, groups, run_date, run)
-        company = self.env.company
+            return self._announce_by_sms(step, groups, context)
+        company, run_date, run = context.company, context.run_date, context.run
         failures, to_send = {}, []
         recipients = {
-            partner.id: self._get_sms_recipient(partner, events)
+            partner.id: partner._debt_collection_sms_recipient(events.move_id)
             for partner, events in groups
         }
         blacklisted = self._get_sms_blacklisted(
@@ -112,28 +112,6 @@ class DebtCollectionEngine(models.AbstractModel):
             company, messages, [events for _p, events, _c, _n in to_send], notices
         )
         return failures
-
-    def _get_sms_recipient(self, partner, events):
-        """(contact, E.164 number or False, skip reason or None): the mobile
-        of the invoice contact, else of the customer."""
-        contacts = (events.move_id.partner_id | partner.child_ids).filtered(
-            lambda c: c.type == "invoice" and c.mobile
-        )
-        contact = contacts.sorted("id")[:1] or partner
-        if not contact.mobile:
-            return partner, False, "sms_no_number"
-        country = (
-            contact.country_id or partner.country_id or self.env.company.country_id
-        )
-        number = contact._phone_format(
-            number=contact.mobile,
-            country=country,
-            force_format="E164",
-            raise_exception=False,
-        )
-        if not number:
-            return contact, False, "sms_invalid_number"
-        return contact, number, None
 
     def _get_sms_blacklisted(self, numbers):
         if not numbers:
@@ -205,7 +183,7 @@ class DebtCollectionEngine(models.AbstractModel):
 
     # Announcing a payment demand or an interest note ------------------------
 
-    def _announce_by_sms(self, step, groups, run_date, run):
+    def _announce_by_sms(self, step, groups, context):
         """An SMS about the customer's payment demand or interest note (its
         number, amount and pay-by date) instead of the documents due."""
         announced = self._get_sms_announced(step, [p.id for p, _e in groups])
@@ -223,7 +201,7 @@ class DebtCollectionEngine(models.AbstractModel):
             failures.update(
                 self.with_context(
                     debt_collection_sms_announced=announced
-                )._execute_action_sms(step, to_send, run_date, run)
+                )._execute_action_sms(step, to_send, context)
             )
         return failures
 

@@ -1,13 +1,13 @@
 """Settings of the SMS channel: per company, checked, and the SMS step and
 template configuration (constraints, the live segment counter)."""
 
-from datetime import datetime, timedelta
-
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+
+from odoo.addons.debt_collection.tests.common import warsaw_winter
 
 from .common import MON_2, THU_5, TOKEN, SmsapiServerMixin, SmsCollectionCase
 
@@ -219,9 +219,7 @@ class TestSmsMultiCompany(SmsapiServerMixin, SmsCollectionCase):
         return self._invoice(partner, due, amount, company=self.company_b)
 
     def _at(self, day, hour):
-        return freeze_time(
-            datetime(day.year, day.month, day.day, hour) - timedelta(hours=1)
-        )
+        return freeze_time(warsaw_winter(day, hour))
 
 
 @tagged("post_install", "-at_install")

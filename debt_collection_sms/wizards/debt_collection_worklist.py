@@ -10,11 +10,10 @@ class DebtCollectionWorklistLine(models.TransientModel):
         result = super(
             DebtCollectionWorklistLine, self - sms_lines
         )._compute_recipients()
-        engine = self.env["debt.collection.engine"]
         Event = self.env["debt.collection.event"]
         for line in sms_lines:
-            _contact, number, reason = engine._get_sms_recipient(
-                line.partner_id, Event.new({"move_id": line.move_ids[:1].id})
+            _contact, number, reason = line.partner_id._debt_collection_sms_recipient(
+                line.move_ids[:1]
             )
             if number:
                 line.recipients = number
