@@ -134,8 +134,9 @@ class DebtCollectionDocumentMixin(models.AbstractModel):
         return self.env["account.move"]
 
     def _get_log_message(self, message):
-        """``message`` as the history shows it (e.g. with the number)."""
-        return message
+        """``message`` as the history shows it (e.g. with the number); a
+        callable gives each record its own: ``record -> _lt term``."""
+        return message(self) if callable(message) else message
 
     def _log_event(self, message, channel=None):
         """One collection event per document and move it lists, visible on

@@ -11,14 +11,27 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.debt_collection.models.debt_collection_demand import _split_pdf
+from odoo.addons.debt_collection.models.debt_collection_document import Transition
 
 from .debt_collection_case import MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS
 
 CONFIRMATION_REPORT = "debt_collection_portal.action_report_balance_confirmation"
 # States in which the customer may still answer.
 AWAITING = ("sent", "no_answer")
+
+_lt = LazyTranslate(__name__)
+
+
+def _refuse_answer(confirmation, state):
+    return confirmation.env._(
+        "Balance confirmation %(number)s does not wait for an answer "
+        "(it is %(state)s).",
+        number=confirmation.name,
+        state=state,
+    )
 
 
 class DebtCollectionBalanceConfirmation(models.Model):
@@ -27,10 +40,50 @@ class DebtCollectionBalanceConfirmation(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "debt.collection.portal.link.mixin",
+        "debt.collection.document.mixin",
     ]
     _description = "Balance Confirmation"
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _workflow_transitions = {
+        "send": Transition(
+            ("draft",),
+            "sent",
+            lambda c, state: c.env._("%(names)s were already sent.", names=c.name),
+        ),
+        "no_answer": Transition(("sent",), "no_answer", None),
+        "confirmed": Transition(AWAITING, "confirmed", _refuse_answer),
+        "disputed": Transition(AWAITING, "disputed", _refuse_answer),
+        "cancel": Transition(
+            ("draft", "sent", "no_answer"),
+            "cancelled",
+            lambda c, state: c.env._(
+                "%(names)s were answered: an answer is kept.", names=c.name
+            ),
+        ),
+    }
+    # The sending and the customer's answer, as they happened.
+    _workflow_extra_fields = frozenset(
+        {
+            "sent_via",
+            "sent_date",
+            "reply_deadline",
+            "reminder_count",
+            "last_reminder_date",
+            "answer_date",
+            "answer_origin",
+            "answered_by",
+            "dispute_reason",
+            "customer_balance",
+        }
+    )
+    _workflow_locked_message = _lt(
+        "A balance confirmation changes only by sending it, cancelling it or "
+        "recording the customer's answer."
+    )
+    _workflow_event_type = "balance_confirmation"
+    _workflow_event_field = "balance_confirmation_id"
 
     name = fields.Char(default="/", readonly=True, copy=False, index="trigram")
     company_id = fields.Many2one(
@@ -275,20 +328,10 @@ class DebtCollectionBalanceConfirmation(models.Model):
 
     # Sending ----------------------------------------------------------------
 
-    def _check_state(self, allowed, message):
-        """Refuse unless all are in an ``allowed`` state; ``message``: the
-        numbers of the others → text."""
-        wrong = self.filtered(lambda c: c.state not in allowed)
-        if wrong:
-            raise UserError(message(", ".join(wrong.mapped("name"))))
-
     def _send_email(self, template=None):
         """E-mail the letters with their PDF; the customer answers within the
         company's reply days."""
-        self._check_state(
-            ("draft",),
-            lambda names: _("%(names)s were already sent.", names=names),
-        )
+        self._check_transition("send")
         missing = self.filtered(lambda c: not c.mail_email_to)
         if missing:
             raise UserError(
@@ -312,9 +355,7 @@ class DebtCollectionBalanceConfirmation(models.Model):
 
     def _print(self):
         """The letters' PDF to post."""
-        self._check_state(
-            ("draft",), lambda names: _("%(names)s were already sent.", names=names)
-        )
+        self._check_transition("send")
         self._mark_sent("post")
         self._debt_collection_portal_ensure_links()
         return self.env.ref(CONFIRMATION_REPORT).report_action(self)
@@ -329,21 +370,20 @@ class DebtCollectionBalanceConfirmation(models.Model):
         for company in self.company_id:
             confirmations = self.filtered(lambda c, co=company: c.company_id == co)
             today = company._debt_collection_today()
-            confirmations.write(
+            confirmations._apply_transition(
+                "send",
                 {
-                    "state": "sent",
                     "sent_via": channel,
+                    # The company's day, not a timestamp: the reply is due by it.
                     "sent_date": today,
                     "reply_deadline": today
                     + timedelta(days=company.debt_collection_confirmation_reply_days),
-                }
+                },
             )
         self._log_event(
-            lambda c: (
-                _("%(number)s sent by e-mail.", number=c.name)
-                if channel == "email"
-                else _("%(number)s printed to post.", number=c.name)
-            ),
+            (lambda c: _lt("%(number)s sent by e-mail.", number=c.name))
+            if channel == "email"
+            else (lambda c: _lt("%(number)s printed to post.", number=c.name)),
             "email" if channel == "email" else "letter",
         )
 
@@ -372,23 +412,6 @@ class DebtCollectionBalanceConfirmation(models.Model):
         )
         return dict(zip(self.ids, attachments, strict=True))
 
-    def _log_event(self, note, channel="system"):
-        """One event per confirmation; ``note``: confirmation → text."""
-        # sudo: the history records what a permitted user (or the customer) did.
-        self.env["debt.collection.event"].sudo().create(
-            [
-                {
-                    "company_id": confirmation.company_id.id,
-                    "partner_id": confirmation.partner_id.id,
-                    "event_type": "balance_confirmation",
-                    "channel": channel,
-                    "balance_confirmation_id": confirmation.id,
-                    "note": note(confirmation),
-                }
-                for confirmation in self
-            ]
-        )
-
     def action_send_email(self):
         self._send_email()
 
@@ -396,12 +419,9 @@ class DebtCollectionBalanceConfirmation(models.Model):
         return self._print()
 
     def action_cancel(self):
-        self._check_state(
-            ("draft", "sent", "no_answer"),
-            lambda names: _("%(names)s were answered: an answer is kept.", names=names),
+        self._run_transition(
+            "cancel", message=lambda c: _lt("%(number)s cancelled.", number=c.name)
         )
-        self.write({"state": "cancelled"})
-        self._log_event(lambda c: _("%(number)s cancelled.", number=c.name))
 
     def action_record_reply(self):
         self.ensure_one()
@@ -430,17 +450,8 @@ class DebtCollectionBalanceConfirmation(models.Model):
         ("disputed", with the reason) the balance, in the portal or by a
         signed reply a user records."""
         self.ensure_one()
-        if self.state not in AWAITING:
-            raise UserError(
-                _(
-                    "Balance confirmation %(number)s does not wait for an answer "
-                    "(it is %(state)s).",
-                    number=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ],
-                )
-            )
+        # Both answers start from the same states: refused alike.
+        self._check_transition("confirmed")
         if answer not in ("confirmed", "disputed"):
             raise UserError(
                 _("Answer that you confirm the balance or that you do not.")
@@ -462,29 +473,30 @@ class DebtCollectionBalanceConfirmation(models.Model):
         answer_date = answer_date or today
         if answer_date > today or (self.sent_date and answer_date < self.sent_date):
             raise UserError(_("The reply date must be between the sending and today."))
-        self.write(
-            {
-                "state": answer,
-                "answer_date": answer_date,
-                "answer_origin": origin,
-                "answered_by": author,
-                "dispute_reason": reason or False,
-                "customer_balance": (customer_balance or "").strip() or False,
-            }
-        )
-        # The collector reads the history in the company's language.
-        record = self.with_context(lang=self._history_lang())
-        note = (
-            record.env._("Balance confirmed by %(author)s.", author=author)
+        message = (
+            _lt("Balance confirmed by %(author)s.", author=author)
             if answer == "confirmed"
-            else record.env._(
+            else _lt(
                 "Balance disputed by %(author)s: %(reason)s",
                 author=author,
                 reason=reason,
             )
         )
-        channel = "portal" if origin == "portal" else "letter"
-        self._log_event(lambda c: note, channel)
+        self._apply_transition(
+            answer,
+            {
+                "answer_date": answer_date,
+                "answer_origin": origin,
+                "answered_by": author,
+                "dispute_reason": reason or False,
+                "customer_balance": (customer_balance or "").strip() or False,
+            },
+            message,
+            "portal" if origin == "portal" else "letter",
+        )
+        # The collector reads the chatter in the company's language.
+        record = self.with_context(lang=self._history_lang())
+        note = record.env._(message)
         record.message_post(
             body=Markup("<p>%s</p>") % note,
             attachments=list(attachments),
@@ -535,13 +547,13 @@ class DebtCollectionBalanceConfirmation(models.Model):
         for confirmation in self:
             company = confirmation.company_id
             today = company._debt_collection_today()
-            confirmation.write(
+            confirmation._workflow_write(
                 {
                     "reminder_count": confirmation.reminder_count + 1,
                     "last_reminder_date": today,
                     "reply_deadline": today
                     + timedelta(days=company.debt_collection_confirmation_reply_days),
-                }
+                },
             )
         self._debt_collection_portal_ensure_links()
         template = template or self.env.ref(
@@ -549,14 +561,16 @@ class DebtCollectionBalanceConfirmation(models.Model):
         )
         self._track_mails(template.send_mail_batch(self.ids))
         self._log_event(
-            lambda c: _("%(number)s: reminder sent by e-mail.", number=c.name), "email"
+            lambda c: _lt("%(number)s: reminder sent by e-mail.", number=c.name),
+            "email",
         )
 
     def _set_no_answer(self):
         if not self:
             return
-        self.write({"state": "no_answer"})
-        self._log_event(lambda c: _("%(number)s: no answer.", number=c.name))
+        self._apply_transition(
+            "no_answer", message=lambda c: _lt("%(number)s: no answer.", number=c.name)
+        )
 
 
 class DebtCollectionBalanceConfirmationLine(models.Model):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from odoo import api, models
 from odoo.tools import SQL
 
+from odoo.addons.debt_collection.tools.overdue import days_overdue
+
 # Why an item is not chased now, as the customer reads it.
 HOLD_STATUSES = {"dispute": "dispute", "promise": "promise", "payment": "payment"}
 
@@ -145,13 +147,12 @@ class DebtCollectionCustomerAccount(models.AbstractModel):
         compensated = set()
         for row, line in zip(rows, lines, strict=True):
             move = move_by_id[row["move_id"]]
-            days_late = max((today - row["date_maturity"]).days, 0)
             item = AccountItem(
                 line=line,
                 move=move,
                 date=move.invoice_date or row["date"],
                 date_maturity=row["date_maturity"],
-                days_late=days_late,
+                days_late=days_overdue(row["date_maturity"], today),
                 amount=row["amount_original"],
                 amount_due=row["amount_residual_currency"],
                 amount_due_company=row["amount_residual"],

@@ -13,6 +13,9 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # Why a token is refused (the portal says it in the customer's words).
 INVALID, EXPIRED, REVOKED = "invalid", "expired", "revoked"
@@ -141,18 +144,19 @@ class DebtCollectionPortalLink(models.Model):
                 "revoked_by_id": self.env.uid,
             }
         )
-        vals_list = [
-            {
-                "company_id": company.id,
-                "partner_id": partner.id,
-                "event_type": "note",
-                "channel": "portal",
-                "note": _("Portal links revoked (%(count)s).", count=count),
-            }
-            for (company, partner), count in _count_by(links).items()
-        ]
-        # sudo: the history records what a permitted user did.
-        self.env["debt.collection.event"].sudo().create(vals_list)
+        Event = self.env["debt.collection.event"]
+        Event._log(
+            [
+                Event._prepare_log_vals(
+                    company,
+                    partner,
+                    "note",
+                    _lt("Portal links revoked (%(count)s).", count=count),
+                    channel="portal",
+                )
+                for (company, partner), count in _count_by(links).items()
+            ]
+        )
 
 
 class DebtCollectionPortalLinkMixin(models.AbstractModel):

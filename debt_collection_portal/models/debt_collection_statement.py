@@ -1,9 +1,18 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.debt_collection.models.debt_collection_demand import _split_pdf
+from odoo.addons.debt_collection.models.debt_collection_document import Transition
+
+_lt = LazyTranslate(__name__)
 
 STATEMENT_REPORT = "debt_collection_portal.action_report_statement"
+# The history of a statement sent outside a collection step, by channel.
+SENT_MESSAGES = {
+    "email": lambda s: _lt("Statement %(number)s sent by e-mail.", number=s.name),
+    "letter": lambda s: _lt("Statement %(number)s printed to post.", number=s.name),
+}
 
 
 class DebtCollectionStatement(models.Model):
@@ -12,10 +21,29 @@ class DebtCollectionStatement(models.Model):
     if asked. Its PDF is kept as it was sent."""
 
     _name = "debt.collection.statement"
-    _inherit = ["debt.collection.portal.link.mixin"]
+    _inherit = ["debt.collection.portal.link.mixin", "debt.collection.document.mixin"]
     _description = "Customer Statement"
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _workflow_transitions = {
+        channel: Transition(
+            ("draft",),
+            state,
+            lambda s, state: s.env._(
+                "Statement %(number)s was already sent (it is %(state)s).",
+                number=s.name,
+                state=state,
+            ),
+            stamp="sent",
+        )
+        for channel, state in (("email", "sent"), ("letter", "printed"))
+    }
+    _workflow_locked_message = _lt(
+        "A statement is marked sent only by sending or printing it."
+    )
+    _workflow_event_type = "statement"
+    _workflow_event_field = "statement_id"
 
     name = fields.Char(default="/", readonly=True, copy=False, index="trigram")
     company_id = fields.Many2one(
@@ -41,6 +69,7 @@ class DebtCollectionStatement(models.Model):
         required=True,
         readonly=True,
     )
+    sent_by_id = fields.Many2one("res.users", readonly=True)
     sent_date = fields.Datetime(readonly=True)
     recipient_ids = fields.Many2many(
         "res.partner",
@@ -134,6 +163,7 @@ class DebtCollectionStatement(models.Model):
         """E-mail the statements with their PDF (rendered in one pass),
         followed to their delivery with the collection events each carries
         (``events_list``, a step's; else they are logged here)."""
+        self._check_transition("email")
         missing = self.filtered(lambda s: not s.mail_email_to)
         if missing:
             raise UserError(
@@ -152,16 +182,18 @@ class DebtCollectionStatement(models.Model):
         for statement, mail in zip(self, mails, strict=True):
             mail.attachment_ids = [Command.link(attachments[statement.id].id)]
             statement.mail_message_id = mail.mail_message_id
-        self.write({"state": "sent", "sent_date": fields.Datetime.now()})
-        if events_list is None:
-            events_list = self._log_event("email")
+        self._apply_transition("email")
+        if events_list is None:  # else the step's events tell the sending
+            events_list = list(self._log_event(SENT_MESSAGES["email"], "email"))
         self.env["debt.collection.delivery"]._track_mails(mails, events_list)
 
     def _print(self):
         """The statements' PDF to post (kept as printed); they count as sent."""
+        self._check_transition("letter")
         self._create_pdf_attachments()
-        self.write({"state": "printed", "sent_date": fields.Datetime.now()})
-        self._log_event("letter")
+        self._apply_transition(
+            "letter", message=SENT_MESSAGES["letter"], channel="letter"
+        )
         return self.env.ref(STATEMENT_REPORT).report_action(self)
 
     def _create_pdf_attachments(self):
@@ -192,36 +224,6 @@ class DebtCollectionStatement(models.Model):
         for statement, attachment in zip(self, attachments, strict=True):
             statement.attachment_id = attachment
         return dict(zip(self.ids, attachments, strict=True))
-
-    def _log_event(self, channel):
-        """One event per statement (sent outside a collection step): [event]."""
-        # sudo: the history records what a permitted user did.
-        events = (
-            self.env["debt.collection.event"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "company_id": statement.company_id.id,
-                        "partner_id": statement.partner_id.id,
-                        "event_type": "statement",
-                        "channel": channel,
-                        "statement_id": statement.id,
-                        "note": _(
-                            "Statement %(number)s sent by e-mail.",
-                            number=statement.name,
-                        )
-                        if channel == "email"
-                        else _(
-                            "Statement %(number)s printed to post.",
-                            number=statement.name,
-                        ),
-                    }
-                    for statement in self
-                ]
-            )
-        )
-        return list(events)
 
     def action_download_pdf(self):
         self.ensure_one()
