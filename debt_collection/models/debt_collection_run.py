@@ -19,19 +19,26 @@ class DebtCollectionRun(models.Model):
         default="automatic",
     )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    policy_ids = fields.Many2many(
+        "debt.collection.policy",
+        string="Policies",
+        help="The policies whose sending calendar allowed this automatic run.",
+    )
+    batch_ids = fields.One2many("debt.collection.batch", "run_id", string="Batches")
     event_ids = fields.One2many("debt.collection.event", "run_id", string="Events")
     notice_ids = fields.One2many("debt.collection.notice", "run_id", string="Messages")
-    done_count = fields.Integer("Done", compute="_compute_counts", store=True)
+    # Counted when read, not stored: several workers record the events of one
+    # run at once, and a stored count would make its row a point where their
+    # transactions collide (serialization failures).
+    done_count = fields.Integer("Done", compute="_compute_counts")
     queued_count = fields.Integer(
         "Queued",
         compute="_compute_counts",
-        store=True,
         help="Messages handed to their channel that it has not confirmed yet.",
     )
-    failed_count = fields.Integer("Failed", compute="_compute_counts", store=True)
-    skipped_count = fields.Integer("Skipped", compute="_compute_counts", store=True)
+    failed_count = fields.Integer("Failed", compute="_compute_counts")
+    skipped_count = fields.Integer("Skipped", compute="_compute_counts")
 
-    @api.depends("event_ids.state")
     def _compute_counts(self):
         counts = {
             (run.id, state): count
@@ -51,8 +58,7 @@ class DebtCollectionRun(models.Model):
             run.display_name = f"{run.company_id.name} {run.date}"
 
     def _finish(self):
-        """Store the counts and send the report of automatic runs."""
-        self._compute_counts()
+        """Send the report of automatic runs."""
         for run in self:
             if run.origin == "automatic" and run.event_ids:
                 run._send_report()
