@@ -304,7 +304,8 @@ class DebtCollectionEngine(models.AbstractModel):
             policies=run.policy_ids,
             restrict=self._restrict_partners(batch.partner_ids),
         )
-        self._execute_plan(plan, origin=run.origin, run=run)
+        with run._counts_protected():
+            self._execute_plan(plan, origin=run.origin, run=run)
         return len(batch.partner_ids)
 
     def _finish_runs(self, company):

@@ -27,18 +27,17 @@ class DebtCollectionRun(models.Model):
     batch_ids = fields.One2many("debt.collection.batch", "run_id", string="Batches")
     event_ids = fields.One2many("debt.collection.event", "run_id", string="Events")
     notice_ids = fields.One2many("debt.collection.notice", "run_id", string="Messages")
-    # Counted when read, not stored: several workers record the events of one
-    # run at once, and a stored count would make its row a point where their
-    # transactions collide (serialization failures).
-    done_count = fields.Integer("Done", compute="_compute_counts")
+    done_count = fields.Integer("Done", compute="_compute_counts", store=True)
     queued_count = fields.Integer(
         "Queued",
         compute="_compute_counts",
+        store=True,
         help="Messages handed to their channel that it has not confirmed yet.",
     )
-    failed_count = fields.Integer("Failed", compute="_compute_counts")
-    skipped_count = fields.Integer("Skipped", compute="_compute_counts")
+    failed_count = fields.Integer("Failed", compute="_compute_counts", store=True)
+    skipped_count = fields.Integer("Skipped", compute="_compute_counts", store=True)
 
+    @api.depends("event_ids.state")
     def _compute_counts(self):
         counts = {
             (run.id, state): count
@@ -58,7 +57,8 @@ class DebtCollectionRun(models.Model):
             run.display_name = f"{run.company_id.name} {run.date}"
 
     def _finish(self):
-        """Send the report of automatic runs."""
+        """Store the counts and send the report of automatic runs."""
+        self._compute_counts()
         for run in self:
             if run.origin == "automatic" and run.event_ids:
                 run._send_report()
@@ -74,6 +74,18 @@ class DebtCollectionRun(models.Model):
         template.send_mail(
             self.id,
             email_values={"recipient_ids": [fields.Command.set(users.partner_id.ids)]},
+        )
+
+    def _counts_protected(self):
+        """While workers record the events of a run, its counts are not
+        recomputed (it is done once, when the run is finished): several
+        workers writing the run's row at once would collide."""
+        return self.env.protecting(
+            [
+                self._fields[name]
+                for name in ("done_count", "queued_count", "failed_count", "skipped_count")
+            ],
+            self,
         )
 
     def _get_report_lines(self):
