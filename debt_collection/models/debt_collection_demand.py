@@ -320,6 +320,10 @@ class DebtCollectionDemand(models.Model):
                     _("%(demand)s lists no document.", demand=demand.display_name)
                 )
         self._refresh_amounts()
+        self._submit()
+
+    def _submit(self):
+        """Submit for approval demands whose amounts were just refreshed."""
         self._transition(
             {
                 "state": "to_approve",
@@ -420,7 +424,7 @@ class DebtCollectionDemand(models.Model):
             kind_template = template or self.env.ref(
                 f"debt_collection.mail_template_{kind}_document"
             )
-            mails = kind_template.send_mail_batch(demands.ids)
+            mails = kind_template._debt_collection_queue_mails(demands.ids)
             for demand, mail in zip(demands, mails, strict=True):
                 mail.attachment_ids = [Command.link(attachments[demand.id].id)]
             Delivery._track_mails(mails, demands._get_running_actions())
@@ -891,7 +895,12 @@ class DebtCollectionDemand(models.Model):
             )
             if pay_by_days:
                 vals_list[-1]["pay_by_date"] = date + timedelta(days=pay_by_days)
-        demands = self.create(vals_list)
+        # The collection history (events) records what happens to demands:
+        # no "created" note and no tracking in their chatter, which would
+        # cost a message per demand in a run.
+        demands = self.with_context(
+            mail_create_nolog=True, tracking_disable=True
+        ).create(vals_list)
         demands._refresh_amounts()
         demands._log_event(_lt("Prepared."))
         if auto_approve or company.debt_collection_demand_auto_approve:

@@ -132,9 +132,9 @@ class DebtCollectionEngine(models.AbstractModel):
         # sudo: the cron's user may not be a member of every company.
         batches = self.env["debt.collection.batch"].sudo()
         for company in batches.search([("state", "=", "pending")]).company_id:
-            company_done, company_remaining = self.with_company(
-                company
-            )._work_batches(company, deadline)
+            company_done, company_remaining = self.with_company(company)._work_batches(
+                company, deadline
+            )
             done += company_done
             remaining += company_remaining
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -233,9 +233,7 @@ class DebtCollectionEngine(models.AbstractModel):
         if self._payment_triggered_steps(company):
             since = company.debt_collection_enabled_date or fields.Datetime.now()
             queries.append(
-                self._get_collectible_items_query(
-                    company, paid_late_since=since.date()
-                )
+                self._get_collectible_items_query(company, paid_late_since=since.date())
             )
         self.env.flush_all()
         rows = self.env.execute_query(
@@ -1087,7 +1085,7 @@ class DebtCollectionEngine(models.AbstractModel):
         if kind == "final_demand":
             demands._close_escalated_demands()
         to_approve = demands.filtered(lambda d: d.state == "draft")
-        to_approve.action_submit()
+        to_approve._submit()  # their amounts were taken just now
         approved = demands - to_approve
         by_email = approved.filtered("mail_email_to")
         if by_email:
@@ -1273,7 +1271,7 @@ class DebtCollectionEngine(models.AbstractModel):
             self.env["debt.collection.credit"]._attach(notices, "notice_id")
         # No notification layout: the template is the whole letter, without
         # Odoo's "view record" buttons or follower footer.
-        mails = step.mail_template_id.send_mail_batch(notices.ids)
+        mails = step.mail_template_id._debt_collection_queue_mails(notices.ids)
         for notice, mail in zip(notices, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
         if step.attach_invoices:

@@ -83,7 +83,12 @@ class DebtCollectionRun(models.Model):
         return self.env.protecting(
             [
                 self._fields[name]
-                for name in ("done_count", "queued_count", "failed_count", "skipped_count")
+                for name in (
+                    "done_count",
+                    "queued_count",
+                    "failed_count",
+                    "skipped_count",
+                )
             ],
             self,
         )
