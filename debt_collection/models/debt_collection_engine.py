@@ -253,7 +253,7 @@ class DebtCollectionEngine(models.AbstractModel):
             return
         for batch in batches:
             self.with_delay(
-                description=f"Debt collection: batch {batch.id}",
+                description=_("Debt collection: batch %(batch)s", batch=batch.id),
                 identity_key=f"debt_collection_batch_{batch.id}",
             )._work_batch_job(batch.id)
 

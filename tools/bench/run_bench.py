@@ -762,24 +762,34 @@ def multiply_open_items(env, company, target):
     return existing * (copies + 1)
 
 
-def measure_ageing(env, company, target):
-    """Ageing of ``target`` open items, then its Excel export (rolled back)."""
-    items = multiply_open_items(env, company, target)
-    env.invalidate_all()
-    report = env["debt.collection.ageing"].create({"date": RUN_DATE})
-    report._compute_lines()  # warm-up
-    queries = env.cr.sql_log_count
-    started = time.monotonic()
-    report._compute_lines()
-    seconds = time.monotonic() - started
-    queries = env.cr.sql_log_count - queries
-    lines = len(report.line_ids)
-    started = time.monotonic()
-    attachment = env["debt.collection.xlsx"]._export_ageing(report)
-    export_seconds = time.monotonic() - started
-    size = len(attachment.raw)
+def measure_ageing(env, company, target, export_items=200_000):
+    """Ageing of ``export_items`` open items with its Excel export, then of
+    ``target`` items (rolled back): [(items, lines, seconds, queries,
+    export seconds or None, size)]."""
+    results = []
+    for count in sorted({min(export_items, target), target}):
+        items = multiply_open_items(env, company, count)
+        env.invalidate_all()
+        report = env["debt.collection.ageing"].create({"date": RUN_DATE})
+        report._compute_lines()  # warm-up
+        best = None
+        for _attempt in range(2):
+            queries = env.cr.sql_log_count
+            started = time.monotonic()
+            report._compute_lines()
+            seconds = time.monotonic() - started
+            best = min(seconds, best or seconds)
+            queries = env.cr.sql_log_count - queries
+        lines = len(report.line_ids)
+        export_seconds = size = None
+        if count == export_items:
+            started = time.monotonic()
+            attachment = env["debt.collection.xlsx"]._export_ageing(report)
+            export_seconds = time.monotonic() - started
+            size = len(attachment.raw)
+        results.append((items, lines, best, queries, export_seconds, size))
     env.cr.rollback()
-    return items, lines, seconds, queries, export_seconds, size
+    return results
 
 
 def maxrss_mb():
@@ -1085,7 +1095,7 @@ def ensure_data(args, database, only=()):
             printers.append(lambda: delivery_outage.report(delivery))
         if "ageing" in only:
             ageing = measure_ageing(env, company, args.ageing_items)
-            printers.append(lambda: report_ageing(*ageing))
+            printers.append(lambda: report_ageing(ageing))
         if "printing" in only:
             base_url = start_http_server()
             printing = measure_printing(env, company, 500, base_url)
@@ -1093,17 +1103,19 @@ def ensure_data(args, database, only=()):
     return printers
 
 
-def report_ageing(items, lines, seconds, queries, export_seconds, size):
-    print(f"\nAgeing of {items} open items (one grouped query)")
-    print(f"  customer x bucket lines    {lines:>10}")
-    print(
-        f"  seconds                    {seconds:>10.2f}  "
-        f"({items / seconds:,.0f} items/s, {queries} queries)"
-    )
-    print(
-        f"  Excel export (summary + {items} item rows) {export_seconds:.1f} s, "
-        f"{size / 1024 / 1024:.1f} MB"
-    )
+def report_ageing(results):
+    for items, lines, seconds, queries, export_seconds, size in results:
+        print(f"\nAgeing of {items} open items (one grouped query; best of 2)")
+        print(f"  customer x bucket lines    {lines:>10}")
+        print(
+            f"  seconds                    {seconds:>10.2f}  "
+            f"({items / seconds:,.0f} items/s, {queries} queries)"
+        )
+        if export_seconds is not None:
+            print(
+                f"  Excel export (summary + {items} item rows) {export_seconds:.1f} s, "
+                f"{size / 1024 / 1024:.1f} MB"
+            )
 
 
 def report_printing(demands, items, size, seconds, complete):
