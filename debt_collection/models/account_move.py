@@ -282,18 +282,22 @@ class AccountMove(models.Model):
             mail.attachment_ids = [Command.link(a.id) for a in mine]
 
     def _debt_collection_set_stage(self, step, run_date):
-        """Remember the last step applied (set-based: one UPDATE)."""
+        """Remember the last step applied (set-based: one UPDATE). Rows that
+        already say so are left alone: a document of many customers (an
+        opening entry) is not rewritten by each worker of a run."""
         if not self:
             return
         self.env.cr.execute(
             SQL(
                 """UPDATE account_move
-                      SET debt_collection_stage_id = %s,
-                          debt_collection_last_action_date = %s
-                    WHERE id = ANY(%s)""",
-                step.id,
-                run_date,
-                self.ids,
+                      SET debt_collection_stage_id = %(step)s,
+                          debt_collection_last_action_date = %(date)s
+                    WHERE id = ANY(%(ids)s)
+                      AND (debt_collection_stage_id IS DISTINCT FROM %(step)s
+                           OR debt_collection_last_action_date IS DISTINCT FROM %(date)s)""",
+                step=step.id,
+                date=run_date,
+                ids=self.ids,
             )
         )
         self.invalidate_recordset(

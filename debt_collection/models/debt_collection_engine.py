@@ -106,6 +106,9 @@ class DebtCollectionEngine(models.AbstractModel):
     _batch_size = 200
     # Customers decided together when a run is planned (bounds the memory).
     _plan_slice = 2000
+    # Batches aborted in a row by conflicts with other workers before a cron
+    # call gives up (the next call takes them up again).
+    _batch_conflicts_max = 5
     # A cron call stops after this many seconds and lets Odoo call it again.
     _time_budget = 600
 
@@ -272,17 +275,34 @@ class DebtCollectionEngine(models.AbstractModel):
         Returns (customers done, customers remaining).
         """
         Batch = self.env["debt.collection.batch"].sudo()  # sudo: the engine's queue
-        done = 0
+        done = conflicts = 0
         while not deadline or time.monotonic() < deadline:
             if self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             batch = Batch._claim_next(company)
             if not batch:
                 break
-            done += self._work_batch(batch)
-            batch.state = "done"
-            if self._can_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            try:
+                worked = self._work_batch(batch)
+                batch.state = "done"
+                if self._can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            except psycopg2.errors.TransactionRollbackError:
+                # Another worker changed a row this batch writes too (a
+                # document of several customers, such as an opening entry):
+                # PostgreSQL aborted this transaction, so nothing of the batch
+                # remains and it is pending again; it is taken up anew, on
+                # fresh data. A few conflicts in a row: the next call retries.
+                if not self._can_commit():
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                conflicts += 1
+                if conflicts > self._batch_conflicts_max:
+                    break
+                continue
+            done += worked
+            conflicts = 0
             # Keep the cache (and memory) of a long pass bounded per batch.
             self.env.invalidate_all()
         self._finish_runs(company)
@@ -1038,6 +1058,8 @@ class DebtCollectionEngine(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 return handler(step, groups, run_date, run) or {}, None
+        except psycopg2.errors.TransactionRollbackError:
+            raise  # a conflict with another worker: the whole batch is retried
         except Exception as error:  # noqa: BLE001 - recorded on the events, retried
             _logger.warning(
                 "Collection step %s failed: %s", step.display_name, error, exc_info=True
