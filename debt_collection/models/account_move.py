@@ -298,7 +298,9 @@ class AccountMove(models.Model):
                 step=step.id,
                 date=run_date,
                 ids=self.ids,
-            )
+            ),
+            # A conflict with another worker is expected: its batch is retried.
+            log_exceptions=False,
         )
         self.invalidate_recordset(
             ["debt_collection_stage_id", "debt_collection_last_action_date"]

@@ -20,10 +20,11 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 import delivery_outage  # beside this script
+from freezegun import freeze_time
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -31,6 +32,7 @@ from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader
 
 RUN_DATE = date(2026, 3, 2)  # a Monday
+RUN_MORNING = datetime(2026, 3, 2, 9)
 BENCH_COMPANY = "Bench Sp. z o.o."
 
 
@@ -811,7 +813,11 @@ def run_worker(args):
         started = time.monotonic()
         calls = []
         budget = args.cron_budget or engine._get_time_budget()
-        with patch.object(type(engine), "_time_budget", budget):
+        with (
+            patch.object(type(engine), "_time_budget", budget),
+            # The run's day (the cron decides for today); the clock ticks.
+            freeze_time(RUN_MORNING, tick=True),
+        ):
             while True:
                 call_started = time.monotonic()
                 if args.worker == "batches":
@@ -886,7 +892,7 @@ def plan_run(database):
         env = env(context={"allowed_company_ids": [company.id]})
         engine = env["debt.collection.engine"].with_company(company)
         started = time.monotonic()
-        with patch("odoo.fields.Date.context_today", return_value=RUN_DATE):
+        with freeze_time(RUN_MORNING, tick=True):
             engine._plan_batches(company, force=True)
         seconds = time.monotonic() - started
         batches = env["debt.collection.batch"].search([("company_id", "=", company.id)])
@@ -1008,7 +1014,6 @@ def measure_scaled(args, database, only):
     )
     if "workers" in only:
         report_cron(*measure_cron(args, database))
-        report_workers(measure_workers(args, database))
 
 
 def measure_decision(env, company):
