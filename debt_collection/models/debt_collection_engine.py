@@ -241,7 +241,7 @@ class DebtCollectionEngine(models.AbstractModel):
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
-                "SELECT partner_id FROM (%s) items"
+                "SELECT DISTINCT partner_id FROM (%s) items"
                 " WHERE subject AND policy_id IS NOT NULL ORDER BY 1",
                 SQL(" UNION ").join(queries),
             )

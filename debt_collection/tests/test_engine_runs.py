@@ -1218,9 +1218,11 @@ class TestConcurrentWorkers(BaseCase):
                 if line.account_type == "asset_receivable"
             )
         company_id = self.ids["company"]
-        # One customer per batch: four batches for two workers.
+        # One customer per batch: four batches for two workers (planned one
+        # customer at a time: each is in one batch, whatever its items).
         with (
             patch.object(self.Engine, "_batch_size", 1),
+            patch.object(self.Engine, "_plan_slice", 1),
             patch.object(self.Engine, "_sending_policies", self._only_test_policy()),
             self._cursor() as cr,
         ):

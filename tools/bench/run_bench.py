@@ -205,8 +205,10 @@ def multiply_customers(env, company, scale):
             """CREATE TEMP TABLE partner_map AS
                SELECT p.id AS old_id, k, nextval('res_partner_id_seq') AS new_id
                  FROM res_partner p, %s
-                WHERE p.name LIKE 'Customer %%' AND p.email LIKE '%%@bench.example.com'""",
+                WHERE p.name LIKE %s AND p.email LIKE %s""",
             copies,
+            "Customer %",
+            "%@bench.example.com",
         )
     )
     cr.execute(
