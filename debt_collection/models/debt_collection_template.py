@@ -10,10 +10,11 @@ the template did not already have) is written for them.
 """
 
 from lxml import html
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, safe_eval
 from odoo.tools.rendering_tools import parse_inline_template
 
 # The models collection e-mails are rendered on.
@@ -69,6 +70,50 @@ def may_edit_wording(records, vals, fields_allowed, lang=None):
     return True
 
 
+def render_qweb_compiled_once(
+    mixin, template_src, model, res_ids, add_context, options
+):
+    """{res_id: rendered} of a QWeb template for many records, compiled once.
+
+    Odoo's ``mail.render.mixin._render_template_qweb`` parses and compiles
+    the template again for each record: most of the time of a batch of
+    e-mails or letters. This renders the records with one compilation and
+    the same values and checks; on any error it returns None and the caller
+    renders with Odoo's own method, which raises the error Odoo raises.
+    """
+    if not template_src or not res_ids:
+        return None
+    if not mixin._has_unsafe_expression_template_qweb(template_src, model):
+        return None  # Odoo renders those without QWeb (regex)
+    variables = mixin._render_eval_context()
+    if add_context:
+        variables.update(**add_context)
+    options = dict(options or {})
+    if (
+        not mixin._unrestricted_rendering
+        and not mixin.env.is_admin()
+        and not mixin.env.user.has_group("mail.group_mail_template_editor")
+    ):
+        options["raise_on_forbidden_code_for_model"] = model
+    qweb = mixin.env["ir.qweb"].with_context(**options)
+    element = html.fragment_fromstring(template_src, create_parent="div")
+    functions = name = None
+    results = {}
+    try:
+        for record in mixin.env[model].browse(res_ids):
+            values = dict(variables, object=record)
+            record_qweb = qweb._prepare_environment(values)
+            safe_eval.check_values(values)
+            if functions is None:
+                functions, name = record_qweb._compile(element)
+            rendered = Markup("".join(functions[name](record_qweb, values)))
+            # Without the <div> wrapping the template's nodes (as Odoo does).
+            results[record.id] = rendered[5:-6]
+    except Exception:  # noqa: BLE001 - Odoo's renderer reports it
+        return None
+    return results
+
+
 class MailTemplate(models.Model):
     _inherit = "mail.template"
 
@@ -99,6 +144,20 @@ class MailTemplate(models.Model):
             )
         return super()._update_field_translations(
             fname, translations, digest=digest, source_lang=source_lang
+        )
+
+    @api.model
+    def _render_template_qweb(
+        self, template_src, model, res_ids, add_context=None, options=None
+    ):
+        if model in TEMPLATE_MODELS:
+            results = render_qweb_compiled_once(
+                self, template_src, model, res_ids, add_context, options
+            )
+            if results is not None:
+                return results
+        return super()._render_template_qweb(
+            template_src, model, res_ids, add_context=add_context, options=options
         )
 
     def _debt_collection_queue_mails(self, res_ids):
