@@ -229,9 +229,10 @@ class DebtCollectionEngine(models.AbstractModel):
             with_work += plan.partner_ids
         return with_work
 
-    def _collectible_partner_ids(self, company):
+    def _collectible_partner_ids(self, company, with_policy=True):
         """Sorted ids of the customers with open items or items paid late
-        (see :meth:`_plan`) subject to collection: one query."""
+        (see :meth:`_plan`) subject to collection (``with_policy``: under a
+        policy): one query."""
         queries = [self._get_collectible_items_query(company)]
         if self._payment_triggered_steps(company):
             since = company.debt_collection_enabled_date or fields.Datetime.now()
@@ -241,9 +242,10 @@ class DebtCollectionEngine(models.AbstractModel):
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
-                "SELECT DISTINCT partner_id FROM (%s) items"
-                " WHERE subject AND policy_id IS NOT NULL ORDER BY 1",
+                "SELECT DISTINCT partner_id FROM (%s) items WHERE subject AND %s"
+                " ORDER BY 1",
                 SQL(" UNION ").join(queries),
+                SQL("policy_id IS NOT NULL") if with_policy else SQL("TRUE"),
             )
         )
         return [row[0] for row in rows]
