@@ -11,6 +11,7 @@ from . import debt_collection_credit
 from . import debt_collection_notice
 from . import debt_collection_delivery
 from . import debt_collection_run
+from . import debt_collection_batch
 from . import debt_collection_nbp
 from . import debt_collection_interest_rate
 from . import debt_collection_document

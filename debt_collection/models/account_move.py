@@ -283,19 +283,31 @@ class AccountMove(models.Model):
             mail.attachment_ids = [Command.link(a.id) for a in mine]
 
     def _debt_collection_set_stage(self, step, run_date):
-        """Remember the last step applied (set-based: one UPDATE)."""
+        """Remember the last step applied (set-based: one UPDATE); on one day
+        the most advanced step applied stays. Rows that already say so are
+        left alone: a document of many customers (an opening entry) is not
+        rewritten by each batch of a run, which would make it a row where
+        the workers of the run collide."""
         if not self:
             return
         self.env.cr.execute(
             SQL(
-                """UPDATE account_move
-                      SET debt_collection_stage_id = %s,
-                          debt_collection_last_action_date = %s
-                    WHERE id = ANY(%s)""",
-                step.id,
-                run_date,
-                self.ids,
-            )
+                """UPDATE account_move m
+                      SET debt_collection_stage_id = %(step)s,
+                          debt_collection_last_action_date = %(date)s
+                    WHERE m.id = ANY(%(ids)s)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM debt_collection_step s
+                           WHERE s.id = m.debt_collection_stage_id
+                             AND m.debt_collection_last_action_date = %(date)s
+                             AND (s.days, s.id) >= (%(days)s, %(step)s))""",
+                step=step.id,
+                days=step.days,
+                date=run_date,
+                ids=self.ids,
+            ),
+            # A conflict with another worker is expected: its batch is retried.
+            log_exceptions=False,
         )
         self.invalidate_recordset(
             ["debt_collection_stage_id", "debt_collection_last_action_date"]

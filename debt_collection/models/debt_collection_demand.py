@@ -376,6 +376,10 @@ class DebtCollectionDemand(models.Model):
                     _("%(demand)s lists no document.", demand=demand.display_name)
                 )
         self._refresh_amounts()
+        self._submit()
+
+    def _submit(self):
+        """Submit for approval demands whose amounts were just refreshed."""
         self._apply_transition("submit", message=_lt("Submitted for approval."))
 
     def action_approve(self):
@@ -425,7 +429,7 @@ class DebtCollectionDemand(models.Model):
             kind_template = template or self.env.ref(
                 f"debt_collection.mail_template_{kind}_document"
             )
-            mails = kind_template.send_mail_batch(demands.ids)
+            mails = kind_template._debt_collection_queue_mails(demands.ids)
             for demand, mail in zip(demands, mails, strict=True):
                 mail.attachment_ids = [Command.link(attachments[demand.id].id)]
             Delivery._track_mails(mails, demands._get_running_actions())
@@ -829,15 +833,32 @@ class DebtCollectionDemand(models.Model):
                         or company.debt_collection_user_id
                         or self.env.user
                     ).id,
+                    # Created with their amounts: nothing to rewrite below.
                     "line_ids": [
-                        Command.create({"move_line_id": i.id}) for i in partner_items
+                        Command.create(
+                            {
+                                "move_line_id": i.id,
+                                **self.env[
+                                    "debt.collection.demand.line"
+                                ]._snapshot_values(i, date),
+                            }
+                        )
+                        for i in partner_items
                     ],
                 }
             )
             if pay_by_days:
                 vals_list[-1]["pay_by_date"] = date + timedelta(days=pay_by_days)
-        demands = self.create(vals_list)
-        demands._refresh_amounts()
+        # The collection history (events) records what happens to demands:
+        # no "created" note and no tracking in their chatter, which would
+        # cost a message per demand in a run.
+        demands = self.with_context(
+            mail_create_nolog=True, tracking_disable=True
+        ).create(vals_list)
+        if include_interest:
+            demands._refresh_amounts()
+        else:
+            demands._snapshot_credits()
         demands._log_event(_lt("Prepared."))
         if auto_approve or company.debt_collection_demand_auto_approve:
             demands._approve()
@@ -913,23 +934,30 @@ class DebtCollectionDemandLine(models.Model):
                 continue
             first_of_invoice = item.move_id.id not in seen_invoices
             seen_invoices.add(item.move_id.id)
-            values = {
-                "amount_original": abs(item.amount_currency),
-                "amount_due": item.amount_residual_currency,
-                "amount_due_company": item.amount_residual,
-                "days_overdue": days_overdue(
-                    item.date_maturity or item.date, demand.date
-                ),
-                "interest": interest.get(item.id, 0.0),
-                "compensation": compensation.get(item.id)
+            values = self._snapshot_values(item, demand.date)
+            values["interest"] = interest.get(item.id, 0.0)
+            values["compensation"] = (
+                compensation.get(item.id)
                 or (first_of_invoice and compensation.get(("move", item.move_id.id)))
-                or 0.0,
-            }
+                or 0.0
+            )
             # Written only when changed: a demand is refreshed on each step
             # of its workflow, most times with the same figures.
             changed = {name: v for name, v in values.items() if line[name] != v}
             if changed:
                 line.write(changed)
+
+    @api.model
+    def _snapshot_values(self, item, date):
+        """The amounts of ``item`` as of ``date`` (without interest)."""
+        return {
+            "amount_original": abs(item.amount_currency),
+            "amount_due": item.amount_residual_currency,
+            "amount_due_company": item.amount_residual,
+            "days_overdue": days_overdue(
+                item.date_maturity or item.date, date
+            ),
+        }
 
     def _interest_to_date(self, demand):
         """({item id: interest}, {item id or ("move", invoice id):

@@ -13,7 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 from odoo.tools.misc import formatLang
 
 from ..tools.money import to_decimal
@@ -31,6 +31,9 @@ class DebtCollectionEngine(models.AbstractModel):
     @api.model
     def _run_collection_pass(self, force=False, companies=None):
         result = super()._run_collection_pass(force=force, companies=companies)
+        if result[1]:
+            # The run goes on in the next cron call: its follow-up after it.
+            return result
         # sudo: as in the pass itself, the cron user may not be in every company.
         companies = companies or self.env["res.company"].sudo().search(
             [("debt_collection_enabled", "=", True)]
@@ -98,27 +101,30 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _sync_cases(self, company):
         """Open, refresh and close the company's cases from its open items
-        (one query for the items, one UPDATE for the amounts)."""
+        (read a slice of customers at a time, so that memory stays bounded;
+        one UPDATE for the amounts)."""
         today = company._debt_collection_today()
-        oldest = defaultdict(int)
-        rows = [
-            row
-            for row in self._fetch_items(company)
-            if row["subject"] and row["date_maturity"] < today
-        ]
-        for row in rows:
-            oldest[row["partner_id"]] = max(
-                oldest[row["partner_id"]],
-                days_overdue(row["date_maturity"], today),
-            )
         currency = company.currency_id
-        # What customers owe net of their open credits: a customer whose
-        # credits cover the overdue documents has no case.
-        overdue = {
-            p: float(a)
-            for p, a in self._net_overdue(company, rows, today)[0].items()
-            if not currency.is_zero(float(a))
-        }
+        oldest, overdue = defaultdict(int), {}
+        partner_ids = self._collectible_partner_ids(company, with_policy=False)
+        for chunk in split_every(self._plan_slice, partner_ids, list):
+            rows = [
+                row
+                for row in self._fetch_items(company, self._restrict_partners(chunk))
+                if row["subject"] and row["date_maturity"] < today
+            ]
+            for row in rows:
+                oldest[row["partner_id"]] = max(
+                    oldest[row["partner_id"]],
+                    days_overdue(row["date_maturity"], today),
+                )
+            # What customers owe net of their open credits: a customer whose
+            # credits cover the overdue documents has no case.
+            overdue.update(
+                (p, float(a))
+                for p, a in self._net_overdue(company, rows, today)[0].items()
+                if not currency.is_zero(float(a))
+            )
         Case = self.env["debt.collection.case"]
         # The promises first: a broken one re-opens collection.
         # sudo: the engine checks every case of the company.

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
@@ -39,6 +41,9 @@ from ..tools.overdue import days_overdue
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
+
+# First key of the advisory lock taken while a company's run is planned.
+PLANNING_LOCK = 172017
 
 
 # What messages and activity notes show of the events (read in one go).
@@ -99,8 +104,13 @@ class DebtCollectionEngine(models.AbstractModel):
     _name = "debt.collection.engine"
     _description = "Debt Collection Engine"
 
-    # Customers per transaction in a run.
+    # Customers per transaction (and per batch) in a run.
     _batch_size = 200
+    # Customers decided together when a run is planned (bounds the memory).
+    _plan_slice = 2000
+    # Batches aborted in a row by conflicts with other workers before a cron
+    # call gives up (the next call takes them up again).
+    _batch_conflicts_max = 5
     # A cron call stops after this many seconds and lets Odoo call it again.
     _time_budget = 600
 
@@ -110,13 +120,34 @@ class DebtCollectionEngine(models.AbstractModel):
 
     @api.model
     def _cron_run_collection(self):
-        """The hourly cron: every enabled company whose calendar allows now."""
+        """The hourly cron: plans a run for every enabled company whose
+        calendar allows now, then works its batches (see
+        ``debt.collection.batch``) until none is left or the time is up;
+        Odoo calls it again while customers remain."""
         done, remaining = self._run_collection_pass()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
+    def _cron_work_batches(self):
+        """A further worker (its own cron job, so that Odoo runs it beside
+        the collection cron when ``max_cron_threads`` allows): works the
+        pending batches of every company."""
+        deadline = time.monotonic() + self._get_time_budget()
+        done = remaining = 0
+        # sudo: the cron's user may not be a member of every company.
+        batches = self.env["debt.collection.batch"].sudo()
+        for company in batches.search([("state", "=", "pending")]).company_id:
+            company_done, company_remaining = self.with_company(company)._work_batches(
+                company, deadline
+            )
+            done += company_done
+            remaining += company_remaining
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
     def _run_collection_pass(self, force=False, companies=None):
-        """Run for each enabled company; ``force`` ignores the calendar.
+        """Plan and work a run for each enabled company; ``force`` ignores
+        the calendar.
 
         Returns (customers done, customers remaining) for cron progress.
         """
@@ -124,21 +155,213 @@ class DebtCollectionEngine(models.AbstractModel):
         companies = companies or self.env["res.company"].sudo().search(
             [("debt_collection_enabled", "=", True)]
         )
-        started = time.monotonic()
+        deadline = time.monotonic() + self._get_time_budget()
         done = remaining = 0
         for company in companies:
             engine = self.with_company(company)
-            run_date = company._debt_collection_today()
-            policies = engine._sending_policies(company, force=force)
-            if not policies:
-                continue
-            plan = engine._plan(company, run_date, policies=policies)
-            company_done, company_remaining = engine._execute_plan(
-                plan, origin="automatic", deadline=started + self._get_time_budget()
-            )
+            engine._plan_batches(company, force=force)
+            company_done, company_remaining = engine._work_batches(company, deadline)
             done += company_done
             remaining += company_remaining
         return done, remaining
+
+    # Batches ------------------------------------------------------------
+
+    def _plan_batches(self, company, force=False):
+        """Plan a run of ``company`` and split its customers with work into
+        batches, unless a run of the company still has batches to work (it
+        is continued first) or another worker is planning it now."""
+        if self._can_commit():
+            # A fresh snapshot: it sees the batches another planner committed.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                PLANNING_LOCK,
+                company.id,
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
+            return
+        Batch = self.env["debt.collection.batch"].sudo()  # sudo: the engine's queue
+        if Batch.search_count(
+            [("company_id", "=", company.id), ("state", "=", "pending")], limit=1
+        ):
+            return
+        policies = self._sending_policies(company, force=force)
+        if not policies:
+            return
+        run_date = company._debt_collection_today()
+        partner_ids = self._partners_with_work(company, run_date, policies)
+        if not partner_ids:
+            return
+        run = self.env["debt.collection.run"].create(
+            {
+                "company_id": company.id,
+                "date": run_date,
+                "origin": "automatic",
+                "policy_ids": [fields.Command.set(policies.ids)],
+            }
+        )
+        batches = Batch.create(
+            [
+                {"run_id": run.id, "company_id": company.id, "partner_ids": chunk}
+                for chunk in split_every(self._batch_size, partner_ids, list)
+            ]
+        )
+        self._enqueue_batches(batches)
+        if self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            # Wake the further workers up (their crons, when configured).
+            self.env.ref("debt_collection.ir_cron_debt_collection_batches")._trigger()
+
+    def _partners_with_work(self, company, run_date, policies):
+        """Ids of the customers with something due on ``run_date``: decided
+        a slice of customers at a time, so that memory stays bounded
+        whatever the size of the ledger."""
+        partner_ids = self._collectible_partner_ids(company)
+        with_work = []
+        for chunk in split_every(self._plan_slice, partner_ids, list):
+            plan = self._plan(
+                company,
+                run_date,
+                policies=policies,
+                restrict=self._restrict_partners(chunk),
+            )
+            with_work += plan.partner_ids
+        return with_work
+
+    def _collectible_partner_ids(self, company, with_policy=True):
+        """Sorted ids of the customers with open items or items paid late
+        (see :meth:`_plan`) subject to collection (``with_policy``: under a
+        policy): one query."""
+        queries = [self._get_collectible_items_query(company)]
+        if self._payment_triggered_steps(company):
+            since = company.debt_collection_enabled_date or fields.Datetime.now()
+            queries.append(
+                self._get_collectible_items_query(company, paid_late_since=since.date())
+            )
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT partner_id FROM (%s) items WHERE subject AND %s"
+                " ORDER BY 1",
+                SQL(" UNION ").join(queries),
+                SQL("policy_id IS NOT NULL") if with_policy else SQL("TRUE"),
+            )
+        )
+        return [row[0] for row in rows]
+
+    def _enqueue_batches(self, batches):
+        """With OCA queue_job installed, each batch is also a job, so that
+        the job runner's workers (on any server) work them; the crons work
+        whatever they have not taken yet."""
+        if "queue.job" not in self.env or not hasattr(batches, "with_delay"):
+            return
+        for batch in batches:
+            self.with_delay(
+                description=_("Debt collection: batch %(batch)s", batch=batch.id),
+                identity_key=f"debt_collection_batch_{batch.id}",
+            )._work_batch_job(batch.id)
+
+    def _work_batch_job(self, batch_id):
+        """The queue_job job of one batch: worked unless done or held."""
+        batch = self.env["debt.collection.batch"].sudo().browse(batch_id).exists()
+        if batch and batch.state == "pending":
+            self.with_company(batch.company_id)._work_batches(
+                batch.company_id, time.monotonic() + self._get_time_budget()
+            )
+
+    def _work_batches(self, company, deadline=None):
+        """Claim and work the company's pending batches, one transaction
+        each, until none is left or ``deadline`` (time.monotonic()) passed.
+
+        Returns (customers done, customers remaining).
+        """
+        Batch = self.env["debt.collection.batch"].sudo()  # sudo: the engine's queue
+        done = conflicts = 0
+        while not deadline or time.monotonic() < deadline:
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            batch = Batch._claim_next(company)
+            if not batch:
+                break
+            try:
+                worked = self._work_batch(batch)
+                batch.state = "done"
+                if self._can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            except psycopg2.errors.TransactionRollbackError:
+                # Another worker changed a row this batch writes too (a
+                # document of several customers, such as an opening entry):
+                # PostgreSQL aborted this transaction, so nothing of the batch
+                # remains and it is pending again; it is taken up anew, on
+                # fresh data. A few conflicts in a row: the next call retries.
+                if not self._can_commit():
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                conflicts += 1
+                if conflicts > self._batch_conflicts_max:
+                    break
+                continue
+            done += worked
+            conflicts = 0
+            # Keep the cache (and memory) of a long pass bounded per batch.
+            self.env.invalidate_all()
+        self._finish_runs(company)
+        pending = Batch.search_read(
+            [("company_id", "=", company.id), ("state", "=", "pending")],
+            ["partner_ids"],
+        )
+        return done, sum(len(row["partner_ids"]) for row in pending)
+
+    def _work_batch(self, batch):
+        """Decide again for the batch's customers (the ledger may have moved
+        since the run was planned) and act; returns the customers worked."""
+        run = batch.run_id
+        plan = self._plan(
+            batch.company_id,
+            run.date,
+            policies=run.policy_ids,
+            restrict=self._restrict_partners(batch.partner_ids),
+        )
+        with run._counts_protected():
+            self._execute_plan(plan, origin=run.origin, run=run)
+        return len(batch.partner_ids)
+
+    def _finish_runs(self, company):
+        """Finish the company's runs whose batches are all done: their
+        batches are deleted and the report is sent, by one worker only."""
+        if self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """DELETE FROM debt_collection_batch b
+                            WHERE b.company_id = %s
+                              AND NOT EXISTS (
+                                  SELECT 1 FROM debt_collection_batch p
+                                   WHERE p.run_id = b.run_id AND p.state = 'pending')
+                        RETURNING run_id""",
+                        company.id,
+                    ),
+                    log_exceptions=False,
+                )
+                run_ids = {row[0] for row in self.env.cr.fetchall()}
+        except psycopg2.errors.SerializationFailure:
+            # Another worker finished them at the same moment.
+            if not self._can_commit():
+                raise
+            self.env.cr.rollback()
+            return
+        self.env["debt.collection.batch"].invalidate_model()
+        if run_ids:
+            self.env["debt.collection.run"].browse(sorted(run_ids))._finish()
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _get_time_budget(self):
@@ -383,19 +606,7 @@ class DebtCollectionEngine(models.AbstractModel):
         """Candidates of the steps triggered by a late payment (e.g. propose an
         interest note 7 days after an invoice was paid late): once per item,
         for payments made since collection was switched on."""
-        domain = [
-            ("policy_id.company_id", "=", company.id),
-            ("action", "=", "interest_note"),
-        ]
-        if policies is not None:
-            domain.append(("policy_id", "in", policies.ids))
-        if not include_manual:
-            domain.append(("manual_approval", "=", False))
-        steps = (
-            self.env["debt.collection.step"]
-            .search(domain)
-            .filtered(lambda s: s._is_payment_triggered())
-        )
+        steps = self._payment_triggered_steps(company, policies, include_manual)
         if not steps:
             return [], {}
         since = (company.debt_collection_enabled_date or fields.Datetime.now()).date()
@@ -424,6 +635,21 @@ class DebtCollectionEngine(models.AbstractModel):
                 )
                 planned[row["id"]] = _planned_item(row, 0)
         return candidates, planned
+
+    def _payment_triggered_steps(self, company, policies=None, include_manual=False):
+        domain = [
+            ("policy_id.company_id", "=", company.id),
+            ("action", "=", "interest_note"),
+        ]
+        if policies is not None:
+            domain.append(("policy_id", "in", policies.ids))
+        if not include_manual:
+            domain.append(("manual_approval", "=", False))
+        return (
+            self.env["debt.collection.step"]
+            .search(domain)
+            .filtered(lambda s: s._is_payment_triggered())
+        )
 
     def _forecast(self, company, restrict, from_date):
         """{item id: (row, Due or None)}: the next action of each open item.
@@ -588,8 +814,12 @@ class DebtCollectionEngine(models.AbstractModel):
         # Odoo's test runners (and pytest-odoo) flag the thread as testing.
         return not getattr(threading.current_thread(), "testing", False)
 
-    def _execute_plan(self, plan, origin="automatic", deadline=None):
+    def _execute_plan(self, plan, origin="automatic", deadline=None, run=None):
         """Claim, act and record the plan, one batch of customers at a time.
+
+        Given a ``run`` (a batch of it is being worked), the caller commits
+        and finishes the run; otherwise each batch is committed (outside
+        tests) and the run made here is finished at the end.
 
         Returns (customers done, customers remaining).
         """
@@ -601,7 +831,8 @@ class DebtCollectionEngine(models.AbstractModel):
         for item in plan.skipped:
             skipped_by_partner[item.partner_id].append(item)
         partner_ids = plan.partner_ids
-        run = self.env["debt.collection.run"]
+        own_run = not run
+        run = run or self.env["debt.collection.run"]
         done = 0
         for batch in split_every(self._batch_size, partner_ids):
             if deadline and time.monotonic() > deadline:
@@ -625,11 +856,11 @@ class DebtCollectionEngine(models.AbstractModel):
             done += len(batch)
             # A cron run commits each batch: what is sent is recorded for good
             # (exactly-once relies on it) and a crash loses one batch at most.
-            if self._can_commit():
+            if own_run and self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             # Keep the cache (and memory) of a long pass bounded per batch.
             self.env.invalidate_all()
-        if run:
+        if run and own_run:
             run._finish()
             if self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -836,6 +1067,8 @@ class DebtCollectionEngine(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 return handler(step, groups, context) or {}, None
+        except psycopg2.errors.TransactionRollbackError:
+            raise  # a conflict with another worker: the whole batch is retried
         except Exception as error:  # noqa: BLE001 - recorded on the events, retried
             _logger.warning(
                 "Collection step %s failed: %s", step.display_name, error, exc_info=True
@@ -884,7 +1117,7 @@ class DebtCollectionEngine(models.AbstractModel):
         if kind == "final_demand":
             demands._close_escalated_demands()
         to_approve = demands.filtered(lambda d: d.state == "draft")
-        to_approve.action_submit()
+        to_approve._submit()  # their amounts were taken just now
         approved = demands - to_approve
         by_email = approved.filtered("mail_email_to")
         if by_email:
@@ -1051,7 +1284,7 @@ class DebtCollectionEngine(models.AbstractModel):
             self.env["debt.collection.credit"]._attach(notices, "notice_id")
         # No notification layout: the template is the whole letter, without
         # Odoo's "view record" buttons or follower footer.
-        mails = step.mail_template_id.send_mail_batch(notices.ids)
+        mails = step.mail_template_id._debt_collection_queue_mails(notices.ids)
         for notice, mail in zip(notices, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
         if step.attach_invoices:

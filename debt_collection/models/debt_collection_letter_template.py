@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 
-from .debt_collection_template import may_edit_wording
+from .debt_collection_template import may_edit_wording, render_qweb_compiled_once
 
 LETTER_FIELDS = ("name", "body_html")
 
@@ -61,6 +61,20 @@ class DebtCollectionLetterTemplate(models.Model):
             )
         return super()._update_field_translations(
             fname, translations, digest=digest, source_lang=source_lang
+        )
+
+    @api.model
+    def _render_template_qweb(
+        self, template_src, model, res_ids, add_context=None, options=None
+    ):
+        # The letters of a batch print: the template compiled once.
+        results = render_qweb_compiled_once(
+            self, template_src, model, res_ids, add_context, options
+        )
+        if results is not None:
+            return results
+        return super()._render_template_qweb(
+            template_src, model, res_ids, add_context=add_context, options=options
         )
 
     @api.model

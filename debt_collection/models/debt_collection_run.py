@@ -19,6 +19,12 @@ class DebtCollectionRun(models.Model):
         default="automatic",
     )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    policy_ids = fields.Many2many(
+        "debt.collection.policy",
+        string="Policies",
+        help="The policies whose sending calendar allowed this automatic run.",
+    )
+    batch_ids = fields.One2many("debt.collection.batch", "run_id", string="Batches")
     event_ids = fields.One2many("debt.collection.event", "run_id", string="Events")
     notice_ids = fields.One2many("debt.collection.notice", "run_id", string="Messages")
     done_count = fields.Integer("Done", compute="_compute_counts", store=True)
@@ -68,6 +74,23 @@ class DebtCollectionRun(models.Model):
         template.send_mail(
             self.id,
             email_values={"recipient_ids": [fields.Command.set(users.partner_id.ids)]},
+        )
+
+    def _counts_protected(self):
+        """While workers record the events of a run, its counts are not
+        recomputed (it is done once, when the run is finished): several
+        workers writing the run's row at once would collide."""
+        return self.env.protecting(
+            [
+                self._fields[name]
+                for name in (
+                    "done_count",
+                    "queued_count",
+                    "failed_count",
+                    "skipped_count",
+                )
+            ],
+            self,
         )
 
     def _get_report_lines(self):

@@ -838,10 +838,10 @@ class TestConcurrentWorkers(BaseCase):
 
     The engine is restricted to the test's own policy (``_sending_policies``
     is patched), so the main company's other documents (demo data) are not
-    touched. Both workers wait at a barrier after planning, so both decided
-    to send the same actions before either records them: the conflict on the
-    exactly-once key is exercised every time, not only when the timing is
-    lucky.
+    touched. Planning a run is serialised (an advisory lock per company);
+    working it is shared: the workers claim its batches with ``FOR UPDATE
+    SKIP LOCKED``. In the batch test both workers wait at a barrier until
+    each holds a batch, so they really work at the same time.
     """
 
     def setUp(self):
@@ -858,7 +858,7 @@ class TestConcurrentWorkers(BaseCase):
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
 
-    def _setup_data(self, env):
+    def _setup_data(self, env, customers=2):
         company = env.ref("base.main_company")
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
@@ -903,7 +903,7 @@ class TestConcurrentWorkers(BaseCase):
                     "is_company": True,
                     "email": f"customer{n}@concurrency.example.com",
                 }
-                for n in (1, 2)
+                for n in range(1, customers + 1)
             ]
         )
         self.ids["partners"] = partners.ids
@@ -964,7 +964,11 @@ class TestConcurrentWorkers(BaseCase):
             notices = events.notice_id | env["debt.collection.notice"].search(
                 [("partner_id", "in", partners.ids)]
             )
-            runs = events.run_id | notices.run_id
+            runs = (
+                events.run_id
+                | notices.run_id
+                | env["debt.collection.run"].search([("policy_ids", "in", policy.ids)])
+            )
             mails = env["mail.mail"].search(
                 [
                     "|",
@@ -1002,33 +1006,22 @@ class TestConcurrentWorkers(BaseCase):
             policy.unlink()
         self.ids.clear()
 
-    def _race(self, company_id, policy_id):
-        """Run the engine in two threads at once; {worker: outcome}."""
-        start = threading.Barrier(2, timeout=60)
-        planned = threading.Barrier(2, timeout=60)
+    def _only_test_policy(self):
+        """A replacement of the engine's _sending_policies: the test's."""
+        policy_id = self.ids["policy"]
+        return lambda engine, company, force=False: engine.env[
+            "debt.collection.policy"
+        ].browse(policy_id)
+
+    def _in_threads(self, work, names=("A", "B")):
+        """Run ``work(env, name)`` in one thread per name, each with its own
+        connection (committed at the end); {name: outcome}."""
         outcomes = {}
-        plan = self.Engine._plan
-
-        def plan_then_wait(engine, *args, **kwargs):
-            result = plan(engine, *args, **kwargs)
-            planned.wait()
-            return result
-
-        def only_test_policy(engine, company, force=False):
-            return engine.env["debt.collection.policy"].browse(policy_id)
 
         def worker(name):
             try:
                 with self._cursor() as cr:
-                    env = self._env(cr)
-                    company = env["res.company"].browse(company_id)
-                    start.wait()
-                    outcomes[name] = (
-                        "done",
-                        env["debt.collection.engine"]._run_collection_pass(
-                            force=True, companies=company
-                        ),
-                    )
+                    outcomes[name] = ("done", work(self._env(cr), name))
             except psycopg2.errors.TransactionRollbackError as error:
                 # Serialization failure (or deadlock): the database aborted
                 # this worker's transaction; nothing of it remains.
@@ -1037,13 +1030,12 @@ class TestConcurrentWorkers(BaseCase):
                 outcomes[name] = ("error", repr(error))
 
         with (
-            patch.object(self.Engine, "_plan", plan_then_wait),
-            patch.object(self.Engine, "_sending_policies", only_test_policy),
+            patch.object(self.Engine, "_sending_policies", self._only_test_policy()),
             mute_logger("odoo.sql_db"),
         ):
             threads = [
                 threading.Thread(target=worker, args=(name,), name=f"dc-{name}")
-                for name in ("A", "B")
+                for name in names
             ]
             for thread in threads:
                 thread.start()
@@ -1051,6 +1043,28 @@ class TestConcurrentWorkers(BaseCase):
                 thread.join(120)
         self.assertFalse(any(t.is_alive() for t in threads), "a worker hangs")
         return outcomes
+
+    def _race(self, company_id, policy_id):
+        """Run the whole pass (plan and work) in two threads at once."""
+        start = threading.Barrier(2, timeout=60)
+
+        def run_pass(env, name):
+            company = env["res.company"].browse(company_id)
+            start.wait()
+            return env["debt.collection.engine"]._run_collection_pass(
+                force=True, companies=company
+            )
+
+        return self._in_threads(run_pass)
+
+    def _acted_on(self, env):
+        """(item, step name, occurrence, state) of the test policy's events."""
+        events = env["debt.collection.event"].search(
+            [("policy_id", "=", self.ids["policy"])]
+        )
+        return events, sorted(
+            (e.move_line_id.id, e.step_id.name, e.occurrence, e.state) for e in events
+        )
 
     def test_two_workers_send_once(self):
         with self._cursor() as cr:
@@ -1071,29 +1085,23 @@ class TestConcurrentWorkers(BaseCase):
 
         outcomes = self._race(self.ids["company"], self.ids["policy"])
 
-        # Today the loser's claim (INSERT .. ON CONFLICT on the key) meets the
-        # winner's committed rows outside its snapshot and PostgreSQL aborts
-        # it with a serialization failure; an engine that skipped the taken
-        # keys quietly would be as good. Any other error is a failure.
+        # One worker plans the run (the other finds the planning lock taken
+        # or the run already planned); both may work its batch, which only
+        # one can hold. A worker whose transaction PostgreSQL aborted
+        # (serialization failure) did nothing; any other error is a failure.
         self.assertEqual(len(outcomes), 2, outcomes)
         self.assertFalse(
             [o for o in outcomes.values() if o[0] == "error"],
             f"a worker failed: {outcomes}",
         )
-        self.assertIn(("done", (2, 0)), list(outcomes.values()), outcomes)
+        done = [o[1] for o in outcomes.values() if o[0] == "done"]
+        self.assertEqual(sum(d for d, _r in done), 2, outcomes)
+        self.assertFalse([r for _d, r in done if r], outcomes)
 
         with self._cursor() as cr:
             env = self._env(cr)
-            events = env["debt.collection.event"].search(
-                [("policy_id", "=", self.ids["policy"])]
-            )
-            self.assertEqual(
-                sorted(
-                    (e.move_line_id.id, e.step_id.name, e.occurrence, e.state)
-                    for e in events
-                ),
-                expected,
-            )
+            events, acted_on = self._acted_on(env)
+            self.assertEqual(acted_on, expected)
             self.assertEqual(len(events.run_id), 1)
             notices = events.notice_id
             self.assertEqual(len(notices), 4, "one message per customer and step")
@@ -1116,13 +1124,7 @@ class TestConcurrentWorkers(BaseCase):
 
         # A third worker later finds nothing to do.
         with (
-            patch.object(
-                self.Engine,
-                "_sending_policies",
-                lambda engine, company, force=False: engine.env[
-                    "debt.collection.policy"
-                ].browse(self.ids["policy"]),
-            ),
+            patch.object(self.Engine, "_sending_policies", self._only_test_policy()),
             self._cursor() as cr,
         ):
             env = self._env(cr)
@@ -1139,3 +1141,163 @@ class TestConcurrentWorkers(BaseCase):
                 ),
                 4,
             )
+
+    def _opening_entry(self, env, partners, due):
+        """One posted entry with an overdue receivable line per customer
+        (balances migrated from another system): a document the workers of
+        different batches all touch."""
+        company = env["res.company"].browse(self.ids["company"])
+        journal = env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", company.id)], limit=1
+        )
+        receivable = partners[0].with_company(company).property_account_receivable_id
+        equity = env["account.account"].search(
+            [("company_ids", "in", company.id), ("account_type", "=", "equity")],
+            limit=1,
+        )
+        entry = (
+            env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": due - timedelta(days=30),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": receivable.id,
+                                "partner_id": partner.id,
+                                "debit": 120.0,
+                                "date_maturity": due,
+                                "name": "Opening balance",
+                            }
+                        )
+                        for partner in partners
+                    ]
+                    + [
+                        Command.create(
+                            {
+                                "account_id": equity.id,
+                                "credit": 120.0 * len(partners),
+                                "name": "Opening balances",
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        entry.action_post()
+        self.ids["moves"] = [*self.ids["moves"], entry.id]
+        return entry
+
+    def test_two_workers_share_the_batches_each_customer_once(self):
+        with self._cursor() as cr:
+            env = self._env(cr)
+            moves, today = self._setup_data(env, customers=4)
+            moves |= self._opening_entry(
+                env,
+                env["res.partner"].browse(self.ids["partners"]),
+                today - timedelta(days=8),
+            )
+            expected = sorted(
+                (
+                    line.id,
+                    "Overdue reminder"
+                    if line.date_maturity < today
+                    else "Pre-due reminder",
+                    0,
+                    "queued",
+                )
+                for line in moves.line_ids
+                if line.account_type == "asset_receivable"
+            )
+        company_id = self.ids["company"]
+        # One customer per batch: four batches for two workers (planned one
+        # customer at a time: each is in one batch, whatever its items).
+        with (
+            patch.object(self.Engine, "_batch_size", 1),
+            patch.object(self.Engine, "_plan_slice", 1),
+            patch.object(self.Engine, "_sending_policies", self._only_test_policy()),
+            self._cursor() as cr,
+        ):
+            env = self._env(cr)
+            env["debt.collection.engine"]._plan_batches(
+                env["res.company"].browse(company_id), force=True
+            )
+            batches = env["debt.collection.batch"].search(
+                [("company_id", "=", company_id), ("state", "=", "pending")]
+            )
+            self.assertEqual(len(batches), 4)
+            self.assertEqual(
+                sorted(p for b in batches for p in b.partner_ids),
+                sorted(self.ids["partners"]),
+            )
+            run_id = batches.run_id.id
+
+        holding = threading.Barrier(2, timeout=60)
+        worked = {"A": [], "B": []}
+        work_batch = self.Engine._work_batch
+
+        calls = {"A": 0, "B": 0}
+
+        def work_batch_together(engine, batch):
+            name = threading.current_thread().name[-1]
+            calls[name] += 1
+            if calls[name] == 1:
+                holding.wait()  # both workers hold a batch now
+            result = work_batch(engine, batch)
+            # (A batch that met another worker's change of the shared entry is
+            # rolled back and worked again: listed when it succeeds.)
+            worked[name].append(batch.partner_ids)
+            return result
+
+        def work(env, name):
+            company = env["res.company"].browse(company_id)
+            return env["debt.collection.engine"]._work_batches(company)
+
+        with patch.object(self.Engine, "_work_batch", work_batch_together):
+            outcomes = self._in_threads(work)
+
+        # (A worker that ends while the other still holds a batch counts it
+        # as remaining: the cron would look again.)
+        self.assertEqual(
+            {name: o[0] for name, o in outcomes.items()},
+            {"A": "done", "B": "done"},
+            outcomes,
+        )
+        self.assertEqual(sum(o[1][0] for o in outcomes.values()), 4, outcomes)
+        self.assertTrue(worked["A"] and worked["B"], "both workers worked")
+        self.assertEqual(
+            sorted(p for batches in worked.values() for b in batches for p in b),
+            sorted(self.ids["partners"]),
+            "each batch worked by one worker",
+        )
+        with self._cursor() as cr:
+            env = self._env(cr)
+            events, acted_on = self._acted_on(env)
+            self.assertEqual(acted_on, expected, "each action exactly once")
+            self.assertEqual(events.run_id.ids, [run_id])
+            notices = events.notice_id
+            self.assertEqual(len(notices), 8, "one message per customer and step")
+            self.assertEqual(
+                sorted(notices.mapped(lambda n: (n.partner_id.id, n.step_id.name))),
+                sorted(
+                    (partner_id, step)
+                    for partner_id in self.ids["partners"]
+                    for step in ("Overdue reminder", "Pre-due reminder")
+                ),
+            )
+            mails = env["mail.mail"].search(
+                [
+                    ("model", "=", "debt.collection.notice"),
+                    ("res_id", "in", notices.ids),
+                ]
+            )
+            self.assertEqual(len(mails), 8)
+            # The run is finished once: its batches are gone, its counts set.
+            self.assertFalse(
+                env["debt.collection.batch"].search([("run_id", "=", run_id)])
+            )
+            run = env["debt.collection.run"].browse(run_id)
+            self.assertEqual(run.queued_count, len(expected))

@@ -541,6 +541,92 @@ class TestMailPolish(DebtCollectionMailCase):
             "Piekarnia Żółć Sp. z o.o.", "biuro@zolc.example.com", lang="pl_PL"
         )
 
+    def test_batch_rendered_mail_equals_single_rendered(self):
+        """The run renders a step's e-mails for all its customers at once
+        (per language) and creates them in one go: each is the e-mail Odoo
+        renders for that message alone (send_mail), word for word."""
+        contact = self._contact(
+            self.polish, "Księgowość Żółć", "ksiegowosc@zolc.example.com"
+        )
+        self.polish.debt_collection_contact_ids = [Command.set(contact.ids)]
+        self.step_reminder.write(
+            {"recipient_rule": "invoice_contact", "cc_collection_contacts": True}
+        )
+        template = self.step_reminder.mail_template_id
+        terms = self.env["ir.attachment"].create(
+            {
+                "name": "warunki.txt",
+                "raw": b"Warunki handlowe",
+                "res_model": "mail.template",
+            }
+        )
+        template.attachment_ids = [Command.link(terms.id)]
+        third = self._customer("Trzeci Klient", "trzeci@example.com", lang="pl_PL")
+        invoices = [
+            self._invoice(partner, "2026-03-02", amount)
+            for partner, amount in (
+                (self.polish, 1234.56),
+                (self.polish, 99.99),
+                (self.customer, 500),
+                (third, 70),
+            )
+        ]
+        self._run("2026-03-09", deliver=False)
+
+        notices = self.env["debt.collection.notice"].search(
+            [("step_id", "=", self.step_reminder.id)], order="id"
+        )
+        self.assertEqual(notices.partner_id, self.polish | self.customer | third)
+        self.assertEqual(
+            sorted(notices.event_ids.move_id.ids), [i.id for i in invoices]
+        )
+
+        def described(mail):
+            return {
+                "subject": mail.subject,
+                "body_html": mail.body_html,
+                "email_from": mail.email_from,
+                "email_to": mail.email_to,
+                "email_cc": mail.email_cc,
+                "reply_to": mail.reply_to,
+                "recipients": mail.recipient_ids,
+                "record_name": mail.record_name,
+                "attachments": sorted(
+                    (a.name, a.raw) for a in mail.attachment_ids.sudo()
+                ),
+            }
+
+        batch = self.env["mail.mail"].search(
+            [("model", "=", notices._name), ("res_id", "in", notices.ids)],
+            order="res_id",
+        )
+        self.assertEqual(len(batch), 3)
+        for notice, mail in zip(notices, batch, strict=True):
+            single = self.env["mail.mail"].browse(template.send_mail(notice.id))
+            self.assertEqual(described(mail), described(single), notice.partner_id.name)
+            self.assertEqual(mail.mail_message_id, notice.mail_message_id)
+        by_partner = {n.partner_id: n.id for n in notices}
+        polish_mail = batch.filtered(lambda m: m.res_id == by_partner[self.polish])
+        self.assertIn("Szanowni Państwo", polish_mail.body_html)
+        self.assertIn("ksiegowosc@zolc.example.com", polish_mail.email_to)
+        self.assertIn(
+            "Dear",
+            batch.filtered(lambda m: m.res_id == by_partner[self.customer]).body_html,
+        )
+        self.assertEqual(
+            sorted(a.name for a in polish_mail.attachment_ids), ["warunki.txt"]
+        )
+        # The history keeps what left, as for every collection e-mail.
+        deliveries = self.env["debt.collection.delivery"].search(
+            [("notice_id", "in", notices.ids)]
+        )
+        self.assertEqual(
+            sorted(
+                (d.notice_id.id, d.subject, d.body_html, d.state) for d in deliveries
+            ),
+            sorted((m.res_id, m.subject, m.body_html, "queued") for m in batch),
+        )
+
     def test_polish_and_english_customers_in_one_run(self):
         """A Polish customer's payment demand is in Polish with Polish dates
         and amounts; an English customer in the same run reads English."""

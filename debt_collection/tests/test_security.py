@@ -621,6 +621,43 @@ class TestMultiCompany(DebtCollectionCase):
                 allowed_company_ids=self.company_b.ids
             ).search([])
 
+    def test_batches_of_a_run_stay_in_their_company(self):
+        """A run's batches: read by managers of their company only, and a
+        worker of company A's run never works company B's."""
+        self._invoice_in(self.company_a, self.shared, "2026-03-02", 1000.00)
+        self._invoice_in(self.company_b, self.shared, "2026-03-02", 2500.50)
+        engine = self.env["debt.collection.engine"]
+        Batch = self.env["debt.collection.batch"]
+        with freeze_time(warsaw_winter(date(2026, 3, 9), 10)):
+            for company in (self.company_a, self.company_b):
+                engine.with_company(company)._plan_batches(company)
+            batch_a = Batch.search([("company_id", "=", self.company_a.id)])
+            batch_b = Batch.search([("company_id", "=", self.company_b.id)])
+            self.assertEqual(len(batch_a), 1)
+            self.assertEqual(len(batch_b), 1)
+            self.assertEqual(batch_b.partner_ids, [self.shared.id])
+            self.assertEqual(
+                Batch.with_user(self.manager).search([]) & (batch_a | batch_b),
+                batch_a,
+            )
+            with self.assertRaises(AccessError):
+                batch_b.with_user(self.manager).read(["partner_ids"])
+            with self.assertRaises(AccessError):
+                batch_a.with_user(self.collector).read(["partner_ids"])
+            # Planning again while a run has batches to work adds none.
+            engine.with_company(self.company_a)._plan_batches(self.company_a)
+            self.assertEqual(
+                Batch.search([("company_id", "=", self.company_a.id)]), batch_a
+            )
+            self.assertEqual(
+                engine.with_company(self.company_a)._work_batches(self.company_a),
+                (1, 0),
+            )
+        self.assertFalse(batch_a.exists(), "deleted with its finished run")
+        self.assertEqual(batch_b.state, "pending")
+        self.assertTrue(self._all_events(self.company_a))
+        self.assertFalse(self._all_events(self.company_b))
+
     def test_user_of_company_a_cannot_change_company_b(self):
         with self.assertRaises(AccessError):
             self.policy_b.with_user(self.manager).write({"name": "Hijacked"})

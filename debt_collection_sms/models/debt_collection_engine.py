@@ -32,7 +32,7 @@ class DebtCollectionEngine(models.AbstractModel):
 
     # Quiet hours -----------------------------------------------------------
 
-    def _execute_plan(self, plan, origin="automatic", deadline=None):
+    def _execute_plan(self, plan, origin="automatic", deadline=None, run=None):
         company = self.env["res.company"].browse(plan.company_id)
         if plan.groups and not company._debt_collection_sms_window_open():
             steps = self.env["debt.collection.step"].browse(
@@ -43,8 +43,19 @@ class DebtCollectionEngine(models.AbstractModel):
             plan.groups = [g for g in plan.groups if g.step_id not in sms_step_ids]
             if held and origin == "manual":
                 self._postpone_sms_groups(company, held)
-        result = super()._execute_plan(plan, origin=origin, deadline=deadline)
-        # The SMS the batches queued (and committed) go out now.
+        result = super()._execute_plan(plan, origin=origin, deadline=deadline, run=run)
+        if not run:
+            # The SMS the batches queued (and committed) go out now.
+            self.env["debt.collection.delivery"]._send_sms_queue(
+                company,
+                deadline=deadline or time.monotonic() + self._get_time_budget(),
+            )
+        return result
+
+    def _work_batches(self, company, deadline=None):
+        result = super()._work_batches(company, deadline=deadline)
+        # The SMS the batches queued (and committed) go out now; not while a
+        # batch is held: sending commits.
         self.env["debt.collection.delivery"]._send_sms_queue(
             company, deadline=deadline or time.monotonic() + self._get_time_budget()
         )

@@ -14,14 +14,17 @@ the number of customers.
 
 import argparse
 import io
+import json
 import random
+import resource
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 import delivery_outage  # beside this script
+from freezegun import freeze_time
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -29,6 +32,7 @@ from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader
 
 RUN_DATE = date(2026, 3, 2)  # a Monday
+RUN_MORNING = datetime(2026, 3, 2, 9)
 BENCH_COMPANY = "Bench Sp. z o.o."
 
 
@@ -46,6 +50,40 @@ def parse_args():
         action="store_true",
         help="only the e-mail delivery through an SMTP outage",
     )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="customers and documents times this (a copy of the bench database "
+        "multiplied in SQL, kept as <database>_x<scale>)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="worker processes of the parallel pass (compared with one)",
+    )
+    parser.add_argument(
+        "--cron-budget",
+        type=float,
+        default=0,
+        help="seconds a cron call may work in the resumed pass (default: a "
+        "third of the single worker's pass, so that it takes several calls)",
+    )
+    parser.add_argument(
+        "--ageing-items",
+        type=int,
+        default=2_000_000,
+        help="open items of the ageing measurement",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts to run: pass, workers, delivery, ageing, printing",
+    )
+    # Internal: a worker process of the parallel pass (see run_worker).
+    parser.add_argument("--worker", choices=("batches", "cron"), help=argparse.SUPPRESS)
+    parser.add_argument("--start-at", type=float, default=0, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -73,6 +111,183 @@ def ensure_database(args):
             cr.execute(SQL("DROP DATABASE %s", SQL.identifier(args.database)))
     print(f"Creating database {args.database} (installs account + debt_collection) ...")
     run_odoo(args, "-i", "debt_collection", "--without-demo=all")
+
+
+def database_exists(name):
+    return name in odoo.service.db.list_dbs(force=True)
+
+
+def copy_database(source, target):
+    """``target`` as a fresh copy of ``source`` (PostgreSQL template copy)."""
+    odoo.sql_db.close_db(source)
+    odoo.sql_db.close_db(target)
+    with odoo.sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+        cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(target)))
+        cr.execute(
+            SQL(
+                "CREATE DATABASE %s TEMPLATE %s",
+                SQL.identifier(target),
+                SQL.identifier(source),
+            )
+        )
+
+
+def drop_database(name):
+    odoo.sql_db.close_db(name)
+    with odoo.sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(name)))
+
+
+def ensure_scaled_database(args):
+    """The bench database with its customers and documents multiplied by
+    ``--scale``: copied from the base one, then multiplied in SQL (each copy
+    of a customer gets copies of its invoices and credit notes, with their
+    journal items; partial payments stay as the items' residuals). Building
+    it through the ORM would take hours; this takes a minute or two."""
+    target = f"{args.database}_x{args.scale}"
+    if database_exists(target) and not args.rebuild:
+        run_odoo(
+            argparse.Namespace(config=args.config, database=target),
+            "-u",
+            "debt_collection",
+        )
+        return target
+    print(f"Creating {target}: {args.database} with everything x{args.scale} ...")
+    started = time.monotonic()
+    copy_database(args.database, target)
+    registry = odoo.modules.registry.Registry(target)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        multiply_customers(env, get_company(env), args.scale)
+    odoo.sql_db.close_db(target)
+    print(f"  done in {time.monotonic() - started:.0f} s")
+    return target
+
+
+def _columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+        [table],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def _copy_rows(cr, table, mapping, overrides, where):
+    """INSERT copies of ``table``'s rows through the temporary ``mapping``
+    table (old_id, k, new_id): every column copied but the ``overrides``
+    ({column: SQL expression over t, m, and the other mappings})."""
+    columns = [c for c in _columns(cr, table) if c != "id"]
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (id, %s) SELECT m.new_id, %s FROM %s t"
+            " JOIN %s m ON m.old_id = t.id WHERE %s",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            SQL(", ").join(
+                overrides.get(c) or SQL("t.%s", SQL.identifier(c)) for c in columns
+            ),
+            SQL.identifier(table),
+            SQL.identifier(mapping),
+            where,
+        )
+    )
+    return cr.rowcount
+
+
+def multiply_customers(env, company, scale):
+    cr = env.cr
+    env.flush_all()
+    copies = SQL("generate_series(1, %s) k", scale - 1)
+    cr.execute(
+        SQL(
+            """CREATE TEMP TABLE partner_map AS
+               SELECT p.id AS old_id, k, nextval('res_partner_id_seq') AS new_id
+                 FROM res_partner p, %s
+                WHERE p.name LIKE %s AND p.email LIKE %s""",
+            copies,
+            "Customer %",
+            "%@bench.example.com",
+        )
+    )
+    cr.execute(
+        SQL(
+            """CREATE TEMP TABLE move_map AS
+               SELECT m.id AS old_id, k, nextval('account_move_id_seq') AS new_id
+                 FROM account_move m, %s
+                WHERE m.company_id = %s AND m.move_type IN ('out_invoice', 'out_refund')""",
+            copies,
+            company.id,
+        )
+    )
+    cr.execute(
+        SQL(
+            """CREATE TEMP TABLE line_map AS
+               SELECT l.id AS old_id, mm.k, nextval('account_move_line_id_seq') AS new_id
+                 FROM account_move_line l JOIN move_map mm ON mm.old_id = l.move_id"""
+        )
+    )
+    cr.execute("CREATE INDEX ON partner_map (old_id, k)")
+    cr.execute("CREATE INDEX ON move_map (old_id, k)")
+    suffix = SQL("' ' || m.k")
+
+    def new_partner(column):
+        return SQL(
+            "COALESCE((SELECT pm.new_id FROM partner_map pm"
+            " WHERE pm.old_id = t.%s AND pm.k = m.k), t.%s)",
+            SQL.identifier(column),
+            SQL.identifier(column),
+        )
+
+    partners = _copy_rows(
+        cr,
+        "res_partner",
+        "partner_map",
+        {
+            "name": SQL("t.name || %s", suffix),
+            "complete_name": SQL("t.complete_name || %s", suffix),
+            "email": SQL("replace(t.email, '@', '.' || m.k || '@')"),
+            "email_normalized": SQL(
+                "replace(t.email_normalized, '@', '.' || m.k || '@')"
+            ),
+            "commercial_partner_id": SQL("m.new_id"),
+        },
+        SQL("TRUE"),
+    )
+    moves = _copy_rows(
+        cr,
+        "account_move",
+        "move_map",
+        {
+            "name": SQL("t.name || '-' || m.k"),
+            "partner_id": new_partner("partner_id"),
+            "commercial_partner_id": new_partner("commercial_partner_id"),
+            "partner_shipping_id": new_partner("partner_shipping_id"),
+            "payment_reference": SQL("t.payment_reference || '-' || m.k"),
+        },
+        SQL("TRUE"),
+    )
+    lines = _copy_rows(
+        cr,
+        "account_move_line",
+        "line_map",
+        {
+            "move_id": SQL(
+                "(SELECT mm.new_id FROM move_map mm WHERE mm.old_id = t.move_id AND mm.k = m.k)"
+            ),
+            "move_name": SQL("t.move_name || '-' || m.k"),
+            "partner_id": new_partner("partner_id"),
+            "full_reconcile_id": SQL("NULL"),
+            "matching_number": SQL("NULL"),
+        },
+        SQL("TRUE"),
+    )
+    cr.execute("ANALYZE res_partner")
+    cr.execute("ANALYZE account_move")
+    cr.execute("ANALYZE account_move_line")
+    cr.commit()
+    print(f"  copied {partners} customers, {moves} documents, {lines} journal items")
 
 
 def get_company(env):
@@ -551,30 +766,283 @@ def multiply_open_items(env, company, target):
     return existing * (copies + 1)
 
 
-def measure_ageing(env, company, target):
-    """Ageing of ``target`` open items, then its Excel export (rolled back)."""
-    items = multiply_open_items(env, company, target)
-    env.invalidate_all()
-    report = env["debt.collection.ageing"].create({"date": RUN_DATE})
-    report._compute_lines()  # warm-up
-    queries = env.cr.sql_log_count
-    started = time.monotonic()
-    report._compute_lines()
-    seconds = time.monotonic() - started
-    queries = env.cr.sql_log_count - queries
-    lines = len(report.line_ids)
-    started = time.monotonic()
-    attachment = env["debt.collection.xlsx"]._export_ageing(report)
-    export_seconds = time.monotonic() - started
-    size = len(attachment.raw)
+def measure_ageing(env, company, target, export_items=200_000):
+    """Ageing of ``export_items`` open items with its Excel export, then of
+    ``target`` items (rolled back): [(items, lines, seconds, queries,
+    export seconds or None, size)]."""
+    results = []
+    for count in sorted({min(export_items, target), target}):
+        items = multiply_open_items(env, company, count)
+        env.invalidate_all()
+        report = env["debt.collection.ageing"].create({"date": RUN_DATE})
+        report._compute_lines()  # warm-up
+        best = None
+        for _attempt in range(2):
+            queries = env.cr.sql_log_count
+            started = time.monotonic()
+            report._compute_lines()
+            seconds = time.monotonic() - started
+            best = min(seconds, best or seconds)
+            queries = env.cr.sql_log_count - queries
+        lines = len(report.line_ids)
+        export_seconds = size = None
+        if count == export_items:
+            started = time.monotonic()
+            attachment = env["debt.collection.xlsx"]._export_ageing(report)
+            export_seconds = time.monotonic() - started
+            size = len(attachment.raw)
+        results.append((items, lines, best, queries, export_seconds, size))
     env.cr.rollback()
-    return items, lines, seconds, queries, export_seconds, size
+    return results
+
+
+def maxrss_mb():
+    """Peak resident memory of this process so far (Linux: kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_worker(args):
+    """A worker process of the parallel pass: loads the registry, says READY,
+    waits for GO on stdin, works, prints its figures as JSON."""
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = get_company(env)
+        env = env(context={"allowed_company_ids": [company.id]})
+        engine = env["debt.collection.engine"].with_company(company)
+        print("READY", flush=True)
+        sys.stdin.readline()
+        started = time.monotonic()
+        calls = []
+        budget = args.cron_budget or engine._get_time_budget()
+        with (
+            patch.object(type(engine), "_time_budget", budget),
+            # The run's day (the cron decides for today); the clock ticks.
+            freeze_time(RUN_MORNING, tick=True),
+        ):
+            while True:
+                call_started = time.monotonic()
+                if args.worker == "batches":
+                    done, remaining = engine._work_batches(company)
+                else:  # cron: what Odoo's cron calls, until nothing remains
+                    done, remaining = engine._run_collection_pass(
+                        force=True, companies=company
+                    )
+                calls.append(
+                    {
+                        "done": done,
+                        "remaining": remaining,
+                        "seconds": time.monotonic() - call_started,
+                        "maxrss_mb": maxrss_mb(),
+                    }
+                )
+                if args.worker == "batches" or not remaining:
+                    break
+        print(
+            json.dumps(
+                {
+                    "seconds": time.monotonic() - started,
+                    "budget": budget,
+                    "calls": calls,
+                }
+            ),
+            flush=True,
+        )
+
+
+def start_workers(args, database, count, mode, budget=0):
+    """``count`` worker processes on ``database``; they start working at the
+    same moment once all have loaded Odoo. Returns (wall seconds, results)."""
+    command = [
+        sys.executable,
+        __file__,
+        "--config",
+        args.config,
+        "--database",
+        database,
+        "--worker",
+        mode,
+        "--cron-budget",
+        str(budget),
+    ]
+    workers = [
+        subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for _n in range(count)
+    ]
+    for worker in workers:
+        line = worker.stdout.readline()
+        if line.strip() != "READY":
+            raise SystemExit(f"a bench worker did not start: {line!r}")
+    started = time.monotonic()
+    for worker in workers:
+        worker.stdin.write("GO\n")
+        worker.stdin.flush()
+    results = [
+        json.loads(worker.communicate()[0].splitlines()[-1]) for worker in workers
+    ]
+    return time.monotonic() - started, results
+
+
+def plan_run(database):
+    """Plan a run on ``database`` (committed): (seconds, customers, batches)."""
+    registry = odoo.modules.registry.Registry(database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = get_company(env)
+        env = env(context={"allowed_company_ids": [company.id]})
+        engine = env["debt.collection.engine"].with_company(company)
+        started = time.monotonic()
+        with freeze_time(RUN_MORNING, tick=True):
+            engine._plan_batches(company, force=True)
+        seconds = time.monotonic() - started
+        batches = env["debt.collection.batch"].search([("company_id", "=", company.id)])
+        customers = sum(len(batch.partner_ids) for batch in batches)
+        return seconds, customers, len(batches)
+
+
+def measure_workers(args, database, counts=(1, 2)):
+    """The run as the crons work it (batches, a commit each), on copies of
+    the database: {workers: (plan seconds, wall seconds, customers, results)}."""
+    results = {}
+    for count in counts:
+        work_db = f"{database}_work"
+        copy_database(database, work_db)
+        try:
+            plan_seconds, customers, _batches = plan_run(work_db)
+            odoo.sql_db.close_db(work_db)
+            wall, worker_results = start_workers(args, work_db, count, "batches")
+            results[count] = (plan_seconds, wall, customers, worker_results)
+        finally:
+            drop_database(work_db)
+    return results
+
+
+def measure_cron(args, database):
+    """The whole run through repeated cron calls (each within the time
+    budget, committing per batch), on a copy of the database."""
+    work_db = f"{database}_work"
+    copy_database(database, work_db)
+    try:
+        wall, results = start_workers(args, work_db, 1, "cron", args.cron_budget)
+    finally:
+        drop_database(work_db)
+    return wall, results[0]
+
+
+def report_workers(results):
+    print("\nThe run as the crons work it (planned, then batches of 200 customers")
+    print("claimed with FOR UPDATE SKIP LOCKED, one commit each; worker processes)")
+    single = results.get(1)
+    for count, (plan_seconds, wall, customers, worker_results) in sorted(
+        results.items()
+    ):
+        shares = ", ".join(str(r["calls"][0]["done"]) for r in worker_results)
+        peak = max(r["calls"][-1]["maxrss_mb"] for r in worker_results)
+        line = (
+            f"  {count} worker{'s' if count > 1 else ' '}   plan {plan_seconds:6.2f} s, "
+            f"work {wall:7.2f} s for {customers} customers (each: {shares}), "
+            f"peak memory per worker {peak:.0f} MB"
+        )
+        if single and count > 1:
+            line += f", speed-up x{single[1] / wall:.2f}"
+        print(line)
+
+
+def report_cron(wall, result):
+    print(
+        f"\nThe run through cron calls (time budget {result['budget']:.0f} s per call, "
+        "a commit per batch, the next call continues)"
+    )
+    for number, call in enumerate(result["calls"], 1):
+        print(
+            f"  call {number:>2}  {call['seconds']:7.2f} s  customers done "
+            f"{call['done']:>6}, remaining {call['remaining']:>6}, peak memory "
+            f"{call['maxrss_mb']:.0f} MB"
+        )
+    print(f"  whole run {wall:.2f} s in {len(result['calls'])} calls")
 
 
 def main():
     args = parse_args()
+    if args.worker:
+        odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+        run_worker(args)
+        return
+    only = set(filter(None, args.only.split(","))) or {
+        "pass",
+        "workers",
+        "delivery",
+        "ageing",
+        "printing",
+    }
     ensure_database(args)
-    registry = odoo.modules.registry.Registry(args.database)
+    database = args.database
+    if args.scale > 1:
+        ensure_data(args, database)
+        database = ensure_scaled_database(args)
+        odoo.sql_db.close_db(args.database)
+        measure_scaled(args, database, only)
+        return
+    results = ensure_data(args, database, only)
+    odoo.sql_db.close_db(database)
+    if "workers" in only:
+        report_workers(measure_workers(args, database))
+        report_cron(*measure_cron(args, database))
+    for printer in results:
+        printer()
+
+
+def measure_scaled(args, database, only):
+    registry = odoo.modules.registry.Registry(database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = get_company(env)
+        env = env(context={"allowed_company_ids": [company.id]})
+        customers = env["res.partner"].search_count(
+            [("email", "=like", "%@bench.example.com")]
+        )
+        print(f"Database {database}: {customers} customers")
+        reset_collection(env, company)
+        result = measure_decision(env, company)
+    odoo.sql_db.close_db(database)
+    print(f"\nScale x{args.scale}: {customers} customers")
+    print(
+        f"  decision (best of 3)       {result['decide_seconds']:>10.2f} s  "
+        f"{result['items'] / result['decide_seconds']:>9.0f} items/s  "
+        f"{result['decide_queries']} queries, {result['items']} items, "
+        f"{result['customers']} customers with work"
+    )
+    if "workers" in only:
+        report_cron(*measure_cron(args, database))
+
+
+def measure_decision(env, company):
+    engine = env["debt.collection.engine"].with_company(company)
+    cr = env.cr
+    best = None
+    for _attempt in range(3):
+        env.invalidate_all()
+        queries = cr.sql_log_count
+        started = time.monotonic()
+        plan = engine._plan(company, RUN_DATE)
+        seconds = time.monotonic() - started
+        best = min(seconds, best or seconds)
+        decide_queries = cr.sql_log_count - queries
+    return {
+        "decide_seconds": best,
+        "decide_queries": decide_queries,
+        "items": len(engine._fetch_items(company)),
+        "customers": len(plan.partner_ids),
+    }
+
+
+def ensure_data(args, database, only=()):
+    """Build the data when missing; run the in-process measurements of
+    ``only``; returns the printers of their figures."""
+    printers = []
+    registry = odoo.modules.registry.Registry(database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = get_company(env)
@@ -607,53 +1075,65 @@ def main():
             )
             refunds = len(invoices) // 20
         print(
-            f"Database {args.database}: {count} invoices, {refunds} open credit notes, "
+            f"Database {database}: {count} invoices, {refunds} open credit notes, "
             f"{len(partners)} customers, run date {RUN_DATE}"
         )
         reset_collection(env, company)
-        vacuum(args.database)
-        delivery = delivery_outage.measure_outage(env, company, RUN_DATE)
-        vacuum(args.database)
+        vacuum(database)
         if args.delivery_only:
-            delivery_outage.report(delivery)
-            return
-        # Warm-up: load the registry's caches, templates and views once.
-        measure(env, company, partners[:20].ids)
-        quarter = measure(env, company, partners[: len(partners) // 4].ids)
-        full = measure(env, company)
-        report(
-            f"One pass over a quarter of the customers ({len(partners) // 4})", quarter
-        )
-        report(f"One full pass ({len(partners)} customers)", full)
-        delivery_outage.report(delivery)
-        items, lines, seconds, queries, export_seconds, size = measure_ageing(
-            env, company, 200_000
-        )
-        print(f"\nAgeing of {items} open items (one grouped query)")
+            only = {"delivery"}
+        if "pass" in only:
+            # Warm-up: load the registry's caches, templates and views once.
+            measure(env, company, partners[:20].ids)
+            quarter = measure(env, company, partners[: len(partners) // 4].ids)
+            full = measure(env, company)
+            printers.append(
+                lambda: report(
+                    f"One pass over a quarter of the customers ({len(partners) // 4})",
+                    quarter,
+                )
+            )
+            printers.append(
+                lambda: report(f"One full pass ({len(partners)} customers)", full)
+            )
+        if "delivery" in only:
+            delivery = delivery_outage.measure_outage(env, company, RUN_DATE)
+            vacuum(database)
+            printers.append(lambda: delivery_outage.report(delivery))
+        if "ageing" in only:
+            ageing = measure_ageing(env, company, args.ageing_items)
+            printers.append(lambda: report_ageing(ageing))
+        if "printing" in only:
+            base_url = start_http_server()
+            printing = measure_printing(env, company, 500, base_url)
+            printers.append(lambda: report_printing(*printing))
+    return printers
+
+
+def report_ageing(results):
+    for items, lines, seconds, queries, export_seconds, size in results:
+        print(f"\nAgeing of {items} open items (one grouped query; best of 2)")
         print(f"  customer x bucket lines    {lines:>10}")
         print(
             f"  seconds                    {seconds:>10.2f}  "
             f"({items / seconds:,.0f} items/s, {queries} queries)"
         )
-        print(
-            f"  Excel export (summary + {items} item rows) {export_seconds:.1f} s, "
-            f"{size / 1024 / 1024:.1f} MB"
-        )
-        base_url = start_http_server()
-        demands, items, size, seconds, complete = measure_printing(
-            env, company, 500, base_url
-        )
-        print("\nPrinting payment demands (one wkhtmltopdf pass for all)")
-        print(f"  demands printed            {demands:>10}  ({items} documents listed)")
-        print(f"  PDF size                   {size / 1024 / 1024:>10.1f} MB")
-        print(
-            f"  seconds                    {seconds:>10.2f}  "
-            f"({demands / seconds:.1f} demands/s)"
-        )
-        if not complete:
+        if export_seconds is not None:
             print(
-                "  WARNING: the PDF is incomplete or unstyled; the figure is not valid"
+                f"  Excel export (summary + {items} item rows) {export_seconds:.1f} s, "
+                f"{size / 1024 / 1024:.1f} MB"
             )
+
+
+def report_printing(demands, items, size, seconds, complete):
+    print("\nPrinting payment demands")
+    print(f"  demands printed            {demands:>10}  ({items} documents listed)")
+    print(f"  PDF size                   {size / 1024 / 1024:>10.1f} MB")
+    print(
+        f"  seconds                    {seconds:>10.2f}  ({demands / seconds:.1f} demands/s)"
+    )
+    if not complete:
+        print("  WARNING: the PDF is incomplete or unstyled; the figure is not valid")
 
 
 if __name__ == "__main__":
