@@ -954,9 +954,7 @@ class DebtCollectionDemandLine(models.Model):
             "amount_original": abs(item.amount_currency),
             "amount_due": item.amount_residual_currency,
             "amount_due_company": item.amount_residual,
-            "days_overdue": days_overdue(
-                item.date_maturity or item.date, date
-            ),
+            "days_overdue": days_overdue(item.date_maturity or item.date, date),
         }
 
     def _interest_to_date(self, demand):
