@@ -475,6 +475,12 @@ class DebtCollectionDelivery(models.Model):
     # Odoo's mail queue and bounces ---------------------------------------
 
     @api.model
+    @api.model
+    def _get_collection_mail_models(self):
+        """The models whose e-mails are followed to their delivery (other
+        addons add theirs)."""
+        return COLLECTION_MAIL_MODELS
+
     def _on_mails_processed(self, mails, failure_type=None):
         """Follow the collection e-mails Odoo just tried to send."""
         # sudo: the mail queue's outcome, whoever runs it.

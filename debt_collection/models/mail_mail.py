@@ -1,7 +1,5 @@
 from odoo import models
 
-from .debt_collection_delivery import COLLECTION_MAIL_MODELS
-
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
@@ -11,7 +9,8 @@ class MailMail(models.Model):
     ):
         # Every outcome of Odoo's mail queue passes here: follow the
         # collection e-mails (sent, retried later, or failed for good).
-        collection_mails = self.filtered(lambda m: m.model in COLLECTION_MAIL_MODELS)
+        models = self.env["debt.collection.delivery"]._get_collection_mail_models()
+        collection_mails = self.filtered(lambda m: m.model in models)
         if collection_mails:
             self.env["debt.collection.delivery"]._on_mails_processed(
                 collection_mails, failure_type=failure_type

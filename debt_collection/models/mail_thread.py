@@ -1,7 +1,5 @@
 from odoo import models
 
-from .debt_collection_delivery import COLLECTION_MAIL_MODELS
-
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
@@ -11,7 +9,9 @@ class MailThread(models.AbstractModel):
         # handling found the message the bounce refers to).
         result = super()._routing_handle_bounce(email_message, message_dict)
         message = message_dict.get("bounced_message")
-        if message and message.model in COLLECTION_MAIL_MODELS:
+        if message and message.model in (
+            self.env["debt.collection.delivery"]._get_collection_mail_models()
+        ):
             self.env["debt.collection.delivery"]._on_bounce(
                 message, message_dict.get("bounced_email"), message_dict.get("body")
             )
