@@ -278,9 +278,12 @@ class DebtCollectionDemand(models.Model):
     @api.depends("kind")
     def _compute_letter_template_id(self):
         Template = self.env["debt.collection.letter.template"]
+        defaults = {}  # one lookup per kind, not per demand
         for demand in self:
             if demand.letter_template_id.kind != demand.kind:
-                demand.letter_template_id = Template._default_for(demand.kind)
+                if demand.kind not in defaults:
+                    defaults[demand.kind] = Template._default_for(demand.kind)
+                demand.letter_template_id = defaults[demand.kind]
 
     def _render_letters(self):
         """{demand id: the text of its letter}, each in its customer's
