@@ -6,6 +6,7 @@
 #   make test          fresh test database + pytest (PYTEST_ARGS="-k engine")
 #   make test-fast     pytest on the existing test database (no reinstall)
 #   make test-update   same, after `-u` of the addons (XML/data changes)
+#   make test-core     debt_collection's tests on a database with only it
 #   make lint          ruff format --check, ruff check, pylint-odoo
 #   make wheels        build each addon's wheel, install one in a fresh venv
 #   make format        ruff format + ruff check --fix
@@ -21,11 +22,11 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export PYTEST_ARGS BENCH_ARGS
 
-.PHONY: help venv setup demo demo-reset test test-fast test-update lint format bench wheels \
+.PHONY: help venv setup demo demo-reset test test-fast test-update test-core lint format bench wheels \
 	pg-start pg-stop pg-status psql clean distclean
 
 help:
-	@sed -n '4,19s/^# \{0,1\}//p' Makefile
+	@sed -n '4,20s/^# \{0,1\}//p' Makefile
 
 venv:
 	@scripts/setup.sh --venv
@@ -47,6 +48,9 @@ test-fast:
 
 test-update:
 	@scripts/test.sh --update
+
+test-core:
+	@scripts/test.sh --core
 
 lint:
 	@scripts/lint.sh

@@ -19,6 +19,7 @@ PY="$VENV/bin/python"
 LOGS="$CACHE/log"
 CONF="$CACHE/odoo.conf"           # demo / bench / shell
 TEST_CONF="$CACHE/odoo-test.conf" # make test (pytest-odoo)
+CORE_TEST_CONF="$CACHE/odoo-test-core.conf" # make test, the core addon alone
 
 ODOO_TARBALL_URL="https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
 ODOO_GIT_URL="https://github.com/odoo/odoo"
@@ -282,6 +283,10 @@ write_confs() {
     # no cron threads; pytest-odoo picks its own free HTTP port.
     write_conf "$TEST_CONF" db_name=debt_collection_test dbfilter='^debt_collection_test$' \
         logfile="$LOGS/pytest-odoo.log" max_cron_threads=0 http_port=8169 http_interface=127.0.0.1
+    # The core addon's tests on a database where only it is installed.
+    write_conf "$CORE_TEST_CONF" db_name=debt_collection_core_test \
+        dbfilter='^debt_collection_core_test$' logfile="$LOGS/pytest-odoo-core.log" \
+        max_cron_threads=0 http_port=8169 http_interface=127.0.0.1
 }
 
 # Everything a target needs: .venv, Odoo, a running PostgreSQL, config files.

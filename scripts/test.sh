@@ -3,6 +3,10 @@
 #   test.sh          drop and recreate debt_collection_test (all addons, demo data)
 #   test.sh --fast   reuse the existing test database as it is
 #   test.sh --update reuse it, but update the addons first (-u), e.g. after XML changes
+#   test.sh --core   only the core addon's tests, on a database with only it
+# Without PYTEST_ARGS, test.sh first runs the core addon's tests on a database where only it is
+# installed (debt_collection_core_test: reminders work without the other
+# addons, and no core test leans on them), then every addon's tests.
 # Extra pytest arguments come from $PYTEST_ARGS; pytest's summary is the last line.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -20,6 +24,28 @@ mapfile -t addons < <(repo_addons)
 # (real ledgers are tested on l10n_pl) and Odoo's demo payment provider (the
 # customer portal pays with it; production installs a real provider).
 test_modules=("${addons[@]}" l10n_pl payment_demo)
+
+# run_pytest CONF DB PATH... [ARGS...]: pytest-odoo on DB; returns its exit code.
+run_pytest() {
+    local conf="$1" dbname="$2"
+    shift 2
+    # no:benchmark: a machine-wide pytest-benchmark would only add noise and a .benchmarks folder.
+    (cd "$ROOT" && "$PY" -m pytest -p no:cacheprovider -p no:benchmark -ra \
+        --odoo-config="$conf" --odoo-database="$dbname" --odoo-http --odoo-log-level=warn "$@")
+}
+
+rc=0
+if { [ "$mode" = "" ] && [ -z "${PYTEST_ARGS:-}" ]; } || [ "$mode" = --core ]; then
+    core_db=debt_collection_core_test
+    say "Creating $core_db with debt_collection alone and demo data (log: .cache/log/test-core-install.log)"
+    db drop "$core_db"
+    install_addons "$CORE_TEST_CONF" "$core_db" "$LOGS/test-core-install.log" -i debt_collection l10n_pl ||
+        die "installing debt_collection alone failed"
+    say "pytest of debt_collection alone (Odoo log: .cache/log/pytest-odoo-core.log)"
+    run_pytest "$CORE_TEST_CONF" "$core_db" debt_collection/tests -q || rc=$?
+    db drop "$core_db"
+    [ "$mode" = --core ] && exit $rc
+fi
 
 if [ "$mode" != "" ] && db exists "$DB"; then
     if [ "$mode" = --update ]; then
@@ -51,9 +77,5 @@ if [ $given_path = 0 ]; then
 fi
 
 say "pytest (Odoo log: .cache/log/pytest-odoo.log)"
-rc=0
-# no:benchmark: a machine-wide pytest-benchmark would only add noise and a .benchmarks folder.
-"$PY" -m pytest -p no:cacheprovider -p no:benchmark -ra \
-    --odoo-config="$TEST_CONF" --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
-    "${paths[@]}" "${extra[@]}" || rc=$?
+run_pytest "$TEST_CONF" "$DB" "${paths[@]}" "${extra[@]}" || rc=$?
 exit $rc
