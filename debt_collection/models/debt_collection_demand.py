@@ -841,6 +841,11 @@ class DebtCollectionDemand(models.Model):
                         Command.create(
                             {
                                 "move_line_id": i.id,
+                                # The stored related fields given, so that
+                                # they are not written again after the insert.
+                                "company_id": company.id,
+                                "move_id": i.move_id.id,
+                                "date_maturity": i.date_maturity,
                                 **self.env[
                                     "debt.collection.demand.line"
                                 ]._snapshot_values(i, date),

@@ -28,8 +28,8 @@ class DebtCollectionEvent(models.Model):
         readonly=True,
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _complete_vals(self, vals_list):
         # What the customer does in the portal goes through the desk's and the
         # documents' own methods: their events are the portal's.
         if self.env.context.get("debt_collection_portal"):
@@ -38,7 +38,7 @@ class DebtCollectionEvent(models.Model):
                     vals["channel"] = "portal"
                 if self.env.user._is_public():
                     vals["user_id"] = False
-        return super().create(vals_list)
+        return super()._complete_vals(vals_list)
 
     def action_open_source(self):
         record = self.statement_id or self.balance_confirmation_id
