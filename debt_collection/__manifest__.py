@@ -2,7 +2,7 @@
     "name": "Debt Collection",
     "summary": "Chase overdue receivables automatically: reminders, demands, "
     "collector tasks, full history",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "debt_collection contributors",
@@ -33,9 +33,6 @@
         "views/debt_collection_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "views/debt_collection_menus.xml",
-        "security/debt_collection_desk_security.xml",
-        "views/debt_collection_block_views.xml",
-        "views/debt_collection_case_views.xml",
         "views/debt_collection_template_views.xml",
     ],
     "assets": {

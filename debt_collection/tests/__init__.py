@@ -16,8 +16,6 @@ from . import test_overdue
 from . import test_security
 from . import test_tour
 from . import test_worklist
-from . import test_block
-from . import test_case
 from . import test_credits
 from . import test_real_ledger
 from . import test_delivery

@@ -134,11 +134,6 @@ class TestOpenCredits(CreditsCase):
         )
         self.assertFalse(self._mails(self.customer))
         self.assertFalse(self._demands(self.customer))
-        self.assertFalse(
-            self.env["debt.collection.case"].search(
-                [("partner_id", "=", self.customer.id)]
-            )
-        )
         reconcile = self._todo("2026-05-31").filtered(
             lambda line: line.kind == "reconcile"
         )
@@ -250,14 +245,10 @@ class TestOpenCredits(CreditsCase):
             ],
         )
 
-    def test_credits_in_the_customer_summary_and_the_case(self):
+    def test_credits_in_the_customer_summary(self):
         self._invoice(self.customer, "2026-01-21", 1000.00)
         self._credit_note(self.customer, 400.00, "2026-02-20")
         self._walk(["2026-03-02"])
-        case = self.env["debt.collection.case"].search(
-            [("partner_id", "=", self.customer.id)]
-        )
-        self.assertEqual(case.overdue_amount, 600.00)
         with freeze_time("2026-03-02 10:00:00"):
             self.customer.invalidate_recordset()
             self.assertEqual(self.customer.debt_collection_overdue_amount, 600.00)

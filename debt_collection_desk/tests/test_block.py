@@ -6,8 +6,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import DebtCollectionCase
-from .test_interest_notes import InterestNoteCase
+from odoo.addons.debt_collection.tests.common import DebtCollectionCase
+from odoo.addons.debt_collection.tests.test_interest_notes import InterestNoteCase
 
 
 class BlockCase(DebtCollectionCase):

@@ -9,7 +9,7 @@ const CUSTOMER = "Hurtownia Kowalski";
  * down a promise to pay 500.
  */
 registry.category("web_tour.tours").add("debt_collection_desk_tour", {
-    url: "/odoo/action-debt_collection.action_debt_collection_case",
+    url: "/odoo/action-debt_collection_desk.action_debt_collection_case",
     steps: () => [
         {
             content: "The customer's case waits in the Reminded column",

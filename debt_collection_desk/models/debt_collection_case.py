@@ -8,7 +8,7 @@ from odoo.tools.float_utils import float_compare
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
 
-from .debt_collection_event import SelectionLabel
+from odoo.addons.debt_collection.models.debt_collection_event import SelectionLabel
 
 _lt = LazyTranslate(__name__)
 

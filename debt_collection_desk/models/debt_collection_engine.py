@@ -12,42 +12,22 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from odoo import _, api, fields, models
+from odoo import _, models
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import formatLang
 
-from ..tools.money import to_decimal
-from ..tools.overdue import days_overdue
-
-# The case stage each step action leads to (actions not listed do not move
-# the case).
-STAGE_BY_ACTION = {"reminder": "reminded"}
-STAGE_BY_DEMAND_KIND = {"demand": "demanded", "final_demand": "final_demand"}
+from odoo.addons.debt_collection.tools.money import to_decimal
+from odoo.addons.debt_collection.tools.overdue import days_overdue
 
 
 class DebtCollectionEngine(models.AbstractModel):
     _inherit = "debt.collection.engine"
 
-    @api.model
-    def _run_collection_pass(self, force=False, companies=None):
-        result = super()._run_collection_pass(force=force, companies=companies)
-        if result[1]:
-            # The run goes on in the next cron call: its follow-up after it.
-            return result
-        # sudo: as in the pass itself, the cron user may not be in every company.
-        companies = companies or self.env["res.company"].sudo().search(
-            [("debt_collection_enabled", "=", True)]
-        )
-        for company in companies:
-            self.with_company(company)._after_pass(company)
-            if self._can_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return result
-
     def _after_pass(self, company):
-        """Company-wide follow-up of a pass (extension point)."""
+        result = super()._after_pass(company)
         self._release_blocks(company)
         self._sync_cases(company)
+        return result
 
     def _overdue_totals(self, company, partner_ids, today):
         """{commercial partner id: overdue amount (company currency) less the
@@ -200,52 +180,3 @@ class DebtCollectionEngine(models.AbstractModel):
             }
         )
         return failures
-
-
-class DebtCollectionEvent(models.Model):
-    _inherit = "debt.collection.event"
-
-    event_type = fields.Selection(
-        selection_add=[
-            ("block", "Sales block"),
-            ("case", "Collection case"),
-            ("promise", "Promise to pay"),
-            ("dispute", "Dispute"),
-        ],
-        ondelete={
-            "block": "cascade",
-            "case": "cascade",
-            "promise": "cascade",
-            "dispute": "cascade",
-        },
-    )
-
-    def _on_steps_done(self):
-        result = super()._on_steps_done()
-        self._advance_cases()
-        return result
-
-    def _get_case_stage(self):
-        """The case stage this event leads to, or None."""
-        self.ensure_one()
-        if self.event_type == "demand" and self.demand_id:
-            demand = self.demand_id
-            if demand.state == "closed" and demand.close_reason == "legal":
-                return "legal"
-            if demand.state in ("approved", "sent"):
-                return STAGE_BY_DEMAND_KIND.get(demand.kind)
-            return None
-        if self.step_id and self.step_id.days >= 0:
-            return STAGE_BY_ACTION.get(self.step_id.action)
-        return None
-
-    def _advance_cases(self):
-        by_company = defaultdict(dict)
-        for event in self:
-            stage = event._get_case_stage()
-            if stage:
-                by_company[event.company_id][event.partner_id.id] = stage
-        Case = self.env["debt.collection.case"]
-        for company, stages in by_company.items():
-            Case._advance(company, stages)
-        return True

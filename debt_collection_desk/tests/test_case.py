@@ -9,8 +9,9 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.debt_collection.tests.common import DebtCollectionCase
+
 from ..models.debt_collection_case import DISPUTE_HOLD_UNTIL
-from .common import DebtCollectionCase
 
 
 class CaseCase(DebtCollectionCase):
@@ -398,7 +399,7 @@ class TestDeskTour(CaseCase, HttpCase):
             self.env["mail.mail"].process_email_queue()
         self.assertEqual(self._case().stage, "reminded")
         self.start_tour(
-            "/odoo/action-debt_collection.action_debt_collection_case",
+            "/odoo/action-debt_collection_desk.action_debt_collection_case",
             "debt_collection_desk_tour",
             login="collector",
         )
