@@ -13,7 +13,6 @@
     "data": [
         "security/debt_collection_security.xml",
         "security/ir.model.access.csv",
-        "security/debt_collection_analysis_security.xml",
         "data/mail_templates.xml",
         "data/ir_cron.xml",
         "data/interest_rates.xml",
@@ -30,14 +29,12 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "wizards/debt_collection_wizard_views.xml",
-        "views/debt_collection_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "views/debt_collection_menus.xml",
         "views/debt_collection_template_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
-            "debt_collection/static/src/dashboard/*",
             "debt_collection/static/src/rate_banner/*",
         ],
         "web.assets_tests": ["debt_collection/static/tests/tours/*.js"],

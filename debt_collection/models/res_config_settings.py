@@ -155,10 +155,3 @@ class ResConfigSettings(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_holiday"
         )
-
-    debt_collection_recovery_days = fields.Integer(
-        related="company_id.debt_collection_recovery_days", readonly=False
-    )
-
-    def action_debt_collection_buckets(self):
-        return self.company_id.action_debt_collection_buckets()

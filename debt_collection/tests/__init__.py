@@ -1,5 +1,4 @@
 from . import test_amount_words
-from . import test_analysis
 from . import test_calendar
 from . import test_configuration
 from . import test_demands

@@ -1,8 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..tools import xlsx
-from ..tools.xlsx import Column
+from odoo.addons.debt_collection.tools import xlsx
+from odoo.addons.debt_collection.tools.xlsx import Column
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FETCH_SIZE = 2000

@@ -1,9 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..tools import xlsx
-from ..tools.overdue import days_overdue_sql
-from ..tools.xlsx import Column
+from odoo.addons.debt_collection.tools import xlsx
+from odoo.addons.debt_collection.tools.overdue import days_overdue_sql
+from odoo.addons.debt_collection.tools.xlsx import Column
 
 
 class DebtCollectionActivityReport(models.Model):

@@ -2,8 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.overdue import days_past_due_sql
-
 TRISTATE = [("all", "All"), ("yes", "Only"), ("no", "Without")]
 
 
@@ -71,7 +69,7 @@ class DebtCollectionAgeing(models.TransientModel):
     # ------------------------------------------------------------------ SQL
 
     def _filters_sql(self):
-        """Conditions of the options on the items (aliases of _items_sql);
+        """Conditions of the options on the items (aliases of the ledger);
         the collection options apply to receivables only."""
         self.ensure_one()
         conditions = [SQL("TRUE")]
@@ -110,41 +108,32 @@ class DebtCollectionAgeing(models.TransientModel):
         return SQL(" AND ").join(conditions)
 
     def _items_sql(self, partner_ids=None):
-        """The open items as of the date, with their bucket: one row each.
-
-        An item's amount at the date is its balance minus what was reconciled
-        with it by then (partial reconciliations dated on or before the date).
-        Only lines still open today or reconciled after the date can be open
-        at the date, which keeps the scan to the open part of the ledger.
-        """
+        """The open items as of the date (``debt.collection.ledger``), with
+        their bucket and collection state: one row each."""
         self.ensure_one()
         companies = self.company_ids & self.env.companies
         if not companies:
             raise UserError(_("Choose at least one of your companies."))
         companies._debt_collection_ensure_buckets()
         bounds = self.env["debt.collection.ageing.bucket"]._bounds_by_company(companies)
-        ledger = self.env["debt.collection.ledger"]
         payables = self.partner_type == "supplier"
-        # What is owed is positive: a payable is a credit balance.
-        sign = -1 if payables else 1
-        open_amount = SQL("%s * (aml.balance - COALESCE(r.amount, 0))", sign)
         # The bucket as a CASE expression: cheaper and better estimated by
         # the planner than a join on ranges. Open credits (negative as of the
         # date) go to the company's column of unapplied credits.
-        days = days_past_due_sql(ledger._due_date_sql(), self.date)
         bucket_cases = [
             SQL(
-                "WHEN aml.company_id = %s AND %s < 0 THEN %s",
+                "WHEN items.company_id = %s AND items.amount < 0 THEN %s",
                 company.id,
-                open_amount,
                 company._debt_collection_credit_bucket().id,
             )
             for company in companies
         ] + [
             SQL(
-                "WHEN aml.company_id = %s AND %s THEN %s",
+                "WHEN items.company_id = %s AND %s THEN %s",
                 company_id,
-                SQL("TRUE") if upper is None else SQL("%s <= %s", days, upper),
+                SQL("TRUE")
+                if upper is None
+                else SQL("items.days_overdue <= %s", upper),
                 bucket_id,
             )
             for company_id, rows in bounds.items()
@@ -155,53 +144,8 @@ class DebtCollectionAgeing(models.TransientModel):
             if partner_ids is not None
             else SQL("TRUE")
         )
-        return SQL(
-            """
-            WITH reconciled AS (
-                SELECT line_id,
-                       SUM(amount) FILTER (WHERE max_date <= %(date)s) AS amount,
-                       SUM(amount_currency) FILTER (WHERE max_date <= %(date)s)
-                           AS amount_currency,
-                       BOOL_OR(max_date > %(date)s) AS later
-                  FROM (SELECT debit_move_id AS line_id, amount,
-                               debit_amount_currency AS amount_currency, max_date
-                          FROM account_partial_reconcile
-                         WHERE company_id = ANY(%(companies)s)
-                        UNION ALL
-                        SELECT credit_move_id, -amount, -credit_amount_currency, max_date
-                          FROM account_partial_reconcile
-                         WHERE company_id = ANY(%(companies)s)) partials
-                 GROUP BY line_id
-            ),
-            items AS (
-                SELECT aml.id AS line_id, aml.move_id, aml.company_id,
-                       cp.id AS partner_id, CASE %(bucket_cases)s END AS bucket_id,
-                       %(due)s AS date_maturity,
-                       %(days)s AS days_overdue,
-                       %(open_amount)s AS amount,
-                       %(sign)s * (aml.amount_currency - COALESCE(r.amount_currency, 0))
-                           AS amount_currency,
-                       aml.currency_id, %(collection_columns)s,
-                       cp.user_id AS salesperson_id
-                  FROM %(ledger)s
-                  LEFT JOIN reconciled r ON r.line_id = aml.id
-                 WHERE %(receivable)s
-                   AND aml.date <= %(date)s
-                   AND (aml.amount_residual != 0 OR r.later)
-                   AND %(partners)s AND %(filters)s
-            )
-            SELECT * FROM items WHERE amount != 0
-            """,
-            bucket_cases=SQL(" ").join(bucket_cases),
-            days=days,
-            due=ledger._due_date_sql(),
-            ledger=ledger._from_sql(),
-            receivable=ledger._where_sql(
-                companies.ids, "liability_payable" if payables else "asset_receivable"
-            ),
-            open_amount=open_amount,
-            sign=sign,
-            collection_columns=SQL(
+        collection_columns = (
+            SQL(
                 """NULL::int AS stage_id, NULL::int AS collector_id,
                    FALSE AS on_hold, FALSE AS excluded"""
             )
@@ -213,11 +157,18 @@ class DebtCollectionAgeing(models.TransientModel):
                    NOT (COALESCE(m.debt_collection_subject, TRUE)
                         AND cp.debt_collection_subject) AS excluded""",
                 self.date,
+            )
+        )
+        return SQL(
+            "SELECT items.*, CASE %s END AS bucket_id FROM (%s) items",
+            SQL(" ").join(bucket_cases),
+            self.env["debt.collection.ledger"]._open_as_of_sql(
+                companies.ids,
+                self.date,
+                "liability_payable" if payables else "asset_receivable",
+                where=SQL("%s AND %s", partner_filter, self._filters_sql()),
+                columns=[collection_columns, SQL("cp.user_id AS salesperson_id")],
             ),
-            date=self.date,
-            companies=companies.ids,
-            partners=partner_filter,
-            filters=self._filters_sql(),
         )
 
     def _compute_lines(self):
@@ -322,7 +273,7 @@ class DebtCollectionAgeing(models.TransientModel):
         self.ensure_one()
         self._compute_lines()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_ageing_line"
+            "debt_collection_analysis.action_debt_collection_ageing_line"
         )
         action["name"] = _(
             "%(title)s as of %(date)s",
@@ -400,7 +351,7 @@ class DebtCollectionAgeingLine(models.TransientModel):
         report.ensure_one()
         report._compute_items(self.partner_id)
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_ageing_item"
+            "debt_collection_analysis.action_debt_collection_ageing_item"
         )
         action["domain"] = [
             ("report_id", "=", report.id),

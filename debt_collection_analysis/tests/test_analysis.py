@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import DebtCollectionCase
+from odoo.addons.debt_collection.tests.common import DebtCollectionCase
 
 AS_OF = date(2026, 6, 30)
 

@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("debt_collection_analysis_tour", {
         },
         {
             content: "Open the dashboard",
-            trigger: '[data-menu-xmlid="debt_collection.menu_debt_collection_dashboard"]',
+            trigger: '[data-menu-xmlid="debt_collection_analysis.menu_debt_collection_dashboard"]',
             run: "click",
         },
         {
@@ -47,7 +47,7 @@ registry.category("web_tour.tours").add("debt_collection_analysis_tour", {
         },
         {
             content: "Open the ageing",
-            trigger: '[data-menu-xmlid="debt_collection.menu_debt_collection_ageing"]',
+            trigger: '[data-menu-xmlid="debt_collection_analysis.menu_debt_collection_ageing"]',
             run: "click",
         },
         {

@@ -11,7 +11,7 @@ import { View } from "@web/views/view";
  * ordinary Odoo graph view without its control panel.
  */
 export class DebtCollectionDashboard extends Component {
-    static template = "debt_collection.Dashboard";
+    static template = "debt_collection_analysis.Dashboard";
     static components = { View };
     static props = ["*"];
 
@@ -53,4 +53,4 @@ export class DebtCollectionDashboard extends Component {
     }
 }
 
-registry.category("actions").add("debt_collection.dashboard", DebtCollectionDashboard);
+registry.category("actions").add("debt_collection_analysis.dashboard", DebtCollectionDashboard);
