@@ -7,7 +7,9 @@ is updated. Otherwise the update would find them gone from
 ``debt_collection`` and delete them at its end (dropping the tables, and
 with the selection values the steps and events that use them). The new
 addons are marked to install, so that the same update loads them and takes
-the XML ids over. The approach of OpenUpgrade's ``update_module_moved_models``,
+the XML ids over (should their installation fail, ``debt_collection`` is
+updated all the same: install them with ``-i`` once fixed, the XML ids are
+already theirs). The approach of OpenUpgrade's ``update_module_moved_models``,
 ``update_module_moved_fields`` and ``update_module_names``, in plain SQL.
 """
 
@@ -325,7 +327,7 @@ def _mark_to_install(cr, new):
             """UPDATE ir_module_module
                   SET state = 'to install',
                       demo = (SELECT demo FROM ir_module_module WHERE name = %s)
-                WHERE name = %s AND state IN ('uninstalled', 'to remove')""",
+                WHERE name = %s AND state = 'uninstalled'""",
             OLD,
             new,
         )
