@@ -2,7 +2,7 @@
     "name": "Debt Collection",
     "summary": "Chase overdue receivables automatically: reminders, demands, "
     "collector tasks, full history",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "debt_collection contributors",
@@ -13,7 +13,6 @@
     "data": [
         "security/debt_collection_security.xml",
         "security/ir.model.access.csv",
-        "security/debt_collection_analysis_security.xml",
         "data/mail_templates.xml",
         "data/ir_cron.xml",
         "data/interest_rates.xml",
@@ -30,17 +29,12 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "wizards/debt_collection_wizard_views.xml",
-        "views/debt_collection_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "views/debt_collection_menus.xml",
-        "security/debt_collection_desk_security.xml",
-        "views/debt_collection_block_views.xml",
-        "views/debt_collection_case_views.xml",
         "views/debt_collection_template_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
-            "debt_collection/static/src/dashboard/*",
             "debt_collection/static/src/rate_banner/*",
         ],
         "web.assets_tests": ["debt_collection/static/tests/tours/*.js"],

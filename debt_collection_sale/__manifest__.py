@@ -9,7 +9,7 @@
     "website": "https://github.com/debt-collection/debt_collection",
     "maintainers": [],
     "development_status": "Beta",
-    "depends": ["debt_collection", "sale"],
+    "depends": ["debt_collection_desk", "sale"],
     "data": [
         "security/debt_collection_sale_security.xml",
         "security/ir.model.access.csv",

@@ -25,12 +25,4 @@ from . import mail_thread
 from . import res_partner
 from . import account_move
 from . import account_move_line
-from . import debt_collection_ageing_bucket
-from . import debt_collection_ageing
-from . import debt_collection_analysis
-from . import debt_collection_xlsx
-from . import debt_collection_step_block
-from . import debt_collection_block
-from . import debt_collection_desk_engine
-from . import debt_collection_case
 from . import debt_collection_demo

@@ -335,15 +335,6 @@ class DebtCollectionDemo(models.AbstractModel):
                 },
             ),
             (
-                _lt("Block sales"),
-                {
-                    "days": 90,
-                    "action": "block",
-                    "min_partner_amount": 1000,
-                    "block_reason": self.env._(_lt("Final demand not paid")),
-                },
-            ),
-            (
                 _lt("Interest note after a late payment"),
                 {"days": 7, "action": "interest_note", "interest_trigger": "payment"},
             ),
@@ -374,7 +365,8 @@ class DebtCollectionDemo(models.AbstractModel):
         story["policy"] = policy
 
     def _demo_extra_steps(self):
-        """[(name, step values)] of steps other addons add (SMS)."""
+        """[(name, step values)] of steps other addons add (SMS, the desk's
+        sales block)."""
         return []
 
     def _demo_customers(self, story):
@@ -667,21 +659,10 @@ class DebtCollectionDemo(models.AbstractModel):
         )._create_payments()
 
     def _demo_timeline(self, story):
-        """{day: [actions]} of what people do during the walk."""
+        """{day: [actions]} of what people do during the walk (other addons
+        add theirs: the desk's promise to pay and dispute)."""
         today = story["today"]
-        partners, invoices = story["partners"], story["invoices"]
-        collector = story["collector"]
-
-        def promise():
-            # Lublin Foods promises on the phone to pay in ten days' time.
-            case = self.env["debt.collection.case"]._open_for(
-                story["company"], partners["foods"]
-            )
-            case.with_user(collector)._set_promise(
-                invoices["foods"].amount_residual,
-                today + timedelta(days=10),
-                invoices["foods"],
-            )
+        partners = story["partners"]
 
         def send(key, paid_on=None):
             def action():
@@ -702,21 +683,10 @@ class DebtCollectionDemo(models.AbstractModel):
 
             return action
 
-        def dispute():
-            case = self.env["debt.collection.case"]._open_for(
-                story["company"], partners["stone"]
-            )
-            case.with_user(collector)._set_dispute(
-                invoices["stone"], self.env._(_lt("Half of the delivery was damaged."))
-            )
-
         # The payment demands of two customers are approved and e-mailed the
         # day after they were prepared (see STORY_INVOICES): one is paid
         # later, the other escalated to a final demand.
-        timeline = {
-            today - timedelta(days=1): [dispute],
-            today: [promise],
-        }
+        timeline = {}
         for key, first, paid_on in (
             ("furniture", 49, today - timedelta(days=35)),
             ("logistics", 39, None),

@@ -163,7 +163,19 @@ class DebtCollectionEngine(models.AbstractModel):
             company_done, company_remaining = engine._work_batches(company, deadline)
             done += company_done
             remaining += company_remaining
+        if remaining:
+            # The run goes on in the next cron call: its follow-up after it.
+            return done, remaining
+        for company in companies:
+            self.with_company(company)._after_pass(company)
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return done, remaining
+
+    def _after_pass(self, company):
+        """Company-wide follow-up of a finished pass (extension point: the
+        desk lifts sales blocks and brings its cases up to date)."""
+        return True
 
     # Batches ------------------------------------------------------------
 

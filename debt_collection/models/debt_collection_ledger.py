@@ -22,6 +22,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.money import to_decimal
+from ..tools.overdue import days_past_due_sql
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,70 @@ class DebtCollectionLedger(models.AbstractModel):
             joins or SQL(""),
             self._where_sql(company_ids),
             where or SQL("TRUE"),
+        )
+
+    @api.model
+    def _open_as_of_sql(
+        self, company_ids, date, account_type="asset_receivable", where=None, columns=()
+    ):
+        """SELECT of the lines open on ``date`` (items and credits), one row
+        each: line_id, move_id, company_id, partner_id, date_maturity,
+        days_overdue (on ``date``), amount and amount_currency (open on
+        ``date``, what is owed positive: a payable's credit balance too),
+        currency_id, and ``columns``; ``where`` narrows the lines (aliases of
+        ``_from_sql``).
+
+        A line's amount on a date is its balance minus what was reconciled
+        with it by then (partial reconciliations dated on or before the date).
+        Only lines still open today or reconciled after the date can be open
+        on it, which keeps the scan to the open part of the ledger.
+        """
+        # What is owed is positive: a payable is a credit balance.
+        sign = -1 if account_type == "liability_payable" else 1
+        return SQL(
+            """
+            WITH reconciled AS (
+                SELECT line_id,
+                       SUM(amount) FILTER (WHERE max_date <= %(date)s) AS amount,
+                       SUM(amount_currency) FILTER (WHERE max_date <= %(date)s)
+                           AS amount_currency,
+                       BOOL_OR(max_date > %(date)s) AS later
+                  FROM (SELECT debit_move_id AS line_id, amount,
+                               debit_amount_currency AS amount_currency, max_date
+                          FROM account_partial_reconcile
+                         WHERE company_id = ANY(%(companies)s)
+                        UNION ALL
+                        SELECT credit_move_id, -amount, -credit_amount_currency, max_date
+                          FROM account_partial_reconcile
+                         WHERE company_id = ANY(%(companies)s)) partials
+                 GROUP BY line_id
+            )
+            SELECT * FROM (
+                SELECT aml.id AS line_id, aml.move_id, aml.company_id,
+                       cp.id AS partner_id, %(due)s AS date_maturity,
+                       %(days)s AS days_overdue,
+                       %(sign)s * (aml.balance - COALESCE(r.amount, 0)) AS amount,
+                       %(sign)s * (aml.amount_currency - COALESCE(r.amount_currency, 0))
+                           AS amount_currency,
+                       aml.currency_id %(columns)s
+                  FROM %(lines)s
+                  LEFT JOIN reconciled r ON r.line_id = aml.id
+                 WHERE %(where_lines)s
+                   AND aml.date <= %(date)s
+                   AND (aml.amount_residual != 0 OR r.later)
+                   AND %(where)s
+            ) open_lines
+             WHERE amount != 0
+            """,
+            date=date,
+            companies=list(company_ids),
+            due=self._due_date_sql(),
+            days=days_past_due_sql(self._due_date_sql(), date),
+            sign=sign,
+            columns=SQL("").join(SQL(", %s", column) for column in columns),
+            lines=self._from_sql(),
+            where_lines=self._where_sql(company_ids, account_type),
+            where=where or SQL("TRUE"),
         )
 
     @api.model

@@ -155,24 +155,3 @@ class ResConfigSettings(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "debt_collection.action_debt_collection_holiday"
         )
-
-    debt_collection_recovery_days = fields.Integer(
-        related="company_id.debt_collection_recovery_days", readonly=False
-    )
-
-    def action_debt_collection_buckets(self):
-        return self.company_id.action_debt_collection_buckets()
-
-    # Sales blocks and the collector's desk
-    debt_collection_block_release = fields.Selection(
-        related="company_id.debt_collection_block_release", readonly=False
-    )
-    debt_collection_block_release_amount = fields.Monetary(
-        related="company_id.debt_collection_block_release_amount", readonly=False
-    )
-    debt_collection_block_invoices = fields.Selection(
-        related="company_id.debt_collection_block_invoices", readonly=False
-    )
-    debt_collection_promise_grace_days = fields.Integer(
-        related="company_id.debt_collection_promise_grace_days", readonly=False
-    )

@@ -1,5 +1,4 @@
 from . import test_amount_words
-from . import test_analysis
 from . import test_calendar
 from . import test_configuration
 from . import test_demands
@@ -16,8 +15,6 @@ from . import test_overdue
 from . import test_security
 from . import test_tour
 from . import test_worklist
-from . import test_block
-from . import test_case
 from . import test_credits
 from . import test_real_ledger
 from . import test_delivery

@@ -134,11 +134,6 @@ class TestOpenCredits(CreditsCase):
         )
         self.assertFalse(self._mails(self.customer))
         self.assertFalse(self._demands(self.customer))
-        self.assertFalse(
-            self.env["debt.collection.case"].search(
-                [("partner_id", "=", self.customer.id)]
-            )
-        )
         reconcile = self._todo("2026-05-31").filtered(
             lambda line: line.kind == "reconcile"
         )
@@ -250,14 +245,10 @@ class TestOpenCredits(CreditsCase):
             ],
         )
 
-    def test_credits_in_the_customer_summary_and_the_case(self):
+    def test_credits_in_the_customer_summary(self):
         self._invoice(self.customer, "2026-01-21", 1000.00)
         self._credit_note(self.customer, 400.00, "2026-02-20")
         self._walk(["2026-03-02"])
-        case = self.env["debt.collection.case"].search(
-            [("partner_id", "=", self.customer.id)]
-        )
-        self.assertEqual(case.overdue_amount, 600.00)
         with freeze_time("2026-03-02 10:00:00"):
             self.customer.invalidate_recordset()
             self.assertEqual(self.customer.debt_collection_overdue_amount, 600.00)
@@ -309,8 +300,7 @@ class TestOneMessageADay(CreditsCase):
         self.assertEqual(len(self._mails(self.customer)), 2)
 
 
-@tagged("post_install", "-at_install")
-class TestEntryOfManyCustomers(CreditsCase):
+class EntryOfManyCustomersCase(CreditsCase):
     """An opening balance brought over from another ERP: one entry, the
     balances of several customers."""
 
@@ -330,6 +320,9 @@ class TestEntryOfManyCustomers(CreditsCase):
     def _item(self, partner):
         return self.entry.line_ids.filtered(lambda line: line.partner_id == partner)
 
+
+@tagged("post_install", "-at_install")
+class TestEntryOfManyCustomers(EntryOfManyCustomersCase):
     def test_each_customer_is_demanded_its_own_balance(self):
         self._walk(["2026-03-02"])
         delta, epsilon = self._demands(self.delta), self._demands(self.epsilon)
@@ -355,27 +348,6 @@ class TestEntryOfManyCustomers(CreditsCase):
                 self.epsilon: self._item(self.epsilon),
             },
         )
-
-    def test_ageing_gives_each_customer_its_line_and_credits_their_column(self):
-        with freeze_time("2026-03-02 10:00:00"):
-            report = self.env["debt.collection.ageing"].create({"date": "2026-03-02"})
-            report._compute_lines()
-        credit_bucket = self.company._debt_collection_credit_bucket()
-        lines = {
-            (line.partner_id, line.bucket_id.credit): line.amount
-            for line in report.line_ids
-        }
-        self.assertEqual(
-            lines,
-            {
-                (self.delta, False): 3000.00,
-                (self.epsilon, False): 1500.00,
-                (self.zeta, True): -200.00,
-            },
-        )
-        zeta = report.line_ids.filtered(lambda line: line.partner_id == self.zeta)
-        self.assertEqual(zeta.bucket_id, credit_bucket)
-        self.assertEqual(zeta.amount_overdue, 0.0)
 
 
 @tagged("post_install", "-at_install")

@@ -293,7 +293,7 @@ class TestDeliveryFailures(DeliveryCase):
         """The server refuses the customer's address (550): failed at once,
         not retried; the step falls back to the phone: the collector gets a
         call activity, recorded as the action taken instead; the history,
-        the document, the customer, the desk and the to-do list show it."""
+        the document, the customer and the to-do list show it."""
         self.step_reminder.fallback_channel = "phone"
         invoice = self._invoice(self.customer_b, MON_2, 400)
         self.smtp.recorder.refused["kasa@nowak.example.com"] = (
@@ -329,16 +329,6 @@ class TestDeliveryFailures(DeliveryCase):
         self.assertEqual(failed_filter, events[0])
         self.assertEqual(invoice.debt_collection_failed_count, 1)
         self.assertEqual(self.customer_b.debt_collection_failed_count, 1)
-        case = self.env["debt.collection.case"].search(
-            [("partner_id", "=", self.customer_b.id)]
-        )
-        self.assertEqual(case.failed_delivery_count, 1)
-        self.assertIn(
-            case,
-            self.env["debt.collection.case"].search(
-                [("failed_delivery_count", ">", 0)]
-            ),
-        )
         with freeze_time(_utc(MON_9, 16)):
             worklist = (
                 self.env["debt.collection.worklist"]
@@ -349,12 +339,10 @@ class TestDeliveryFailures(DeliveryCase):
         failed_lines = worklist.line_ids.filtered(lambda line: line.kind == "failed")
         self.assertEqual(failed_lines.partner_id, self.customer_b)
         self.assertIn("No such user", failed_lines.delivery_error)
-        # Once the collector has called (activity done), the to-do list and
-        # the desk no longer list it; the history still does.
+        # Once the collector has called (activity done), the to-do list no
+        # longer lists it; the history still does.
         activity.action_done()
         self.assertFalse(delivery.activity_id)
-        case.invalidate_recordset()
-        self.assertEqual(case.failed_delivery_count, 0)
         self.assertEqual(self.customer_b.debt_collection_failed_count, 1)
 
     def test_bounced_demand_goes_back_to_approved_and_falls_back_to_a_letter(self):

@@ -439,8 +439,9 @@ class TestPolishLedger(LedgerCase):
 
 @tagged("post_install", "-at_install")
 class TestAccountingNeverBlocked(LedgerCase):
-    """Demands, interest notes, cases and sales blocks exist for an invoice:
-    Billing clerks and accountants do their work as if they did not."""
+    """Demands and interest notes exist for an invoice: Billing clerks and
+    accountants do their work as if they did not (the desk's tests add cases
+    and sales blocks)."""
 
     def setUp(self):
         super().setUp()
@@ -449,13 +450,6 @@ class TestAccountingNeverBlocked(LedgerCase):
         self._run(D("2026-03-02"))  # the demand step: approved and e-mailed
         self.demand = self._demands(self.customer)
         self.assertEqual(self.demand.state, "sent")
-        self.case = self.env["debt.collection.case"].search(
-            [("partner_id", "=", self.customer.id)]
-        )
-        self.assertTrue(self.case)
-        self.env["debt.collection.block"]._block_partners(
-            self.company, self.customer, "Overdue"
-        )
 
     def test_billing_clerk_registers_payments_and_credit_notes(self):
         self._register(self.invoice, 1000.00, "2026-03-03", self.billing)

@@ -44,19 +44,6 @@ class TestCollectorTour(DebtCollectionCase, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAnalysisTour(DebtCollectionCase, HttpCase):
-    """The dashboard and the ageing in headless Chromium."""
-
-    def test_manager_reads_the_dashboard_and_the_ageing(self):
-        # The ageing's default date is the user's today: the company's one,
-        # also in the hour after midnight in Warsaw.
-        self.manager.tz = self.company.debt_collection_tz
-        today = self.company._debt_collection_today()
-        self._invoice(self.customer, today - timedelta(days=10), 1234.56)
-        self.start_tour("/odoo", "debt_collection_analysis_tour", login="dc_manager")
-
-
-@tagged("post_install", "-at_install")
 class TestTemplateTour(DebtCollectionCase, HttpCase):
     """A collector rewords an e-mail template and previews it in Polish."""
 

@@ -5,5 +5,3 @@ from . import debt_collection_worklist
 from . import debt_collection_postpone_wizard
 from . import debt_collection_interest_wizard
 from . import debt_collection_demand_wizard
-from . import debt_collection_block_wizard
-from . import debt_collection_call_wizard

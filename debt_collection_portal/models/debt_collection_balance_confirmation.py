@@ -296,18 +296,18 @@ class DebtCollectionBalanceConfirmation(models.Model):
     @api.model
     def _fetch_items_as_of(self, company, date, partners=None):
         """The receivable lines open on ``date`` (items and credits) as the
-        ageing reads them: one query."""
-        ageing = (
-            self.env["debt.collection.ageing"]
-            .with_company(company)
-            .create({"date": date, "company_ids": [Command.set(company.ids)]})
+        ledger (and the ageing) reads them: one query."""
+        where = (
+            SQL("cp.id = ANY(%s)", partners.commercial_partner_id.ids)
+            if partners
+            else None
         )
         self.env.flush_all()
         return self.env.execute_query_dict(
             SQL(
                 "SELECT * FROM (%s) open_lines ORDER BY partner_id, date_maturity, line_id",
-                ageing._items_sql(
-                    partners.commercial_partner_id.ids if partners else None
+                self.env["debt.collection.ledger"]._open_as_of_sql(
+                    company.ids, date, where=where
                 ),
             )
         )

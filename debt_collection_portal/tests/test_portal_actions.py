@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.debt_collection.models.debt_collection_case import DISPUTE_HOLD_UNTIL
+from odoo.addons.debt_collection_desk.models.debt_collection_case import (
+    DISPUTE_HOLD_UNTIL,
+)
 
 from .common import PortalCase
 

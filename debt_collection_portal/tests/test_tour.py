@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.debt_collection.models.debt_collection_case import DISPUTE_HOLD_UNTIL
+from odoo.addons.debt_collection_desk.models.debt_collection_case import (
+    DISPUTE_HOLD_UNTIL,
+)
 
 from .common import LINK_RE, PortalCase
 

@@ -34,6 +34,8 @@ from odoo.tools.pdf import PdfReader
 RUN_DATE = date(2026, 3, 2)  # a Monday
 RUN_MORNING = datetime(2026, 3, 2, 9)
 BENCH_COMPANY = "Bench Sp. z o.o."
+# The core, and the addons the pass (cases, blocks) and the ageing need.
+BENCH_ADDONS = "debt_collection,debt_collection_desk,debt_collection_analysis"
 
 
 def parse_args():
@@ -102,15 +104,15 @@ def ensure_database(args):
     exists = args.database in odoo.service.db.list_dbs(force=True)
     if exists and not args.rebuild:
         # Reused: bring the addon up to date with this checkout.
-        run_odoo(args, "-u", "debt_collection")
+        run_odoo(args, "-u", BENCH_ADDONS)
         return
     if exists:
         odoo.sql_db.close_db(args.database)
         with odoo.sql_db.db_connect("postgres").cursor() as cr:
             cr._cnx.autocommit = True  # DROP DATABASE cannot run in a transaction
             cr.execute(SQL("DROP DATABASE %s", SQL.identifier(args.database)))
-    print(f"Creating database {args.database} (installs account + debt_collection) ...")
-    run_odoo(args, "-i", "debt_collection", "--without-demo=all")
+    print(f"Creating database {args.database} (installs account + {BENCH_ADDONS}) ...")
+    run_odoo(args, "-i", BENCH_ADDONS, "--without-demo=all")
 
 
 def database_exists(name):
@@ -151,7 +153,7 @@ def ensure_scaled_database(args):
         run_odoo(
             argparse.Namespace(config=args.config, database=target),
             "-u",
-            "debt_collection",
+            BENCH_ADDONS,
         )
         return target
     print(f"Creating {target}: {args.database} with everything x{args.scale} ...")

@@ -1,0 +1,2 @@
+from . import test_analysis
+from . import test_analysis_sources

@@ -1,0 +1,60 @@
+"""The desk's part in the collection history: block, case, promise and
+dispute events, and the cases moving with the finished steps."""
+
+from collections import defaultdict
+
+from odoo import fields, models
+
+# The case stage each step action leads to (actions not listed do not move
+# the case).
+STAGE_BY_ACTION = {"reminder": "reminded"}
+STAGE_BY_DEMAND_KIND = {"demand": "demanded", "final_demand": "final_demand"}
+
+
+class DebtCollectionEvent(models.Model):
+    _inherit = "debt.collection.event"
+
+    event_type = fields.Selection(
+        selection_add=[
+            ("block", "Sales block"),
+            ("case", "Collection case"),
+            ("promise", "Promise to pay"),
+            ("dispute", "Dispute"),
+        ],
+        ondelete={
+            "block": "cascade",
+            "case": "cascade",
+            "promise": "cascade",
+            "dispute": "cascade",
+        },
+    )
+
+    def _on_steps_done(self):
+        result = super()._on_steps_done()
+        self._advance_cases()
+        return result
+
+    def _get_case_stage(self):
+        """The case stage this event leads to, or None."""
+        self.ensure_one()
+        if self.event_type == "demand" and self.demand_id:
+            demand = self.demand_id
+            if demand.state == "closed" and demand.close_reason == "legal":
+                return "legal"
+            if demand.state in ("approved", "sent"):
+                return STAGE_BY_DEMAND_KIND.get(demand.kind)
+            return None
+        if self.step_id and self.step_id.days >= 0:
+            return STAGE_BY_ACTION.get(self.step_id.action)
+        return None
+
+    def _advance_cases(self):
+        by_company = defaultdict(dict)
+        for event in self:
+            stage = event._get_case_stage()
+            if stage:
+                by_company[event.company_id][event.partner_id.id] = stage
+        Case = self.env["debt.collection.case"]
+        for company, stages in by_company.items():
+            Case._advance(company, stages)
+        return True

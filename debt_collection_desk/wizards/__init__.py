@@ -1,0 +1,2 @@
+from . import debt_collection_block_wizard
+from . import debt_collection_call_wizard
