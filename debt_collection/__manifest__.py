@@ -2,7 +2,7 @@
     "name": "Debt Collection",
     "summary": "Chase overdue receivables automatically: reminders, demands, "
     "collector tasks, full history",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "debt_collection contributors",
@@ -16,16 +16,12 @@
         "security/debt_collection_analysis_security.xml",
         "data/mail_templates.xml",
         "data/ir_cron.xml",
-        "data/interest_rates.xml",
         "data/demand_sequences.xml",
         "report/demand_report.xml",
         "data/letter_templates.xml",
-        "report/interest_note_report.xml",
-        "data/interest_mail_template.xml",
         "views/debt_collection_policy_views.xml",
         "views/debt_collection_event_views.xml",
         "views/debt_collection_delivery_views.xml",
-        "views/debt_collection_interest_views.xml",
         "views/debt_collection_demand_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
@@ -41,7 +37,6 @@
     "assets": {
         "web.assets_backend": [
             "debt_collection/static/src/dashboard/*",
-            "debt_collection/static/src/rate_banner/*",
         ],
         "web.assets_tests": ["debt_collection/static/tests/tours/*.js"],
     },

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8079
 
 Logs in as admin (the demo's administrator works in Polish), opens each view
-and writes debt_collection/static/description/<name>.png. Chromium's DevTools
+and writes <addon>/static/description/<name>.png. Chromium's DevTools
 protocol is spoken over a websocket (websocket-client, from requirements.txt).
 """
 
@@ -23,7 +23,8 @@ from pathlib import Path
 import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "debt_collection" / "static" / "description"
+# The addon whose README shows a screenshot, when not debt_collection.
+ADDON_OF = {"interest_note": "debt_collection_interest"}
 WIDTH, HEIGHT = 1400, 860
 
 # (file, URL path, what shows the page is ready, JavaScript to run then and
@@ -58,7 +59,7 @@ SHOTS = [
     ),
     (
         "interest_note",
-        "/odoo/action-debt_collection.action_debt_collection_interest_note/{note}",
+        "/odoo/action-debt_collection_interest.action_debt_collection_interest_note/{note}",
         ".o_form_view",
         None,
     ),
@@ -207,7 +208,8 @@ def main(base_url="http://127.0.0.1:8069", login="admin", password="admin"):
                 "document.querySelectorAll('.o_notification_manager')"
                 ".forEach(e => e.remove())"
             )
-            target = OUT / f"{name}.png"
+            addon = ADDON_OF.get(name, "debt_collection")
+            target = ROOT / addon / "static" / "description" / f"{name}.png"
             browser.screenshot(target)
             print(f"{target.relative_to(ROOT)}")
     finally:

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
@@ -98,26 +98,6 @@ class AccountMove(models.Model):
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "move_id", string="Collection History"
     )
-    debt_collection_interest_kind = fields.Selection(
-        selection=lambda self: self.env["res.partner"]._selection_interest_kind(),
-        string="Late-Payment Interest",
-        copy=False,
-        help="Empty: the customer's.",
-    )
-    debt_collection_interest_rate = fields.Float(
-        "Contractual Rate (%)", digits=(6, 2), copy=False
-    )
-    debt_collection_interest_margin = fields.Float(
-        "Margin Over Statutory (%)", digits=(6, 2), copy=False
-    )
-    debt_collection_interest_note_id = fields.Many2one(
-        "debt.collection.interest.note",
-        string="Interest Note",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="This entry is the posted interest note.",
-    )
     debt_collection_demand_count = fields.Integer(
         compute="_compute_debt_collection_demand_count"
     )
@@ -135,17 +115,6 @@ class AccountMove(models.Model):
                 move.commercial_partner_id
                 or receivable.partner_id.commercial_partner_id[:1]
             )
-
-    @api.constrains("debt_collection_interest_rate", "debt_collection_interest_margin")
-    def _check_debt_collection_interest_rate(self):
-        for move in self:
-            if (
-                move.debt_collection_interest_rate < 0
-                or move.debt_collection_interest_margin < 0
-            ):
-                raise ValidationError(
-                    _("An interest rate or margin cannot be negative.")
-                )
 
     @api.depends("debt_collection_partner_id")
     def _compute_debt_collection_subject(self):
@@ -537,12 +506,10 @@ class AccountMove(models.Model):
                 move.debt_collection_block_warning = warning or False
 
     def _debt_collection_is_block_exempt(self):
-        """Credit notes, vendor documents and interest notes may always be
-        posted for a blocked customer."""
+        """Credit notes and vendor documents may always be posted for a
+        blocked customer (debt_collection_interest adds interest notes)."""
         self.ensure_one()
-        return self.move_type not in BLOCKED_MOVE_TYPES or bool(
-            self.debt_collection_interest_note_id
-        )
+        return self.move_type not in BLOCKED_MOVE_TYPES
 
     @api.onchange("partner_id")
     def _onchange_partner_id_debt_collection_block(self):

@@ -143,8 +143,6 @@ class DebtCollectionDemo(models.AbstractModel):
             "email": "windykacja@mazur-hurt.example.com",
             "debt_collection_tz": "Europe/Warsaw",
             "debt_collection_existing": "all",
-            "debt_collection_nbp_online": False,
-            "debt_collection_interest_payment_days": 7,
         }
         if company.name in ("YourCompany", "My Company"):
             values["name"] = "Hurtownia Mazur Sp. z o.o."
@@ -163,24 +161,6 @@ class DebtCollectionDemo(models.AbstractModel):
                     "bank_id": bank.id,
                 }
             )
-        Account = self.env["account.account"]
-
-        def income(prefix):
-            return Account.search(
-                [
-                    *Account._check_company_domain(company),
-                    ("account_type", "in", ("income_other", "income")),
-                    ("code", "=like", f"{prefix}%"),
-                ],
-                limit=1,
-            ) or Account.search(
-                [
-                    *Account._check_company_domain(company),
-                    ("account_type", "=", "income_other"),
-                ],
-                limit=1,
-            )
-
         # A day off of the company's own (the public holidays need no entry).
         stocktaking = date(story["today"].year + 1, 1, 2)
         self.env["debt.collection.holiday"].create(
@@ -188,12 +168,6 @@ class DebtCollectionDemo(models.AbstractModel):
                 "name": self.env._(_lt("Stocktaking")),
                 "date": stocktaking,
                 "company_id": company.id,
-            }
-        )
-        company.write(
-            {
-                "debt_collection_interest_account_id": income("75").id,
-                "debt_collection_compensation_account_id": income("76").id,
             }
         )
 
@@ -242,15 +216,15 @@ class DebtCollectionDemo(models.AbstractModel):
         )
 
     def _demo_rates(self, story):
-        """EUR rates for the past fifteen months (the month ends the
-        compensation needs among them) and statutory rates up to today."""
+        """EUR rates for the past fifteen months (the EUR invoice; with
+        debt_collection_interest, the month ends the compensation needs);
+        returns the rates created."""
         company, today = story["company"], story["today"]
-        self.env["debt.collection.interest.rate"]._add_demo_rates()
         eur = self.env.ref("base.EUR")
         eur.active = True
-        if company.currency_id == eur:
-            return
         Rate = self.env["res.currency.rate"]
+        if company.currency_id == eur:
+            return Rate
         known = set(
             Rate.search(
                 [
@@ -275,12 +249,9 @@ class DebtCollectionDemo(models.AbstractModel):
                     "company_id": company.id,
                     "name": day,
                     "inverse_company_rate": pln_per_eur,
-                    "debt_collection_source": self.env._(
-                        _lt("NBP table A mid rate (demo — verify before use)")
-                    ),
                 }
             )
-        Rate.create(values)
+        return Rate.create(values)
 
     def _demo_policy(self, story):
         company = story["company"]
@@ -343,10 +314,6 @@ class DebtCollectionDemo(models.AbstractModel):
                     "block_reason": self.env._(_lt("Final demand not paid")),
                 },
             ),
-            (
-                _lt("Interest note after a late payment"),
-                {"days": 7, "action": "interest_note", "interest_trigger": "payment"},
-            ),
         ]
         steps += self._demo_extra_steps()
         for sequence, (name, values) in enumerate(
@@ -407,7 +374,6 @@ class DebtCollectionDemo(models.AbstractModel):
             )
             partners[key] = partner
         partners["shipyard"].debt_collection_subject = False
-        partners["furniture"].debt_collection_interest_kind = "statutory_commercial"
         self.env["res.partner"].create(
             {
                 "name": "Anna Kowalska",
@@ -577,7 +543,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 if plan.groups or plan.skipped:
                     engine._execute_plan(plan, origin="automatic")
                 self._demo_deliver(company)
-                self._demo_post_notes(story, day)
+                self._demo_day_done(story, day)
             self._demo_date_events(company, day, last_event)
         engine._after_pass(company)
         # From now on the reminders carry copies of the invoices (the walk
@@ -598,22 +564,10 @@ class DebtCollectionDemo(models.AbstractModel):
             ]
         )._mark_sent()
 
-    def _demo_post_notes(self, story, day):
-        """The manager posts the interest notes the run proposed; most are
-        paid (cash at the counter, being small) twelve days later."""
-        manager = story["manager"]
-        notes = self.env["debt.collection.interest.note"].search(
-            [("company_id", "=", story["company"].id), ("state", "=", "draft")],
-            order="id",
-        )
-        for note in notes:
-            note.with_user(manager).action_confirm()
-            note.with_user(manager).action_post()
-            story.setdefault("notes", note.browse())
-            story["notes"] |= note
-            paid_on = day + timedelta(days=12)
-            if len(story["notes"]) % 4 and paid_on < story["today"]:
-                story["payments"].append((paid_on, note.move_id, None))
+    def _demo_day_done(self, story, day):
+        """After each sending day of the walk: addons act on the documents the
+        run prepared (the interest addon posts its notes)."""
+        return True
 
     def _demo_last_event(self, company):
         self.env.flush_all()
@@ -730,7 +684,7 @@ class DebtCollectionDemo(models.AbstractModel):
     def _demo_decisions(self, story):
         """What the manager and the collectors decided today on the prepared
         documents: demands approved and e-mailed, printed for the post,
-        drafted by hand or cancelled; an interest note proposed."""
+        drafted by hand or cancelled."""
         company, today = story["company"], story["today"]
         partners, invoices = story["partners"], story["invoices"]
         manager = story["manager"]
@@ -764,10 +718,6 @@ class DebtCollectionDemo(models.AbstractModel):
         Demand._create_for_items(
             company, "demand", dairy_items, date=today - timedelta(days=2)
         ).with_user(manager).action_cancel()
-        # A draft interest note for what Wrocław Logistics owes today.
-        self.env["debt.collection.interest.note"]._propose(
-            company, today, partners=partners["logistics"]
-        )
 
     def _demo_extras(self, story):
         """Other addons' part of the story (a quotation of the blocked

@@ -637,10 +637,7 @@ class DebtCollectionEngine(models.AbstractModel):
         return candidates, planned
 
     def _payment_triggered_steps(self, company, policies=None, include_manual=False):
-        domain = [
-            ("policy_id.company_id", "=", company.id),
-            ("action", "=", "interest_note"),
-        ]
+        domain = [("policy_id.company_id", "=", company.id)]
         if policies is not None:
             domain.append(("policy_id", "in", policies.ids))
         if not include_manual:
@@ -1059,7 +1056,7 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _get_skip_reasons(self):
         """Outcomes of an action that are final, not failures to retry."""
-        return {"nothing_to_charge"}
+        return set()
 
     def _run_handler(self, handler, step, groups, context):
         """Run a step action in a savepoint: (its failures, None), or ({}, the
@@ -1128,30 +1125,6 @@ class DebtCollectionEngine(models.AbstractModel):
             by_post, by_post._get_running_actions()
         )
         return {}
-
-    def _execute_action_interest_note(self, step, groups, context):
-        """Draft interest notes for approval, one per customer (and currency),
-        for the documents of the group; nothing to charge is a skip, missing
-        data (a rate) a failure to retry."""
-        failures = {}
-        Note = self.env["debt.collection.interest.note"]
-        for partner, events in groups:
-            notes, _skipped, problems = Note._propose(
-                context.company,
-                context.run_date,
-                partners=partner,
-                invoices=events.move_id,
-            )
-            if notes:
-                events.sudo().write({"interest_note_id": notes[:1].id})  # sudo: history
-            elif problems:
-                error = " ".join(problems[partner])
-                failures.update({event.id: ("error", error) for event in events})
-            else:
-                failures.update(
-                    {event.id: ("nothing_to_charge", False) for event in events}
-                )
-        return failures
 
     def _execute_action_activity(self, step, groups, context):
         run_date = context.run_date

@@ -58,7 +58,6 @@ class DebtCollectionStep(models.Model):
             ("demand", "E-mail payment demand"),
             ("final_demand", "E-mail final demand"),
             ("activity", "Collector activity"),
-            ("interest_note", "Propose interest note"),
         ],
         required=True,
         default="reminder",
@@ -70,14 +69,6 @@ class DebtCollectionStep(models.Model):
             ._description_selection(self.env)
         ),
         compute="_compute_channel",
-    )
-    interest_trigger = fields.Selection(
-        [("due", "Days after the due date"), ("payment", "Days after a late payment")],
-        string="Count Days From",
-        default="due",
-        required=True,
-        help="An interest note can be proposed while documents are overdue, or "
-        "after a document was paid late (interest then runs to the payment day).",
     )
     demand_auto_approve = fields.Boolean(
         "Approve and Send Automatically",
@@ -190,7 +181,6 @@ class DebtCollectionStep(models.Model):
             "demand": "letter",
             "final_demand": "letter",
             "activity": "activity",
-            "interest_note": "system",
         }
 
     def _get_message_actions(self):
@@ -200,8 +190,10 @@ class DebtCollectionStep(models.Model):
         return {"reminder": "mail", "demand": "mail", "final_demand": "mail"}
 
     def _is_payment_triggered(self):
+        """Whether the step counts its days from a late payment instead of the
+        due date (see the engine's ``_paid_late_candidates``)."""
         self.ensure_one()
-        return self.action == "interest_note" and self.interest_trigger == "payment"
+        return False
 
     def _get_template_models(self):
         """The model of the e-mail template of each action that has one."""
@@ -359,9 +351,7 @@ class DebtCollectionStep(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "name", "days", "sequence", "policy_id", "active", "action", "interest_trigger"
-    )
+    @api.constrains("name", "days", "sequence", "policy_id", "active", "action")
     def _check_policy_order(self):
         for policy in self.policy_id.with_context(active_test=True):
             steps = policy.step_ids.sorted(lambda s: (s.sequence, s.days, s.id))

@@ -17,11 +17,11 @@ from odoo.osv import expression
 from odoo.tools import SQL, safe_eval
 from odoo.tools.rendering_tools import parse_inline_template
 
-# The models collection e-mails are rendered on.
+# The models collection e-mails are rendered on (see
+# mail.template._debt_collection_template_models()).
 TEMPLATE_MODELS = (
     "debt.collection.notice",
     "debt.collection.demand",
-    "debt.collection.interest.note",
 )
 
 
@@ -117,8 +117,15 @@ def render_qweb_compiled_once(
 class MailTemplate(models.Model):
     _inherit = "mail.template"
 
+    @api.model
+    def _debt_collection_template_models(self):
+        """The models collection e-mails are rendered on; addons with
+        documents of their own extend this."""
+        return TEMPLATE_MODELS
+
     def _debt_collection_is_collection_template(self):
-        return all(template.sudo().model in TEMPLATE_MODELS for template in self)
+        models = self._debt_collection_template_models()
+        return all(template.sudo().model in models for template in self)
 
     def write(self, vals):
         if self._debt_collection_is_collection_template() and may_edit_wording(
@@ -150,7 +157,7 @@ class MailTemplate(models.Model):
     def _render_template_qweb(
         self, template_src, model, res_ids, add_context=None, options=None
     ):
-        if model in TEMPLATE_MODELS:
+        if model in self._debt_collection_template_models():
             results = render_qweb_compiled_once(
                 self, template_src, model, res_ids, add_context, options
             )
@@ -277,7 +284,7 @@ class DebtCollectionMessageTemplate(models.Model):
                           'mail.template' AS res_model, id AS res_id
                      FROM mail_template
                     WHERE model = ANY(%s) AND active""",
-                list(TEMPLATE_MODELS),
+                list(self.env["mail.template"]._debt_collection_template_models()),
             ),
             SQL(
                 """SELECT id * 10 + 3, 'letter', 'debt.collection.letter.template', id

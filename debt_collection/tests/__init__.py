@@ -6,10 +6,6 @@ from . import test_demands
 from . import test_engine
 from . import test_engine_items
 from . import test_engine_runs
-from . import test_interest
-from . import test_interest_notes
-from . import test_nbp
-from . import test_nbp_rates
 from . import test_mail
 from . import test_schedule
 from . import test_overdue
@@ -21,7 +17,6 @@ from . import test_case
 from . import test_credits
 from . import test_real_ledger
 from . import test_delivery
-from . import test_settlement
 from . import test_invoice_copies
 from . import test_demo
 from . import test_templates

@@ -13,8 +13,9 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
-@tagged("post_install_l10n", "post_install", "-at_install")
-class TestDemo(AccountTestInvoicingCommon):
+class DemoCase(AccountTestInvoicingCommon):
+    """The demo story built once per class (addons test their part of it)."""
+
     @classmethod
     def get_default_groups(cls):
         return super().get_default_groups() | cls.env.ref(
@@ -39,6 +40,9 @@ class TestDemo(AccountTestInvoicingCommon):
             + [(key, "=", value) for key, value in domain.items()]
         )
 
+
+@tagged("post_install_l10n", "post_install", "-at_install")
+class TestDemo(DemoCase):
     def test_a_polish_company(self):
         company = self.company
         self.assertEqual(
@@ -92,26 +96,6 @@ class TestDemo(AccountTestInvoicingCommon):
         self.assertLessEqual({"paid", "escalated"}, set(demands.mapped("close_reason")))
         self.assertLessEqual({"email", "post"}, set(demands.mapped("sent_by")))
         self.assertIn("final_demand", demands.mapped("kind"))
-
-    def test_interest_notes_computed(self):
-        notes = self.env["debt.collection.interest.note"].search(
-            [("company_id", "=", self.company.id)]
-        )
-        self.assertLessEqual({"draft", "posted", "paid"}, set(notes.mapped("state")))
-        for note in notes:
-            self.assertGreater(note.amount_total, 0, note.display_name)
-            self.assertAlmostEqual(
-                note.amount_total, sum(note.line_ids.mapped("amount")), places=2
-            )
-            for line in note.line_ids.filtered(lambda x: x.line_type == "interest"):
-                self.assertTrue(line.segment_ids)
-                self.assertAlmostEqual(
-                    line.amount,
-                    note.currency_id.round(sum(line.segment_ids.mapped("interest"))),
-                    places=2,
-                )
-        posted = notes.filtered(lambda n: n.state in ("posted", "paid"))
-        self.assertTrue(all(n.move_id.state == "posted" for n in posted))
 
     def test_ageing_shows_credits_in_their_own_column(self):
         report = self.env["debt.collection.ageing"].create(

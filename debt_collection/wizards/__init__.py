@@ -3,7 +3,6 @@ from . import debt_collection_note_wizard
 from . import debt_collection_hold_wizard
 from . import debt_collection_worklist
 from . import debt_collection_postpone_wizard
-from . import debt_collection_interest_wizard
 from . import debt_collection_demand_wizard
 from . import debt_collection_block_wizard
 from . import debt_collection_call_wizard

@@ -471,7 +471,7 @@ class DebtCollectionPortal(PortalAccount):
             ),
             "interest_note": (
                 "debt.collection.interest.note",
-                "debt_collection.action_report_interest_note",
+                "debt_collection_interest.action_report_interest_note",
             ),
             "balance_confirmation": (
                 "debt.collection.balance.confirmation",

@@ -23,7 +23,7 @@ registry.category("web_tour.tours").add("debt_collection_settle_tour", {
         },
         {
             content: "Open the interest notes",
-            trigger: '[data-menu-xmlid="debt_collection.menu_debt_collection_interest_notes"]',
+            trigger: '[data-menu-xmlid="debt_collection_interest.menu_debt_collection_interest_notes"]',
             run: "click",
         },
         {

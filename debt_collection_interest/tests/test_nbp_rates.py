@@ -17,7 +17,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import DebtCollectionCase
+from odoo.addons.debt_collection.tests.common import DebtCollectionCase
+
 from .nbp_server import NbpServer, closed_port_url
 from .test_interest_notes import InterestNoteCase
 
@@ -293,7 +294,9 @@ class TestNbpRates(InterestNoteCase):
         )
         self.collector.company_ids |= failing
         status = self.env["debt.collection.interest.rate"].with_company(failing)
-        cron = self.env.ref("debt_collection.ir_cron_debt_collection_nbp_rates")
+        cron = self.env.ref(
+            "debt_collection_interest.ir_cron_debt_collection_nbp_rates"
+        )
         self.assertTrue(cron.active)
         with freeze_time("2026-04-20 05:30:00"):
             cron.method_direct_trigger()

@@ -1,7 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .selection import selection_defaults, skipped_html
+from odoo.addons.debt_collection.wizards.selection import (
+    selection_defaults,
+    skipped_html,
+)
 
 
 class DebtCollectionInterestWizard(models.TransientModel):
@@ -93,7 +96,7 @@ class DebtCollectionInterestWizard(models.TransientModel):
 
     def _open_notes_action(self, notes):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_interest_note"
+            "debt_collection_interest.action_debt_collection_interest_note"
         )
         action["domain"] = [("id", "in", notes.ids)]
         action["context"] = {}

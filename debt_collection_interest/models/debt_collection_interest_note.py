@@ -6,10 +6,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, formatLang
 from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.debt_collection.models.debt_collection_document import (
+    MANAGER_GROUP,
+    Transition,
+)
+from odoo.addons.debt_collection.tools.amount_words import amount_in_words
+from odoo.addons.debt_collection.tools.money import to_decimal
+
 from ..tools import interest
-from ..tools.amount_words import amount_in_words
-from ..tools.money import to_decimal
-from .debt_collection_document import MANAGER_GROUP, Transition
 from .debt_collection_nbp import NbpUnavailableError
 
 _lt = LazyTranslate(__name__)
@@ -481,7 +485,7 @@ class DebtCollectionInterestNote(models.Model):
         """Open the e-mail composer with the note's template and PDF."""
         self.ensure_one()
         self._check_transition("send")
-        template = self.env.ref("debt_collection.mail_template_interest_note")
+        template = self.env.ref("debt_collection_interest.mail_template_interest_note")
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",

@@ -24,7 +24,7 @@ registry.category("web_tour.tours").add("debt_collection_rates_tour", {
         },
         {
             content: "Open the proposal of interest notes",
-            trigger: '[data-menu-xmlid="debt_collection.menu_debt_collection_interest_propose"]',
+            trigger: '[data-menu-xmlid="debt_collection_interest.menu_debt_collection_interest_propose"]',
             run: "click",
         },
         {
@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("debt_collection_rates_tour", {
         },
         {
             content: "Open the interest rates",
-            trigger: '[data-menu-xmlid="debt_collection.menu_debt_collection_interest_rates"]',
+            trigger: '[data-menu-xmlid="debt_collection_interest.menu_debt_collection_interest_rates"]',
             run: "click",
         },
         {

@@ -4,9 +4,10 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.debt_collection.tools.money import to_decimal
+
 from ..tools import nbp
 from ..tools.interest import STATUTORY_CIVIL, RatePeriod
-from ..tools.money import to_decimal
 from .debt_collection_nbp import NbpUnavailableError
 
 STATUTORY_KINDS = [

@@ -23,7 +23,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.pdf import OdooPdfFileReader
 
-from .common import DebtCollectionCase
+from odoo.addons.debt_collection.tests.common import DebtCollectionCase
 
 PLN_PER_EUR = 4.25
 
@@ -1447,7 +1447,7 @@ class TestInterestNotePrint(InterestNoteCase):
 
     def _html(self, note):
         html, _format = self.env["ir.actions.report"]._render_qweb_html(
-            "debt_collection.action_report_interest_note", note.ids
+            "debt_collection_interest.action_report_interest_note", note.ids
         )
         return " ".join(html.decode().split())
 
@@ -1455,7 +1455,9 @@ class TestInterestNotePrint(InterestNoteCase):
         pdf, report_format = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("debt_collection.action_report_interest_note", note.ids)
+            ._render_qweb_pdf(
+                "debt_collection_interest.action_report_interest_note", note.ids
+            )
         )
         self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
@@ -1498,7 +1500,7 @@ class TestInterestNotePrint(InterestNoteCase):
         self.assertEqual(action["res_model"], "mail.compose.message")
         self.assertEqual(
             action["context"]["default_template_id"],
-            self.env.ref("debt_collection.mail_template_interest_note").id,
+            self.env.ref("debt_collection_interest.mail_template_interest_note").id,
         )
         composer = (
             self.env["mail.compose.message"]
