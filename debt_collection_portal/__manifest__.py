@@ -9,7 +9,7 @@
     "website": "https://github.com/debt-collection/debt_collection",
     "maintainers": [],
     "development_status": "Beta",
-    "depends": ["debt_collection_interest", "portal", "account_payment"],
+    "depends": ["debt_collection_demand", "portal", "account_payment"],
     "data": [
         "security/debt_collection_portal_security.xml",
         "security/ir.model.access.csv",

@@ -24,7 +24,11 @@ import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
 # The addon whose README shows a screenshot, when not debt_collection.
-ADDON_OF = {"interest_note": "debt_collection_interest"}
+ADDON_OF = {
+    "interest_note": "debt_collection_interest",
+    "demand_form": "debt_collection_demand",
+    "demand_pdf": "debt_collection_demand",
+}
 WIDTH, HEIGHT = 1400, 860
 
 # (file, URL path, what shows the page is ready, JavaScript to run then and
@@ -47,13 +51,13 @@ SHOTS = [
     ),
     (
         "demand_form",
-        "/odoo/action-debt_collection.action_debt_collection_demand/{demand}",
+        "/odoo/action-debt_collection_demand.action_debt_collection_demand/{demand}",
         ".o_form_view",
         None,
     ),
     (
         "demand_pdf",
-        "/report/html/debt_collection.report_demand/{demand}",
+        "/report/html/debt_collection_demand.report_demand/{demand}",
         ".page",
         None,
     ),

@@ -13,8 +13,6 @@ from . import debt_collection_run
 from . import debt_collection_batch
 from . import debt_collection_document
 from . import debt_collection_template
-from . import debt_collection_letter_template
-from . import debt_collection_demand
 from . import debt_collection_engine
 from . import mail_mail
 from . import mail_thread

@@ -98,9 +98,6 @@ class AccountMove(models.Model):
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "move_id", string="Collection History"
     )
-    debt_collection_demand_count = fields.Integer(
-        compute="_compute_debt_collection_demand_count"
-    )
     debt_collection_has_receivable = fields.Boolean(
         compute="_compute_debt_collection_has_receivable"
     )
@@ -281,23 +278,6 @@ class AccountMove(models.Model):
         self.invalidate_recordset(
             ["debt_collection_stage_id", "debt_collection_last_action_date"]
         )
-
-    def _compute_debt_collection_demand_count(self):
-        counts = dict(
-            self.env["debt.collection.demand.line"]._read_group(
-                [("move_id", "in", self.ids)], ["move_id"], ["demand_id:count_distinct"]
-            )
-        )
-        for move in self:
-            move.debt_collection_demand_count = counts.get(move, 0)
-
-    def action_debt_collection_demands(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_demand"
-        )
-        action["domain"] = [("line_ids.move_id", "in", self.ids)]
-        action["context"] = {}
-        return action
 
     # Collection messages about this document that could not be delivered.
     debt_collection_failed_count = fields.Integer(

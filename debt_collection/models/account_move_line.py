@@ -19,6 +19,4 @@ class AccountMoveLine(models.Model):
     def _debt_collection_reconciled(self):
         """Hook: ``self`` (as superuser) was just reconciled; the addons with
         collection documents paid by these lines follow here."""
-        self.env["debt.collection.demand.line"].search(
-            [("move_line_id", "in", self.ids)]
-        ).demand_id._close_if_paid()
+        return True

@@ -92,7 +92,6 @@ class DebtCollectionEvent(models.Model):
             ("hold", "Hold"),
             ("flag", "Collection switched on or off"),
             ("settings", "Collection settings changed"),
-            ("demand", "Payment demand"),
         ],
         string="Type",
         required=True,
@@ -166,9 +165,6 @@ class DebtCollectionEvent(models.Model):
         "left, when and to whom.",
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
-    demand_id = fields.Many2one(
-        "debt.collection.demand", index="btree_not_null", ondelete="set null"
-    )
     note = RepeatedHtml()
     note_message = fields.Json(
         readonly=True,
@@ -422,7 +418,7 @@ class DebtCollectionEvent(models.Model):
         """The document the event is about (or its customer); addons with
         documents of their own put theirs before the message."""
         self.ensure_one()
-        return self.move_id or self.demand_id or self.notice_id or self.partner_id
+        return self.move_id or self.notice_id or self.partner_id
 
 
 def _serialize(value):

@@ -19,10 +19,7 @@ from odoo.tools.rendering_tools import parse_inline_template
 
 # The models collection e-mails are rendered on (see
 # mail.template._debt_collection_template_models()).
-TEMPLATE_MODELS = (
-    "debt.collection.notice",
-    "debt.collection.demand",
-)
+TEMPLATE_MODELS = ("debt.collection.notice",)
 
 
 def template_expressions(value, engine):
@@ -286,11 +283,6 @@ class DebtCollectionMessageTemplate(models.Model):
                     WHERE model = ANY(%s) AND active""",
                 list(self.env["mail.template"]._debt_collection_template_models()),
             ),
-            SQL(
-                """SELECT id * 10 + 3, 'letter', 'debt.collection.letter.template', id
-                     FROM debt_collection_letter_template
-                    WHERE active"""
-            ),
         ]
 
     def _template(self):
@@ -299,7 +291,7 @@ class DebtCollectionMessageTemplate(models.Model):
 
     def _step_field(self):
         """The step field that points to each kind of template."""
-        return {"email": "mail_template_id", "letter": "letter_template_id"}
+        return {"email": "mail_template_id"}
 
     @api.depends("res_model", "res_id")
     def _compute_template(self):
@@ -311,16 +303,18 @@ class DebtCollectionMessageTemplate(models.Model):
         for row in self:
             template = row._template().sudo()  # sudo: names shown in the list
             row.name = template.display_name
-            model = (
-                template["model"] if "model" in template else "debt.collection.demand"
-            )
-            row.used_for = self.env["ir.model"]._get(model).name
+            row.used_for = self.env["ir.model"]._get(row._rendered_on(template)).name
             field = fields_by_kind.get(row.kind)
             row.step_names = ", ".join(
                 steps.filtered(lambda s, f=field, t=template: s[f] == t).mapped(
                     "display_name"
                 )
             )
+
+    def _rendered_on(self, template):
+        """The model ``template`` renders on; addons with templates that
+        name no model say theirs."""
+        return template["model"]
 
     def _edit_views(self):
         """{template model: the form collectors edit it in}."""

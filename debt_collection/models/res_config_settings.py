@@ -64,16 +64,6 @@ class ResConfigSettings(models.TransientModel):
         store=True,
     )
 
-    debt_collection_demand_days = fields.Integer(
-        related="company_id.debt_collection_demand_days", readonly=False
-    )
-    debt_collection_demand_auto_approve = fields.Boolean(
-        related="company_id.debt_collection_demand_auto_approve", readonly=False
-    )
-    debt_collection_final_demand_text = fields.Html(
-        related="company_id.debt_collection_final_demand_text", readonly=False
-    )
-
     @api.depends("company_id")
     def _compute_debt_collection_existing(self):
         for settings in self:

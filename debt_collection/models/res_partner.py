@@ -55,9 +55,6 @@ class ResPartner(models.Model):
         help="Business-to-business transactions: late payment gives the right to "
         "the statutory compensation (40/70/100 EUR). On for companies by default.",
     )
-    debt_collection_demand_count = fields.Integer(
-        compute="_compute_debt_collection_demand_count"
-    )
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "partner_id", string="Collection History"
     )
@@ -368,27 +365,6 @@ class ResPartner(models.Model):
                 "default_move_ids": (moves or self.env["account.move"]).ids,
             },
         }
-
-    def _compute_debt_collection_demand_count(self):
-        counts = dict(
-            self.env["debt.collection.demand"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.debt_collection_demand_count = counts.get(
-                partner.commercial_partner_id, 0
-            )
-
-    def action_debt_collection_demands(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_demand"
-        )
-        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
-        action["context"] = {}
-        return action
 
     def action_debt_collection_events(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

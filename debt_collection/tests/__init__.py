@@ -2,7 +2,6 @@ from . import test_amount_words
 from . import test_analysis
 from . import test_calendar
 from . import test_configuration
-from . import test_demands
 from . import test_engine
 from . import test_engine_items
 from . import test_engine_runs
@@ -17,7 +16,5 @@ from . import test_case
 from . import test_credits
 from . import test_real_ledger
 from . import test_delivery
-from . import test_invoice_copies
 from . import test_demo
-from . import test_templates
 from . import test_translations

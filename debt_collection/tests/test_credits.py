@@ -190,7 +190,7 @@ class TestOpenCredits(CreditsCase):
         self.assertEqual(demand._get_totals()[0][:2], (self.pln, 1000.00))
         letter = (
             self.env["ir.actions.report"]
-            ._render_qweb_html("debt_collection.report_demand", demand.ids)[0]
+            ._render_qweb_html("debt_collection_demand.report_demand", demand.ids)[0]
             .decode()
         )
         text = " ".join(re.sub(r"<[^>]+>", "", html.unescape(letter)).split())

@@ -3,6 +3,5 @@ from . import debt_collection_note_wizard
 from . import debt_collection_hold_wizard
 from . import debt_collection_worklist
 from . import debt_collection_postpone_wizard
-from . import debt_collection_demand_wizard
 from . import debt_collection_block_wizard
 from . import debt_collection_call_wizard

@@ -1,12 +1,10 @@
-"""Settling interest notes and demands from their forms: Odoo's payment
+"""Settling interest notes from their forms: Odoo's payment
 wizard (bank or cash journal) on what they charge, or the customer's open
 credits; the paid state follows.
 
 A note of 408.73 PLN (10,000.00 due 2 March 2026, charged on 31 March) is
 posted on 1 April; an accountant (Billing) settles it.
 """
-
-from datetime import date
 
 from freezegun import freeze_time
 
@@ -17,8 +15,7 @@ from odoo.tests import new_test_user, tagged
 from .test_interest_notes import InterestNoteCase
 
 
-@tagged("post_install", "-at_install")
-class TestSettlement(InterestNoteCase):
+class SettlementCase(InterestNoteCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -67,6 +64,9 @@ class TestSettlement(InterestNoteCase):
             [("interest_note_id", "=", self.note.id)], order="id"
         )
 
+
+@tagged("post_install", "-at_install")
+class TestSettlement(SettlementCase):
     def test_note_paid_in_cash(self):
         payment = self._pay(self.note, self.cash)
         self.assertEqual(payment.journal_id, self.cash)
@@ -113,42 +113,3 @@ class TestSettlement(InterestNoteCase):
         self._pay(self.note, self.cash)
         with self.assertRaisesRegex(UserError, "cannot be paid: it is Paid"):
             self.note.with_user(self.accountant).action_register_payment()
-
-    def _demand(self, invoices):
-        items = invoices.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        with freeze_time("2026-04-14 09:00:00"):
-            return self.env["debt.collection.demand"]._create_for_items(
-                self.company,
-                "demand",
-                items,
-                date=date(2026, 4, 14),
-                auto_approve=True,
-            )
-
-    def test_demand_paid_in_one_payment(self):
-        """A demand of two invoices is paid by one payment of both: it closes
-        as paid."""
-        second = self._invoice(self.customer, "2026-03-10", 2500.00)
-        demand = self._demand(self.invoice + second)
-        self.assertEqual(demand.state, "approved")
-        payment = self._pay(demand, self.bank, day="2026-04-20")
-        self.assertEqual(payment.amount, 12500.00)
-        self.assertEqual((self.invoice + second).mapped("amount_residual"), [0.0, 0.0])
-        self.assertEqual((demand.state, demand.close_reason), ("closed", "paid"))
-
-    def test_demand_settled_with_credits_then_cash(self):
-        credit = self._credit_note(1000.00)
-        demand = self._demand(self.invoice)
-        demand.with_user(self.accountant).action_apply_credits()
-        self.assertEqual(self.invoice.amount_residual, 9000.00)
-        self.assertEqual(credit.amount_residual, 0.0)
-        self.assertEqual(demand.state, "approved")
-        payment = self._pay(demand, self.cash, day="2026-04-21")
-        self.assertEqual(payment.amount, 9000.00)
-        self.assertEqual((demand.state, demand.close_reason), ("closed", "paid"))
-        with self.assertRaisesRegex(
-            UserError, "cannot be paid from here: it is Closed"
-        ):
-            demand.with_user(self.accountant).action_register_payment()

@@ -467,7 +467,7 @@ class DebtCollectionPortal(PortalAccount):
         models = {
             "demand": (
                 "debt.collection.demand",
-                "debt_collection.action_report_demand",
+                "debt_collection_demand.action_report_demand",
             ),
             "interest_note": (
                 "debt.collection.interest.note",

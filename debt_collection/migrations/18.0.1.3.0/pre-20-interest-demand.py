@@ -4,8 +4,8 @@ debt_collection_interest and debt_collection_demand (issue 15).
 Their records keep their ids and XML ids; only the module part of the XML ids
 changes (as OCA openupgradelib's ``update_module_moved_models`` and
 ``update_module_moved_fields`` do), so that Odoo does not delete them as
-records debt_collection no longer declares. The new addons are marked to
-install: Odoo installs them in the same update, on the existing tables.
+records debt_collection no longer declares. The new addons are loaded in the
+same update, on the existing tables (see ``_mark_to_load``).
 """
 
 from odoo.tools import SQL
@@ -92,27 +92,96 @@ MOVED = {
             "rule_debt_collection_interest_segment_company",
         ],
     },
+    "debt_collection_demand": {
+        "models": [
+            "debt.collection.demand",
+            "debt.collection.demand.line",
+            "debt.collection.demand.wizard",
+            "debt.collection.letter.template",
+            "debt.collection.letter.preview",
+        ],
+        # On res.company and the settings, res.partner, account.move, the
+        # event, the open credit, the delivery, the step, the setup wizard.
+        "fields": [
+            "debt_collection_demand_days",
+            "debt_collection_demand_auto_approve",
+            "debt_collection_final_demand_text",
+            "debt_collection_demand_count",
+            "demand_id",
+            "demand_auto_approve",
+            "letter_template_id",
+            "demand_days",
+            "final_demand_days",
+        ],
+        "selections": [
+            ("debt.collection.step", "action", "demand"),
+            ("debt.collection.step", "action", "final_demand"),
+            ("debt.collection.event", "event_type", "demand"),
+        ],
+        "records": [
+            "access_debt_collection_demand_invoice",
+            "access_debt_collection_demand_line_invoice",
+            "access_debt_collection_demand_line_manager",
+            "access_debt_collection_demand_line_user",
+            "access_debt_collection_demand_manager",
+            "access_debt_collection_demand_user",
+            "access_debt_collection_demand_wizard_user",
+            "access_debt_collection_letter_preview_user",
+            "access_debt_collection_letter_template_invoice",
+            "access_debt_collection_letter_template_manager",
+            "access_debt_collection_letter_template_user",
+            "action_debt_collection_demand",
+            "action_debt_collection_demand_wizard",
+            "action_debt_collection_demand_wizard_partner",
+            "action_debt_collection_demand_wizard_worklist",
+            "action_report_demand",
+            "action_report_demand_dispatch",
+            "debt_collection_demand_view_form",
+            "debt_collection_demand_view_list",
+            "debt_collection_demand_view_search",
+            "debt_collection_demand_wizard_view_form",
+            "debt_collection_letter_preview_view_form",
+            "debt_collection_letter_template_view_form",
+            "debt_collection_letter_template_view_list",
+            "demand_documents",
+            "letter_consequences",
+            "letter_documents",
+            "letter_payment",
+            "letter_template_demand",
+            "letter_template_final_demand",
+            "mail_template_demand_document",
+            "mail_template_final_demand_document",
+            "menu_debt_collection_demands",
+            "paperformat_demand",
+            "report_demand",
+            "report_demand_dispatch",
+            "report_demand_letter",
+            "rule_debt_collection_demand_company",
+            "rule_debt_collection_demand_line_company",
+            "sequence_demand",
+            "sequence_final_demand",
+        ],
+    },
 }
 
 
-def _mark_to_install(cr, module):
-    """The addon is installed in this update: a row in ir_module_module (Odoo
-    adds it on its next update of the module list if it is not there yet)
-    in state 'to install'. Returns its id."""
+def _mark_to_load(cr, module):
+    """The addon is loaded in this update (a row in ir_module_module if the
+    module list does not have it yet). It takes over records that exist, so
+    it is loaded as an installed addon being updated, not installed afresh:
+    an install would overwrite the records it declares noupdate (e-mail
+    templates reworded by users, the cron's schedule, the rates).
+    Returns its id."""
     cr.execute(
         SQL(
-            """INSERT INTO ir_module_module (name, state, demo)
-               SELECT %s, 'uninstalled', demo FROM ir_module_module WHERE name = %s
-               ON CONFLICT (name) DO NOTHING""",
+            """INSERT INTO ir_module_module (name, state, latest_version, demo)
+               SELECT %s, 'to upgrade', %s, demo FROM ir_module_module WHERE name = %s
+               ON CONFLICT (name) DO UPDATE
+                  SET state = 'to upgrade', latest_version = EXCLUDED.latest_version
+                WHERE ir_module_module.state IN ('uninstalled', 'to install')""",
             module,
+            "18.0.1.0.0",
             OLD,
-        )
-    )
-    cr.execute(
-        SQL(
-            """UPDATE ir_module_module SET state = 'to install'
-                WHERE name = %s AND state IN ('uninstalled', 'to remove')""",
-            module,
         )
     )
     cr.execute(SQL("SELECT id FROM ir_module_module WHERE name = %s", module))
@@ -133,7 +202,7 @@ def _move_xmlids(cr, module, res_model, res_ids_query):
 
 
 def _move(cr, module, moved):
-    module_id = _mark_to_install(cr, module)
+    module_id = _mark_to_load(cr, module)
     models = tuple(moved["models"])
     model_ids = SQL("SELECT id FROM ir_model WHERE model IN %s", models)
     moved_field_ids = SQL(

@@ -74,7 +74,7 @@ class TestMessageTemplates(DemandCase):
 
     def test_letter_template_printed_and_previewed_in_each_language(self):
         self._activate_polish()
-        letter = self.env.ref("debt_collection.letter_template_demand")
+        letter = self.env.ref("debt_collection_demand.letter_template_demand")
         letter.with_user(self.collector).body_html = str(letter.body_html).replace(
             "Kind regards,", "With best regards,"
         )
@@ -82,7 +82,7 @@ class TestMessageTemplates(DemandCase):
         demand = self._approved(k1)
         self.assertEqual(demand.letter_template_id, letter)
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "debt_collection.action_report_demand", demand.ids
+            "debt_collection_demand.action_report_demand", demand.ids
         )[0]
         self.assertIn("With best regards,", _text(html))
         preview = (

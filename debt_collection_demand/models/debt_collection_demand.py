@@ -9,11 +9,14 @@ from odoo.tools.misc import xlsxwriter
 from odoo.tools.pdf import PdfReader, PdfWriter, merge_pdf
 from odoo.tools.translate import LazyTranslate
 
-from ..tools.amount_words import amount_in_words
-from ..tools.money import to_decimal
-from ..tools.overdue import days_overdue
-from .debt_collection_document import MANAGER_GROUP, Transition
-from .debt_collection_event import SelectionLabel
+from odoo.addons.debt_collection.models.debt_collection_document import (
+    MANAGER_GROUP,
+    Transition,
+)
+from odoo.addons.debt_collection.models.debt_collection_event import SelectionLabel
+from odoo.addons.debt_collection.tools.amount_words import amount_in_words
+from odoo.addons.debt_collection.tools.money import to_decimal
+from odoo.addons.debt_collection.tools.overdue import days_overdue
 
 _lt = LazyTranslate(__name__)
 
@@ -427,7 +430,7 @@ class DebtCollectionDemand(models.Model):
         for kind in set(self.mapped("kind")):
             demands = self.filtered(lambda d, k=kind: d.kind == k)
             kind_template = template or self.env.ref(
-                f"debt_collection.mail_template_{kind}_document"
+                f"debt_collection_demand.mail_template_{kind}_document"
             )
             mails = kind_template._debt_collection_queue_mails(demands.ids)
             for demand, mail in zip(demands, mails, strict=True):
@@ -459,7 +462,7 @@ class DebtCollectionDemand(models.Model):
         """{demand id: ir.attachment} of the demands' PDFs, rendered in one pass."""
         report, ref = (
             self.env["ir.actions.report"],
-            "debt_collection.action_report_demand",
+            "debt_collection_demand.action_report_demand",
         )
         content, content_type = report._render_qweb_pdf(ref, self.ids)
         raws = content_type == "pdf" and _split_pdf(content, self)
@@ -510,7 +513,7 @@ class DebtCollectionDemand(models.Model):
         printable._mark_sent("post")
         printable._record_letters_printed()
         report = (
-            self.env.ref("debt_collection.action_report_demand")
+            self.env.ref("debt_collection_demand.action_report_demand")
             .with_context(debt_collection_enclose_invoices=True)
             .report_action(printable)
         )
@@ -574,7 +577,7 @@ class DebtCollectionDemand(models.Model):
     def action_dispatch_list(self):
         """The registered-mail dispatch list (książka nadawcza), PDF."""
         return self.env.ref(
-            "debt_collection.action_report_demand_dispatch"
+            "debt_collection_demand.action_report_demand_dispatch"
         ).report_action(self)
 
     def action_dispatch_list_xlsx(self):
@@ -603,7 +606,7 @@ class DebtCollectionDemand(models.Model):
         )
         parts = _split_pdf(letters, self) or {
             demand.id: report._render_qweb_pdf(
-                "debt_collection.action_report_demand", demand.ids
+                "debt_collection_demand.action_report_demand", demand.ids
             )[0]
             for demand in self
         }
@@ -1012,7 +1015,7 @@ class IrActionsReport(models.Model):
             report_type == "pdf"
             and self.env.context.get("debt_collection_enclose_invoices")
             and self._get_report(report_ref).report_name
-            == "debt_collection.report_demand"
+            == "debt_collection_demand.report_demand"
         ):
             demands = self.env["debt.collection.demand"].browse(res_ids)
             if demands.filtered("attach_invoices"):

@@ -20,7 +20,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.pdf import OdooPdfFileReader
 
-from .common import DebtCollectionCase
+from odoo.addons.debt_collection.tests.common import DebtCollectionCase
 
 DAY = "2026-04-13"
 ADDRESS = "ul. Długa 5, 00-950 Warszawa"
@@ -197,7 +197,7 @@ class DemandCase(DebtCollectionCase):
             order="id",
         )
 
-    def _html(self, demands, report="debt_collection.action_report_demand"):
+    def _html(self, demands, report="debt_collection_demand.action_report_demand"):
         content, content_type = self.env["ir.actions.report"]._render_qweb_html(
             report, demands.ids
         )
@@ -1263,7 +1263,9 @@ class TestDemandOutput(DemandCase):
         content, content_type = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("debt_collection.action_report_demand", demands.ids)
+            ._render_qweb_pdf(
+                "debt_collection_demand.action_report_demand", demands.ids
+            )
         )
         self.assertEqual(content_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF"))
@@ -1375,7 +1377,7 @@ class TestDemandOutput(DemandCase):
         with freeze_time("2026-04-14 08:00:00"):
             action = demands.with_user(self.manager).action_print_batch()
         self.assertEqual(action["type"], "ir.actions.report")
-        self.assertEqual(action["report_name"], "debt_collection.report_demand")
+        self.assertEqual(action["report_name"], "debt_collection_demand.report_demand")
         self.assertEqual(action["context"]["active_ids"], demands.ids)
         self.assertRecordValues(
             demands,
@@ -1412,7 +1414,7 @@ class TestDemandOutput(DemandCase):
             "add it on the customer, then print their demands.",
         )
         report = action["params"]["next"]
-        self.assertEqual(report["report_name"], "debt_collection.report_demand")
+        self.assertEqual(report["report_name"], "debt_collection_demand.report_demand")
         self.assertEqual(report["context"]["active_ids"], kowalski.ids)
         self.assertEqual((kowalski.state, kowalski.sent_by), ("sent", "post"))
         self.assertEqual(nowak.state, "approved")
@@ -1437,7 +1439,9 @@ class TestDemandOutput(DemandCase):
         with freeze_time("2026-04-14 08:00:00"):
             demands.with_user(self.manager).action_print_batch()
 
-        text = self._html(demands, "debt_collection.action_report_demand_dispatch")
+        text = self._html(
+            demands, "debt_collection_demand.action_report_demand_dispatch"
+        )
         self.assertIn("Registered mail dispatch list", text)
         self.assertIn(
             f"1 Hurtownia Kowalski Sp. z o.o. {ADDRESS} WZ/2026/00001 04/14/2026", text
@@ -1448,7 +1452,7 @@ class TestDemandOutput(DemandCase):
         )
         self.assertEqual(
             demands.with_user(self.manager).action_dispatch_list()["report_name"],
-            "debt_collection.report_demand_dispatch",
+            "debt_collection_demand.report_demand_dispatch",
         )
 
         workbook = openpyxl.load_workbook(

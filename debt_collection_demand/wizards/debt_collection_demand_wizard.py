@@ -4,8 +4,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.money import to_decimal
-from .selection import selection_defaults, skipped_html
+from odoo.addons.debt_collection.tools.money import to_decimal
+from odoo.addons.debt_collection.wizards.selection import (
+    selection_defaults,
+    skipped_html,
+)
 
 
 class DebtCollectionDemandWizard(models.TransientModel):
@@ -205,7 +208,7 @@ class DebtCollectionDemandWizard(models.TransientModel):
 
     def action_open_demands(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_demand"
+            "debt_collection_demand.action_debt_collection_demand"
         )
         action["domain"] = [("id", "in", self.demand_ids.ids)]
         action["context"] = {}

@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 
-from .debt_collection_template import may_edit_wording, render_qweb_compiled_once
+from odoo.addons.debt_collection.models.debt_collection_template import (
+    may_edit_wording,
+    render_qweb_compiled_once,
+)
 
 LETTER_FIELDS = ("name", "body_html")
 
@@ -79,7 +82,7 @@ class DebtCollectionLetterTemplate(models.Model):
 
     @api.model
     def _default_for(self, kind):
-        xmlid = f"debt_collection.letter_template_{kind}"
+        xmlid = f"debt_collection_demand.letter_template_{kind}"
         return self.env.ref(xmlid, raise_if_not_found=False) or self.search(
             [("kind", "=", kind)], limit=1
         )
