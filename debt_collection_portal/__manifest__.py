@@ -9,7 +9,12 @@
     "website": "https://github.com/debt-collection/debt_collection",
     "maintainers": [],
     "development_status": "Beta",
-    "depends": ["debt_collection_desk", "portal", "account_payment"],
+    "depends": [
+        "debt_collection_desk",
+        "debt_collection_demand",
+        "portal",
+        "account_payment",
+    ],
     "data": [
         "security/debt_collection_portal_security.xml",
         "security/ir.model.access.csv",

@@ -9,7 +9,7 @@
     "website": "https://github.com/debt-collection/debt_collection",
     "maintainers": [],
     "development_status": "Beta",
-    "depends": ["debt_collection", "sms"],
+    "depends": ["debt_collection_demand", "sms"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "data/sms_templates.xml",

@@ -23,8 +23,14 @@ from pathlib import Path
 import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
-# The addon whose README shows a screenshot (default: debt_collection).
-ADDON = {"dashboard": "debt_collection_analysis", "ageing": "debt_collection_analysis"}
+# The addon whose README shows a screenshot, when not debt_collection.
+ADDON_OF = {
+    "dashboard": "debt_collection_analysis",
+    "ageing": "debt_collection_analysis",
+    "interest_note": "debt_collection_interest",
+    "demand_form": "debt_collection_demand",
+    "demand_pdf": "debt_collection_demand",
+}
 WIDTH, HEIGHT = 1400, 860
 
 # (file, URL path, what shows the page is ready, JavaScript to run then and
@@ -47,19 +53,19 @@ SHOTS = [
     ),
     (
         "demand_form",
-        "/odoo/action-debt_collection.action_debt_collection_demand/{demand}",
+        "/odoo/action-debt_collection_demand.action_debt_collection_demand/{demand}",
         ".o_form_view",
         None,
     ),
     (
         "demand_pdf",
-        "/report/html/debt_collection.report_demand/{demand}",
+        "/report/html/debt_collection_demand.report_demand/{demand}",
         ".page",
         None,
     ),
     (
         "interest_note",
-        "/odoo/action-debt_collection.action_debt_collection_interest_note/{note}",
+        "/odoo/action-debt_collection_interest.action_debt_collection_interest_note/{note}",
         ".o_form_view",
         None,
     ),
@@ -208,7 +214,7 @@ def main(base_url="http://127.0.0.1:8069", login="admin", password="admin"):
                 "document.querySelectorAll('.o_notification_manager')"
                 ".forEach(e => e.remove())"
             )
-            addon = ADDON.get(name, "debt_collection")
+            addon = ADDON_OF.get(name, "debt_collection")
             target = ROOT / addon / "static" / "description" / f"{name}.png"
             browser.screenshot(target)
             print(f"{target.relative_to(ROOT)}")

@@ -2,7 +2,6 @@ from . import debt_collection_calendar_mixin
 from . import debt_collection_holiday
 from . import res_company
 from . import res_config_settings
-from . import res_currency_rate
 from . import debt_collection_policy
 from . import debt_collection_step
 from . import debt_collection_event
@@ -12,13 +11,8 @@ from . import debt_collection_notice
 from . import debt_collection_delivery
 from . import debt_collection_run
 from . import debt_collection_batch
-from . import debt_collection_nbp
-from . import debt_collection_interest_rate
 from . import debt_collection_document
-from . import debt_collection_interest_note
 from . import debt_collection_template
-from . import debt_collection_letter_template
-from . import debt_collection_demand
 from . import debt_collection_engine
 from . import mail_mail
 from . import mail_thread

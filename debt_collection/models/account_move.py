@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
@@ -79,29 +79,6 @@ class AccountMove(models.Model):
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "move_id", string="Collection History"
     )
-    debt_collection_interest_kind = fields.Selection(
-        selection=lambda self: self.env["res.partner"]._selection_interest_kind(),
-        string="Late-Payment Interest",
-        copy=False,
-        help="Empty: the customer's.",
-    )
-    debt_collection_interest_rate = fields.Float(
-        "Contractual Rate (%)", digits=(6, 2), copy=False
-    )
-    debt_collection_interest_margin = fields.Float(
-        "Margin Over Statutory (%)", digits=(6, 2), copy=False
-    )
-    debt_collection_interest_note_id = fields.Many2one(
-        "debt.collection.interest.note",
-        string="Interest Note",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="This entry is the posted interest note.",
-    )
-    debt_collection_demand_count = fields.Integer(
-        compute="_compute_debt_collection_demand_count"
-    )
     debt_collection_has_receivable = fields.Boolean(
         compute="_compute_debt_collection_has_receivable"
     )
@@ -116,17 +93,6 @@ class AccountMove(models.Model):
                 move.commercial_partner_id
                 or receivable.partner_id.commercial_partner_id[:1]
             )
-
-    @api.constrains("debt_collection_interest_rate", "debt_collection_interest_margin")
-    def _check_debt_collection_interest_rate(self):
-        for move in self:
-            if (
-                move.debt_collection_interest_rate < 0
-                or move.debt_collection_interest_margin < 0
-            ):
-                raise ValidationError(
-                    _("An interest rate or margin cannot be negative.")
-                )
 
     @api.depends("debt_collection_partner_id")
     def _compute_debt_collection_subject(self):
@@ -293,23 +259,6 @@ class AccountMove(models.Model):
         self.invalidate_recordset(
             ["debt_collection_stage_id", "debt_collection_last_action_date"]
         )
-
-    def _compute_debt_collection_demand_count(self):
-        counts = dict(
-            self.env["debt.collection.demand.line"]._read_group(
-                [("move_id", "in", self.ids)], ["move_id"], ["demand_id:count_distinct"]
-            )
-        )
-        for move in self:
-            move.debt_collection_demand_count = counts.get(move, 0)
-
-    def action_debt_collection_demands(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_demand"
-        )
-        action["domain"] = [("line_ids.move_id", "in", self.ids)]
-        action["context"] = {}
-        return action
 
     # Collection messages about this document that could not be delivered.
     debt_collection_failed_count = fields.Integer(

@@ -13,9 +13,10 @@ class AccountMoveLine(models.Model):
         # sudo: collection follows accounting. Whoever may reconcile (a Billing
         # clerk without collection rights) closes the paid demands and records
         # the paid interest notes; the history names that user.
-        lines = self.sudo()
-        lines.move_id.debt_collection_interest_note_id._log_paid()
-        self.env["debt.collection.demand.line"].sudo().search(
-            [("move_line_id", "in", lines.ids)]
-        ).demand_id._close_if_paid()
+        self.sudo()._debt_collection_reconciled()
         return result
+
+    def _debt_collection_reconciled(self):
+        """Hook: ``self`` (as superuser) was just reconciled; the addons with
+        collection documents paid by these lines follow here."""
+        return True

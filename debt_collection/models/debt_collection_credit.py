@@ -15,9 +15,6 @@ class DebtCollectionCredit(models.Model):
     notice_id = fields.Many2one(
         "debt.collection.notice", ondelete="cascade", index="btree_not_null"
     )
-    demand_id = fields.Many2one(
-        "debt.collection.demand", ondelete="cascade", index="btree_not_null"
-    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
     move_line_id = fields.Many2one(

@@ -7,7 +7,7 @@ from odoo.tools import SQL, html2plaintext
 
 from ..tools import delivery as delivery_rules
 
-COLLECTION_MAIL_MODELS = ("debt.collection.notice", "debt.collection.demand")
+COLLECTION_MAIL_MODELS = ("debt.collection.notice",)
 
 
 class DebtCollectionDelivery(models.Model):
@@ -62,9 +62,6 @@ class DebtCollectionDelivery(models.Model):
     notice_id = fields.Many2one(
         "debt.collection.notice", string="Message", index="btree_not_null"
     )
-    demand_id = fields.Many2one(
-        "debt.collection.demand", index="btree_not_null", ondelete="set null"
-    )
     event_ids = fields.One2many(
         "debt.collection.event", "delivery_id", string="Collection Actions"
     )
@@ -102,12 +99,10 @@ class DebtCollectionDelivery(models.Model):
         string="Attachments",
     )
 
-    @api.depends("event_ids.move_id", "demand_id.line_ids.move_id")
+    @api.depends("event_ids.move_id")
     def _compute_move_ids(self):
         for delivery in self:
-            delivery.move_ids = (
-                delivery.event_ids.move_id | delivery.demand_id.line_ids.move_id
-            )
+            delivery.move_ids = delivery.event_ids.move_id
 
     @api.depends("body_html")
     def _compute_body(self):
@@ -204,8 +199,6 @@ class DebtCollectionDelivery(models.Model):
         vals = {"company_id": record.company_id.id, "partner_id": record.partner_id.id}
         if record._name == "debt.collection.notice":
             vals["notice_id"] = record.id
-        elif record._name == "debt.collection.demand":
-            vals["demand_id"] = record.id
         return vals
 
     def _prefetch_events(self, events_list):
@@ -341,25 +334,14 @@ class DebtCollectionDelivery(models.Model):
         deliveries.event_ids.sudo().filtered(
             lambda e: e.state in ("queued", "done")
         ).write({"state": "failed", "reason": reason, "error": text})  # sudo: history
-        deliveries._revert_demands(text)
+        deliveries._revert_documents(text)
         deliveries._follow_up()
         return deliveries
 
-    def _revert_demands(self, text):
-        """A demand whose e-mail never arrived was not sent: it goes back to
-        approved, to be sent again or posted."""
-        demands = self.filtered(lambda d: d.channel == "email").demand_id
-        # sudo: the outcome of a delivery, whoever's action noticed it.
-        demands = demands.sudo().filtered(
-            lambda d: d.state == "sent" and d.sent_by == "email"
-        )
-        if demands:
-            demands._apply_transition(
-                "undelivered",
-                {"sent_by": False},
-                _("E-mail not delivered (%(reason)s).", reason=text),
-                "email",
-            )
+    def _revert_documents(self, text):
+        """Hook: the deliveries failed for good (``text`` says why); addons
+        put the documents they carried back (e.g. a demand not sent)."""
+        return True
 
     # Following up a failure ---------------------------------------------
 
@@ -449,29 +431,6 @@ class DebtCollectionDelivery(models.Model):
             "phone", "done", {d.id: {"activity_id": d.activity_id.id} for d in self}
         )
 
-    def _fallback_letter(self):
-        """The demand goes by post: a letter waits to be printed for posting."""
-        deliveries = self.filtered("demand_id")
-        demands = self.env["debt.collection.demand"].concat(
-            *(delivery.demand_id for delivery in deliveries)
-        )
-        letters = self._track_letters(
-            demands, [self.env["debt.collection.event"]] * len(demands)
-        )
-        for delivery, letter in zip(deliveries, letters, strict=True):
-            letter.step_id = delivery.step_id
-        deliveries._create_fallback_events(
-            "letter",
-            "queued",
-            {
-                d.id: {"delivery_id": letter.id}
-                for d, letter in zip(deliveries, letters, strict=True)
-            },
-        )
-        demands.sudo()._log_event(  # sudo: history
-            _("E-mail not delivered: print it and send it by post.")
-        )
-
     # Odoo's mail queue and bounces ---------------------------------------
 
     @api.model
@@ -549,7 +508,7 @@ class DebtCollectionDelivery(models.Model):
 
     def action_open_source(self):
         self.ensure_one()
-        record = self.demand_id or self.notice_id or self.partner_id
+        record = self._get_source_record()
         return {
             "type": "ir.actions.act_window",
             "res_model": record._name,
@@ -557,6 +516,12 @@ class DebtCollectionDelivery(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _get_source_record(self):
+        """The document the delivery carried (or its customer); addons with
+        documents of their own put theirs first."""
+        self.ensure_one()
+        return self.notice_id or self.partner_id
 
     def _get_failure_summary(self):
         """One line per delivery for notes and reports."""

@@ -143,8 +143,6 @@ class DebtCollectionDemo(models.AbstractModel):
             "email": "windykacja@mazur-hurt.example.com",
             "debt_collection_tz": "Europe/Warsaw",
             "debt_collection_existing": "all",
-            "debt_collection_nbp_online": False,
-            "debt_collection_interest_payment_days": 7,
         }
         if company.name in ("YourCompany", "My Company"):
             values["name"] = "Hurtownia Mazur Sp. z o.o."
@@ -163,24 +161,6 @@ class DebtCollectionDemo(models.AbstractModel):
                     "bank_id": bank.id,
                 }
             )
-        Account = self.env["account.account"]
-
-        def income(prefix):
-            return Account.search(
-                [
-                    *Account._check_company_domain(company),
-                    ("account_type", "in", ("income_other", "income")),
-                    ("code", "=like", f"{prefix}%"),
-                ],
-                limit=1,
-            ) or Account.search(
-                [
-                    *Account._check_company_domain(company),
-                    ("account_type", "=", "income_other"),
-                ],
-                limit=1,
-            )
-
         # A day off of the company's own (the public holidays need no entry).
         stocktaking = date(story["today"].year + 1, 1, 2)
         self.env["debt.collection.holiday"].create(
@@ -188,12 +168,6 @@ class DebtCollectionDemo(models.AbstractModel):
                 "name": self.env._(_lt("Stocktaking")),
                 "date": stocktaking,
                 "company_id": company.id,
-            }
-        )
-        company.write(
-            {
-                "debt_collection_interest_account_id": income("75").id,
-                "debt_collection_compensation_account_id": income("76").id,
             }
         )
 
@@ -242,15 +216,15 @@ class DebtCollectionDemo(models.AbstractModel):
         )
 
     def _demo_rates(self, story):
-        """EUR rates for the past fifteen months (the month ends the
-        compensation needs among them) and statutory rates up to today."""
+        """EUR rates for the past fifteen months (the EUR invoice; with
+        debt_collection_interest, the month ends the compensation needs);
+        returns the rates created."""
         company, today = story["company"], story["today"]
-        self.env["debt.collection.interest.rate"]._add_demo_rates()
         eur = self.env.ref("base.EUR")
         eur.active = True
-        if company.currency_id == eur:
-            return
         Rate = self.env["res.currency.rate"]
+        if company.currency_id == eur:
+            return Rate
         known = set(
             Rate.search(
                 [
@@ -275,12 +249,9 @@ class DebtCollectionDemo(models.AbstractModel):
                     "company_id": company.id,
                     "name": day,
                     "inverse_company_rate": pln_per_eur,
-                    "debt_collection_source": self.env._(
-                        _lt("NBP table A mid rate (demo — verify before use)")
-                    ),
                 }
             )
-        Rate.create(values)
+        return Rate.create(values)
 
     def _demo_policy(self, story):
         company = story["company"]
@@ -304,15 +275,6 @@ class DebtCollectionDemo(models.AbstractModel):
                 },
             ),
             (
-                _lt("Payment demand"),
-                {
-                    "days": 30,
-                    "action": "demand",
-                    "pay_by_days": 7,
-                    "min_partner_amount": 100,
-                },
-            ),
-            (
                 _lt("Phone the customer"),
                 {
                     "days": 45,
@@ -323,20 +285,6 @@ class DebtCollectionDemo(models.AbstractModel):
                     ),
                     "activity_deadline_days": 2,
                 },
-            ),
-            (
-                _lt("Final demand"),
-                {
-                    "days": 60,
-                    "action": "final_demand",
-                    "pay_by_days": 7,
-                    "min_partner_amount": 100,
-                    "demand_auto_approve": True,
-                },
-            ),
-            (
-                _lt("Interest note after a late payment"),
-                {"days": 7, "action": "interest_note", "interest_trigger": "payment"},
             ),
         ]
         steps += self._demo_extra_steps()
@@ -399,7 +347,6 @@ class DebtCollectionDemo(models.AbstractModel):
             )
             partners[key] = partner
         partners["shipyard"].debt_collection_subject = False
-        partners["furniture"].debt_collection_interest_kind = "statutory_commercial"
         self.env["res.partner"].create(
             {
                 "name": "Anna Kowalska",
@@ -569,7 +516,7 @@ class DebtCollectionDemo(models.AbstractModel):
                 if plan.groups or plan.skipped:
                     engine._execute_plan(plan, origin="automatic")
                 self._demo_deliver(company)
-                self._demo_post_notes(story, day)
+                self._demo_day_done(story, day)
             self._demo_date_events(company, day, last_event)
         engine._after_pass(company)
         # From now on the reminders carry copies of the invoices (the walk
@@ -590,22 +537,10 @@ class DebtCollectionDemo(models.AbstractModel):
             ]
         )._mark_sent()
 
-    def _demo_post_notes(self, story, day):
-        """The manager posts the interest notes the run proposed; most are
-        paid (cash at the counter, being small) twelve days later."""
-        manager = story["manager"]
-        notes = self.env["debt.collection.interest.note"].search(
-            [("company_id", "=", story["company"].id), ("state", "=", "draft")],
-            order="id",
-        )
-        for note in notes:
-            note.with_user(manager).action_confirm()
-            note.with_user(manager).action_post()
-            story.setdefault("notes", note.browse())
-            story["notes"] |= note
-            paid_on = day + timedelta(days=12)
-            if len(story["notes"]) % 4 and paid_on < story["today"]:
-                story["payments"].append((paid_on, note.move_id, None))
+    def _demo_day_done(self, story, day):
+        """After each sending day of the walk: addons act on the documents the
+        run prepared (the interest addon posts its notes)."""
+        return True
 
     def _demo_last_event(self, company):
         self.env.flush_all()
@@ -660,84 +595,16 @@ class DebtCollectionDemo(models.AbstractModel):
 
     def _demo_timeline(self, story):
         """{day: [actions]} of what people do during the walk (other addons
-        add theirs: the desk's promise to pay and dispute)."""
-        today = story["today"]
-        partners = story["partners"]
-
-        def send(key, paid_on=None):
-            def action():
-                demands = self.env["debt.collection.demand"].search(
-                    [
-                        ("partner_id", "=", partners[key].id),
-                        ("state", "=", "to_approve"),
-                    ]
-                )
-                if demands:
-                    demands.with_user(story["manager"]).action_approve()
-                    demands.with_user(story["manager"]).action_send_email()
-                if demands and paid_on:
-                    # The customer pays everything the demand lists.
-                    story["payments"] += [
-                        (paid_on, move, None) for move in demands.line_ids.move_id
-                    ]
-
-            return action
-
-        # The payment demands of two customers are approved and e-mailed the
-        # day after they were prepared (see STORY_INVOICES): one is paid
-        # later, the other escalated to a final demand.
-        timeline = {}
-        for key, first, paid_on in (
-            ("furniture", 49, today - timedelta(days=35)),
-            ("logistics", 39, None),
-        ):
-            for days in range(first, first - 7, -1):
-                timeline[today - timedelta(days=days)] = [send(key, paid_on)]
-        return timeline
+        add theirs: the desk's promise to pay and dispute, the demands
+        approved and e-mailed)."""
+        return {}
 
     # After the walk ---------------------------------------------------------
 
     def _demo_decisions(self, story):
         """What the manager and the collectors decided today on the prepared
-        documents: demands approved and e-mailed, printed for the post,
-        drafted by hand or cancelled; an interest note proposed."""
-        company, today = story["company"], story["today"]
-        partners, invoices = story["partners"], story["invoices"]
-        manager = story["manager"]
-        Demand = self.env["debt.collection.demand"]
-
-        def demands_of(key, states=("to_approve",)):
-            return Demand.search(
-                [
-                    ("partner_id", "=", partners[key].id),
-                    ("state", "in", states),
-                ]
-            )
-
-        # Approve and e-mail, approve and print for the post.
-        textile = demands_of("textile")
-        textile.with_user(manager).action_approve()
-        textile.with_user(manager).action_send_email()
-        machinery = demands_of("machinery")
-        machinery.with_user(manager).action_approve()
-        machinery.with_user(manager).action_print_batch()
-        # Drafted by a collector, waiting; cancelled after a credit note.
-        items = invoices["print"].line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        Demand.with_user(story["collector"])._create_for_items(
-            company, "demand", items, date=today
-        )
-        dairy_items = invoices["dairy"].line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        Demand._create_for_items(
-            company, "demand", dairy_items, date=today - timedelta(days=2)
-        ).with_user(manager).action_cancel()
-        # A draft interest note for what Wrocław Logistics owes today.
-        self.env["debt.collection.interest.note"]._propose(
-            company, today, partners=partners["logistics"]
-        )
+        documents (the demand addon approves, prints and cancels demands)."""
+        return True
 
     def _demo_extras(self, story):
         """Other addons' part of the story (a quotation of the blocked
@@ -749,16 +616,6 @@ class DebtCollectionDemo(models.AbstractModel):
         the demo walked the past."""
         company = story["company"]
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE debt_collection_demand
-                      SET submitted_date = LEAST(submitted_date, date + interval '9 hours'),
-                          approved_date = LEAST(approved_date, date + interval '10 hours'),
-                          sent_date = LEAST(sent_date, date + interval '11 hours')
-                    WHERE company_id = %s""",
-                company.id,
-            )
-        )
         self.env.cr.execute(
             SQL(
                 """UPDATE debt_collection_run
@@ -773,8 +630,11 @@ class DebtCollectionDemo(models.AbstractModel):
                 """UPDATE mail_mail mm SET state = 'sent'
                      FROM mail_message m
                     WHERE m.id = mm.mail_message_id AND mm.state = 'outgoing'
-                      AND m.model IN ('debt.collection.notice', 'debt.collection.demand',
-                                      'debt.collection.run')"""
+                      AND m.model = ANY(%s)""",
+                [
+                    *self.env["debt.collection.delivery"]._get_collection_mail_models(),
+                    "debt.collection.run",
+                ],
             )
         )
         self.env.invalidate_all()

@@ -649,10 +649,7 @@ class DebtCollectionEngine(models.AbstractModel):
         return candidates, planned
 
     def _payment_triggered_steps(self, company, policies=None, include_manual=False):
-        domain = [
-            ("policy_id.company_id", "=", company.id),
-            ("action", "=", "interest_note"),
-        ]
+        domain = [("policy_id.company_id", "=", company.id)]
         if policies is not None:
             domain.append(("policy_id", "in", policies.ids))
         if not include_manual:
@@ -1071,7 +1068,7 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _get_skip_reasons(self):
         """Outcomes of an action that are final, not failures to retry."""
-        return {"nothing_to_charge"}
+        return set()
 
     def _run_handler(self, handler, step, groups, context):
         """Run a step action in a savepoint: (its failures, None), or ({}, the
@@ -1098,72 +1095,6 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _execute_action_reminder(self, step, groups, context):
         return self._send_notices(step, groups, context.run_date, context.run)
-
-    def _execute_action_demand(self, step, groups, context):
-        return self._prepare_demands("demand", step, groups, context.run_date)
-
-    def _execute_action_final_demand(self, step, groups, context):
-        return self._prepare_demands("final_demand", step, groups, context.run_date)
-
-    def _prepare_demands(self, kind, step, groups, run_date):
-        """Demand documents, one per customer: waiting for approval, or
-        approved and e-mailed with their PDF when the step says so (those
-        without an e-mail address wait approved, to be posted)."""
-        events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
-        demands = self.env["debt.collection.demand"]._create_for_items(
-            self.env.company,
-            kind,
-            events.move_line_id,
-            date=run_date,
-            auto_approve=step.demand_auto_approve,
-            pay_by_days=step.pay_by_days,
-            net_credits=step.net_credits,
-            attach_invoices=step.attach_invoices,
-            letter_template=step.letter_template_id,
-        )
-        by_partner = events.grouped("partner_id")
-        for demand in demands:
-            by_partner[demand.partner_id].sudo().write(
-                {"demand_id": demand.id}  # sudo: history
-            )
-        if kind == "final_demand":
-            demands._close_escalated_demands()
-        to_approve = demands.filtered(lambda d: d.state == "draft")
-        to_approve._submit()  # their amounts were taken just now
-        approved = demands - to_approve
-        by_email = approved.filtered("mail_email_to")
-        if by_email:
-            by_email._send_email(step.mail_template_id)
-        by_post = approved - by_email
-        by_post._log_event(_lt("No e-mail address: print it and send it by post."))
-        self.env["debt.collection.delivery"]._track_letters(
-            by_post, by_post._get_running_actions()
-        )
-        return {}
-
-    def _execute_action_interest_note(self, step, groups, context):
-        """Draft interest notes for approval, one per customer (and currency),
-        for the documents of the group; nothing to charge is a skip, missing
-        data (a rate) a failure to retry."""
-        failures = {}
-        Note = self.env["debt.collection.interest.note"]
-        for partner, events in groups:
-            notes, _skipped, problems = Note._propose(
-                context.company,
-                context.run_date,
-                partners=partner,
-                invoices=events.move_id,
-            )
-            if notes:
-                events.sudo().write({"interest_note_id": notes[:1].id})  # sudo: history
-            elif problems:
-                error = " ".join(problems[partner])
-                failures.update({event.id: ("error", error) for event in events})
-            else:
-                failures.update(
-                    {event.id: ("nothing_to_charge", False) for event in events}
-                )
-        return failures
 
     def _execute_action_activity(self, step, groups, context):
         run_date = context.run_date

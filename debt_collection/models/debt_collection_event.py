@@ -92,8 +92,6 @@ class DebtCollectionEvent(models.Model):
             ("hold", "Hold"),
             ("flag", "Collection switched on or off"),
             ("settings", "Collection settings changed"),
-            ("interest_note", "Interest note"),
-            ("demand", "Payment demand"),
         ],
         string="Type",
         required=True,
@@ -131,7 +129,6 @@ class DebtCollectionEvent(models.Model):
             ("operator", "Skipped by an operator"),
             ("no_recipient", "No recipient with an e-mail address"),
             ("no_assignee", "Nobody to assign the activity to"),
-            ("nothing_to_charge", "No interest to charge"),
             ("covered_by_credits", "Covered by the customer's open credits"),
             ("delivery_failed", "Delivery failed"),
             ("error", "Error"),
@@ -168,12 +165,6 @@ class DebtCollectionEvent(models.Model):
         "left, when and to whom.",
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
-    demand_id = fields.Many2one(
-        "debt.collection.demand", index="btree_not_null", ondelete="set null"
-    )
-    interest_note_id = fields.Many2one(
-        "debt.collection.interest.note", index="btree_not_null", ondelete="set null"
-    )
     note = RepeatedHtml()
     note_message = fields.Json(
         readonly=True,
@@ -474,13 +465,7 @@ class DebtCollectionEvent(models.Model):
     def action_open_source(self):
         """Open the document the event is about (or its customer)."""
         self.ensure_one()
-        record = (
-            self.move_id
-            or self.demand_id
-            or self.interest_note_id
-            or self.notice_id
-            or self.partner_id
-        )
+        record = self._get_source_record()
         return {
             "type": "ir.actions.act_window",
             "res_model": record._name,
@@ -488,6 +473,12 @@ class DebtCollectionEvent(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _get_source_record(self):
+        """The document the event is about (or its customer); addons with
+        documents of their own put theirs before the message."""
+        self.ensure_one()
+        return self.move_id or self.notice_id or self.partner_id
 
 
 def _serialize(value):

@@ -5,7 +5,6 @@ from ..tools.money import to_decimal
 from ..tools.schedule import StepRule
 
 NOTICE_MODEL = "debt.collection.notice"
-DEMAND_MODEL = "debt.collection.demand"
 
 
 class DebtCollectionStep(models.Model):
@@ -55,10 +54,7 @@ class DebtCollectionStep(models.Model):
     action = fields.Selection(
         [
             ("reminder", "E-mail reminder"),
-            ("demand", "E-mail payment demand"),
-            ("final_demand", "E-mail final demand"),
             ("activity", "Collector activity"),
-            ("interest_note", "Propose interest note"),
         ],
         required=True,
         default="reminder",
@@ -70,19 +66,6 @@ class DebtCollectionStep(models.Model):
             ._description_selection(self.env)
         ),
         compute="_compute_channel",
-    )
-    interest_trigger = fields.Selection(
-        [("due", "Days after the due date"), ("payment", "Days after a late payment")],
-        string="Count Days From",
-        default="due",
-        required=True,
-        help="An interest note can be proposed while documents are overdue, or "
-        "after a document was paid late (interest then runs to the payment day).",
-    )
-    demand_auto_approve = fields.Boolean(
-        "Approve and Send Automatically",
-        help="The demand documents this step prepares are approved and e-mailed "
-        "with their PDF at once, instead of waiting for a manager.",
     )
     net_credits = fields.Boolean(
         "Net Open Credits",
@@ -115,15 +98,9 @@ class DebtCollectionStep(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
-        domain=[("model", "in", (NOTICE_MODEL, DEMAND_MODEL))],
+        domain=[("model", "=", NOTICE_MODEL)],
         help="Reminders render on collection messages; demands on the demand "
         "documents (empty: the standard demand e-mail).",
-    )
-    letter_template_id = fields.Many2one(
-        "debt.collection.letter.template",
-        domain="[('kind', '=', action)]",
-        help="The text of the demands this step prepares (printed, and the PDF "
-        "of the e-mail). Empty: the standard letter of the demand's kind.",
     )
     recipient_rule = fields.Selection(
         [
@@ -187,28 +164,25 @@ class DebtCollectionStep(models.Model):
         """Channel of each action; addons adding an action extend this."""
         return {
             "reminder": "email",
-            "demand": "letter",
-            "final_demand": "letter",
             "activity": "activity",
-            "interest_note": "system",
         }
 
     def _get_message_actions(self):
         """{action: message channel} of the actions that send the customer a
         message; a customer gets one message per channel and day (see
         ``combine_messages``). Addons adding such an action extend this."""
-        return {"reminder": "mail", "demand": "mail", "final_demand": "mail"}
+        return {"reminder": "mail"}
 
     def _is_payment_triggered(self):
+        """Whether the step counts its days from a late payment instead of the
+        due date (see the engine's ``_paid_late_candidates``)."""
         self.ensure_one()
-        return self.action == "interest_note" and self.interest_trigger == "payment"
+        return False
 
     def _get_template_models(self):
         """The model of the e-mail template of each action that has one."""
         return {
             "reminder": NOTICE_MODEL,
-            "demand": DEMAND_MODEL,
-            "final_demand": DEMAND_MODEL,
         }
 
     def _get_email_actions(self):
@@ -233,8 +207,6 @@ class DebtCollectionStep(models.Model):
     def _default_template(self, action, days):
         xmlid = {
             "reminder": "debt_collection.mail_template_overdue_reminder",
-            "demand": "debt_collection.mail_template_demand_document",
-            "final_demand": "debt_collection.mail_template_final_demand_document",
         }.get(action)
         if action == "reminder" and days < 0:
             xmlid = "debt_collection.mail_template_predue_reminder"
@@ -322,8 +294,6 @@ class DebtCollectionStep(models.Model):
         """{action: fallback channels it may name}; addons extend this."""
         return {
             "reminder": {"phone"},
-            "demand": {"letter", "phone"},
-            "final_demand": {"letter", "phone"},
         }
 
     @api.constrains("action", "fallback_channel")
@@ -359,9 +329,7 @@ class DebtCollectionStep(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "name", "days", "sequence", "policy_id", "active", "action", "interest_trigger"
-    )
+    @api.constrains("name", "days", "sequence", "policy_id", "active", "action")
     def _check_policy_order(self):
         for policy in self.policy_id.with_context(active_test=True):
             steps = policy.step_ids.sorted(lambda s: (s.sequence, s.days, s.id))

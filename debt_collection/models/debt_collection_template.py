@@ -17,12 +17,9 @@ from odoo.osv import expression
 from odoo.tools import SQL, safe_eval
 from odoo.tools.rendering_tools import parse_inline_template
 
-# The models collection e-mails are rendered on.
-TEMPLATE_MODELS = (
-    "debt.collection.notice",
-    "debt.collection.demand",
-    "debt.collection.interest.note",
-)
+# The models collection e-mails are rendered on (see
+# mail.template._debt_collection_template_models()).
+TEMPLATE_MODELS = ("debt.collection.notice",)
 
 
 def template_expressions(value, engine):
@@ -117,8 +114,15 @@ def render_qweb_compiled_once(
 class MailTemplate(models.Model):
     _inherit = "mail.template"
 
+    @api.model
+    def _debt_collection_template_models(self):
+        """The models collection e-mails are rendered on; addons with
+        documents of their own extend this."""
+        return TEMPLATE_MODELS
+
     def _debt_collection_is_collection_template(self):
-        return all(template.sudo().model in TEMPLATE_MODELS for template in self)
+        models = self._debt_collection_template_models()
+        return all(template.sudo().model in models for template in self)
 
     def write(self, vals):
         if self._debt_collection_is_collection_template() and may_edit_wording(
@@ -150,7 +154,7 @@ class MailTemplate(models.Model):
     def _render_template_qweb(
         self, template_src, model, res_ids, add_context=None, options=None
     ):
-        if model in TEMPLATE_MODELS:
+        if model in self._debt_collection_template_models():
             results = render_qweb_compiled_once(
                 self, template_src, model, res_ids, add_context, options
             )
@@ -277,12 +281,7 @@ class DebtCollectionMessageTemplate(models.Model):
                           'mail.template' AS res_model, id AS res_id
                      FROM mail_template
                     WHERE model = ANY(%s) AND active""",
-                list(TEMPLATE_MODELS),
-            ),
-            SQL(
-                """SELECT id * 10 + 3, 'letter', 'debt.collection.letter.template', id
-                     FROM debt_collection_letter_template
-                    WHERE active"""
+                list(self.env["mail.template"]._debt_collection_template_models()),
             ),
         ]
 
@@ -292,7 +291,7 @@ class DebtCollectionMessageTemplate(models.Model):
 
     def _step_field(self):
         """The step field that points to each kind of template."""
-        return {"email": "mail_template_id", "letter": "letter_template_id"}
+        return {"email": "mail_template_id"}
 
     @api.depends("res_model", "res_id")
     def _compute_template(self):
@@ -304,16 +303,18 @@ class DebtCollectionMessageTemplate(models.Model):
         for row in self:
             template = row._template().sudo()  # sudo: names shown in the list
             row.name = template.display_name
-            model = (
-                template["model"] if "model" in template else "debt.collection.demand"
-            )
-            row.used_for = self.env["ir.model"]._get(model).name
+            row.used_for = self.env["ir.model"]._get(row._rendered_on(template)).name
             field = fields_by_kind.get(row.kind)
             row.step_names = ", ".join(
                 steps.filtered(lambda s, f=field, t=template: s[f] == t).mapped(
                     "display_name"
                 )
             )
+
+    def _rendered_on(self, template):
+        """The model ``template`` renders on; addons with templates that
+        name no model say theirs."""
+        return template["model"]
 
     def _edit_views(self):
         """{template model: the form collectors edit it in}."""

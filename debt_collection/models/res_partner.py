@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
 
@@ -14,9 +14,6 @@ DEBT_COLLECTION_SETTINGS = (
     "debt_collection_policy_id",
     "debt_collection_contact_ids",
     "debt_collection_b2b",
-    "debt_collection_interest_kind",
-    "debt_collection_interest_rate",
-    "debt_collection_interest_margin",
 )
 
 
@@ -57,21 +54,6 @@ class ResPartner(models.Model):
         readonly=False,
         help="Business-to-business transactions: late payment gives the right to "
         "the statutory compensation (40/70/100 EUR). On for companies by default.",
-    )
-    debt_collection_interest_kind = fields.Selection(
-        selection="_selection_interest_kind",
-        string="Late-Payment Interest",
-        company_dependent=True,
-        help="Empty: statutory interest for delay in commercial transactions.",
-    )
-    debt_collection_interest_rate = fields.Float(
-        "Contractual Rate (%)", digits=(6, 2), company_dependent=True
-    )
-    debt_collection_interest_margin = fields.Float(
-        "Margin Over Statutory (%)", digits=(6, 2), company_dependent=True
-    )
-    debt_collection_demand_count = fields.Integer(
-        compute="_compute_debt_collection_demand_count"
     )
     debt_collection_event_ids = fields.One2many(
         "debt.collection.event", "partner_id", string="Collection History"
@@ -126,29 +108,10 @@ class ResPartner(models.Model):
             "debt_collection_b2b",
         ]
 
-    @api.model
-    def _selection_interest_kind(self):
-        return (
-            self.env["debt.collection.interest.note"]
-            ._fields["interest_kind"]
-            ._description_selection(self.env)
-        )
-
     @api.depends("is_company")
     def _compute_debt_collection_b2b(self):
         for partner in self:
             partner.debt_collection_b2b = partner.is_company
-
-    @api.constrains("debt_collection_interest_rate", "debt_collection_interest_margin")
-    def _check_debt_collection_interest_rate(self):
-        for partner in self:
-            if (
-                partner.debt_collection_interest_rate < 0
-                or partner.debt_collection_interest_margin < 0
-            ):
-                raise ValidationError(
-                    _("An interest rate or margin cannot be negative.")
-                )
 
     @api.depends_context("company")
     def _compute_debt_collection_summary(self):
@@ -215,6 +178,12 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     @api.model
+    def _debt_collection_settings_fields(self):
+        """The customer's collection settings (guarded and logged); addons
+        with settings of their own extend this."""
+        return DEBT_COLLECTION_SETTINGS
+
+    @api.model
     def _debt_collection_sets_settings(self, vals):
         """Whether creating with ``vals`` sets a collection setting to other
         than its default."""
@@ -222,7 +191,7 @@ class ResPartner(models.Model):
             "debt_collection_subject": True,
             "debt_collection_b2b": bool(vals.get("is_company")),
         }
-        for name in DEBT_COLLECTION_SETTINGS:
+        for name in self._debt_collection_settings_fields():
             if name not in vals:
                 continue
             if name == "debt_collection_contact_ids":
@@ -262,14 +231,16 @@ class ResPartner(models.Model):
                     values[name] = (value, labels.get(value) or _("none"))
                 elif field.type == "boolean":
                     values[name] = (value, _("yes") if value else _("no"))
-                else:  # the interest rates
+                else:  # numbers (e.g. interest rates)
                     digits = field.get_digits(self.env)[1]
                     values[name] = (value, formatLang(self.env, value, digits=digits))
             snapshot[partner.id] = values
         return snapshot
 
     def write(self, vals):
-        names = [name for name in DEBT_COLLECTION_SETTINGS if name in vals]
+        names = [
+            name for name in self._debt_collection_settings_fields() if name in vals
+        ]
         if not names:
             return super().write(vals)
         before = self._debt_collection_settings_snapshot(names)
@@ -394,27 +365,6 @@ class ResPartner(models.Model):
                 "default_move_ids": (moves or self.env["account.move"]).ids,
             },
         }
-
-    def _compute_debt_collection_demand_count(self):
-        counts = dict(
-            self.env["debt.collection.demand"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.debt_collection_demand_count = counts.get(
-                partner.commercial_partner_id, 0
-            )
-
-    def action_debt_collection_demands(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "debt_collection.action_debt_collection_demand"
-        )
-        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
-        action["context"] = {}
-        return action
 
     def action_debt_collection_events(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

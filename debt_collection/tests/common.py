@@ -218,9 +218,18 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _activate_polish(cls, modules=("debt_collection",)):
-        """Polish installed, with the translations of ``modules``."""
+    def _activate_polish(cls, modules=None):
+        """Polish installed, with the translations of ``modules`` (default:
+        the collection addons installed)."""
         cls.env["res.lang"]._activate_lang("pl_PL")
+        if modules is None:
+            modules = (
+                cls.env["ir.module.module"]
+                .search(
+                    [("name", "=like", "debt_collection%"), ("state", "=", "installed")]
+                )
+                .mapped("name")
+            )
         cls.env["ir.module.module"]._load_module_terms(
             list(modules), ["pl_PL"], overwrite=True
         )

@@ -200,9 +200,6 @@ class TestCustomerSettings(DebtCollectionCase):
             "debt_collection_policy_id": self.strict.id,
             "debt_collection_contact_ids": [Command.set(self.contact.ids)],
             "debt_collection_b2b": False,
-            "debt_collection_interest_kind": "contractual_fixed",
-            "debt_collection_interest_rate": 12.0,
-            "debt_collection_interest_margin": 2.0,
         }
         for name, value in refused.items():
             with self.subTest(field=name), self.assertRaises(AccessError):
@@ -215,7 +212,6 @@ class TestCustomerSettings(DebtCollectionCase):
                     "debt_collection_subject": True,
                     "debt_collection_policy_id": False,
                     "debt_collection_b2b": True,
-                    "debt_collection_interest_kind": False,
                 }
             ],
         )
@@ -242,8 +238,7 @@ class TestCustomerSettings(DebtCollectionCase):
         self.assertTrue(new.debt_collection_b2b)
 
     def test_every_change_is_recorded(self):
-        """A collection user changes the policy, the contacts, the interest terms
-        and the B2B flag: one history event says who changed what, from
+        """A collection user changes the policy, the contacts and the B2B flag: one history event says who changed what, from
         what to what; switching collection off has its own event."""
         customer = self.customer.with_user(self.collection_clerk)
         self.assertTrue(customer.debt_collection_settings_editable)
@@ -252,13 +247,11 @@ class TestCustomerSettings(DebtCollectionCase):
                 {
                     "debt_collection_policy_id": self.strict.id,
                     "debt_collection_contact_ids": [Command.set(self.contact.ids)],
-                    "debt_collection_interest_kind": "contractual_fixed",
-                    "debt_collection_interest_rate": 12.5,
                     "debt_collection_b2b": False,
                 }
             )
             customer.debt_collection_subject = False
-            customer.debt_collection_interest_rate = 12.5  # unchanged: no event
+            customer.debt_collection_b2b = False  # unchanged: no event
         settings, flag = self._settings_events(self.customer)
         self.assertRecordValues(
             settings | flag,
@@ -283,8 +276,6 @@ class TestCustomerSettings(DebtCollectionCase):
                 "Collection Policy: none → Strict",
                 "Collection Contacts: none → Hurtownia Kowalski Sp. z o.o., Jan Kowalski",
                 "Business Customer: yes → no",
-                "Late-Payment Interest: none → Contractual, fixed rate",
-                "Contractual Rate (%): 0.00 → 12.50",
             ],
         )
         self.assertIn("switched off", flag.note)

@@ -693,7 +693,7 @@ class TestConfiguration(DebtCollectionCase):
                     0,
                     100,
                     "demand",
-                    prefix + "demand_document",
+                    "debt_collection_demand.mail_template_demand_document",
                     7,
                 ),
                 (
@@ -704,7 +704,7 @@ class TestConfiguration(DebtCollectionCase):
                     0,
                     100,
                     "final_demand",
-                    prefix + "final_demand_document",
+                    "debt_collection_demand.mail_template_final_demand_document",
                     7,
                 ),
             ],

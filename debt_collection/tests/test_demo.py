@@ -59,11 +59,6 @@ class TestDemo(DemoCase):
             self.assertTrue(partner.bank_ids, partner.name)
             if partner.country_id.code == "PL":
                 self.assertRegex(partner.vat, r"^PL\d{10}$")
-        # Polish customers get Polish letters.
-        demand = self.env["debt.collection.demand"].search(
-            [("company_id", "=", company.id), ("state", "=", "sent")], limit=1
-        )
-        self.assertIn("Szanowni Państwo", str(demand._render_letters()[demand.id]))
         # Step names in Polish for Polish readers.
         names = self.policy.step_ids.with_context(lang="pl_PL").mapped("name")
         self.assertIn("Wezwanie do zapłaty", names)
@@ -85,38 +80,6 @@ class TestDemo(DemoCase):
             ),
             "the customer excluded from collection was never chased",
         )
-
-    def test_demands_in_every_state(self):
-        demands = self.env["debt.collection.demand"].search(
-            [("company_id", "=", self.company.id)]
-        )
-        self.assertLessEqual(
-            {"draft", "to_approve", "approved", "sent", "closed", "cancelled"},
-            set(demands.mapped("state")),
-        )
-        self.assertLessEqual({"paid", "escalated"}, set(demands.mapped("close_reason")))
-        self.assertLessEqual({"email", "post"}, set(demands.mapped("sent_by")))
-        self.assertIn("final_demand", demands.mapped("kind"))
-
-    def test_interest_notes_computed(self):
-        notes = self.env["debt.collection.interest.note"].search(
-            [("company_id", "=", self.company.id)]
-        )
-        self.assertLessEqual({"draft", "posted", "paid"}, set(notes.mapped("state")))
-        for note in notes:
-            self.assertGreater(note.amount_total, 0, note.display_name)
-            self.assertAlmostEqual(
-                note.amount_total, sum(note.line_ids.mapped("amount")), places=2
-            )
-            for line in note.line_ids.filtered(lambda x: x.line_type == "interest"):
-                self.assertTrue(line.segment_ids)
-                self.assertAlmostEqual(
-                    line.amount,
-                    note.currency_id.round(sum(line.segment_ids.mapped("interest"))),
-                    places=2,
-                )
-        posted = notes.filtered(lambda n: n.state in ("posted", "paid"))
-        self.assertTrue(all(n.move_id.state == "posted" for n in posted))
 
     def test_the_collector_has_calls_to_make(self):
         activities = self.env["mail.activity"].search(

@@ -3,5 +3,3 @@ from . import debt_collection_note_wizard
 from . import debt_collection_hold_wizard
 from . import debt_collection_worklist
 from . import debt_collection_postpone_wizard
-from . import debt_collection_interest_wizard
-from . import debt_collection_demand_wizard

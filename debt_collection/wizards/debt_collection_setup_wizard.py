@@ -44,16 +44,6 @@ class DebtCollectionSetupWizard(models.TransientModel):
     overdue_days = fields.Integer("First Reminder (Days After Due)", default=7)
     overdue_repeat_interval = fields.Integer("Repeat Every (Days)", default=7)
     overdue_repeat_max = fields.Integer("Repeat At Most", default=2)
-    demand_days = fields.Integer(
-        "Payment Demand (Days After Due)",
-        default=30,
-        help="0: no payment demand.",
-    )
-    final_demand_days = fields.Integer(
-        "Final Demand (Days After Due)",
-        default=60,
-        help="0: no final demand.",
-    )
     # 3. Sending
     existing = fields.Selection(
         selection=lambda self: (
@@ -110,17 +100,6 @@ class DebtCollectionSetupWizard(models.TransientModel):
             raise UserError(_("Repeats cannot be negative."))
         if self.overdue_repeat_interval and self.overdue_repeat_max < 1:
             raise UserError(_("When reminders repeat, they repeat at least once."))
-        if self.demand_days < 0 or self.final_demand_days < 0:
-            raise UserError(_("Demand days cannot be negative."))
-        if self.demand_days and self.demand_days <= self.overdue_days:
-            raise UserError(_("The payment demand must come after the first reminder."))
-        later_than = self.demand_days or self.overdue_days
-        if self.final_demand_days and self.final_demand_days <= later_than:
-            raise UserError(
-                _(
-                    "The final demand must come after the reminder and the payment demand."
-                )
-            )
 
     def action_next(self):
         self.ensure_one()
@@ -158,24 +137,6 @@ class DebtCollectionSetupWizard(models.TransientModel):
             "pay_by_days": 7,
             "mail_template_id": template("reminder", 1).id,
         }
-        if self.demand_days:
-            steps["demand"] = {
-                "name": _lt("Payment demand"),
-                "days": self.demand_days,
-                "action": "demand",
-                "pay_by_days": 7,
-                "min_partner_amount": self.overdue_min_amount,
-                "mail_template_id": template("demand", 1).id,
-            }
-        if self.final_demand_days:
-            steps["final_demand"] = {
-                "name": _lt("Final demand"),
-                "days": self.final_demand_days,
-                "action": "final_demand",
-                "pay_by_days": 7,
-                "min_partner_amount": self.overdue_min_amount,
-                "mail_template_id": template("final_demand", 1).id,
-            }
         return steps
 
     def action_finish(self):

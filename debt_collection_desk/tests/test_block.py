@@ -7,7 +7,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.debt_collection.tests.common import DebtCollectionCase
-from odoo.addons.debt_collection.tests.test_interest_notes import InterestNoteCase
 
 
 class BlockCase(DebtCollectionCase):
@@ -329,15 +328,3 @@ class TestBlockedInvoices(BlockCase):
         self._blocks(self.customer)._release("Paid")
         invoice.action_post()
         self.assertEqual(invoice.state, "posted")
-
-
-@tagged("post_install", "-at_install")
-class TestBlockedInterestNote(InterestNoteCase, BlockCase):
-    def test_interest_note_posts_for_a_blocked_customer(self):
-        self.company.debt_collection_block_invoices = "refuse"
-        invoice = self._invoice(self.customer, "2026-03-02", 10000.0)
-        self._block(self.customer)
-        note = self._propose("2026-03-31", move_ids=invoice)
-        self._approve(note, "2026-03-31")
-        self.assertEqual(note.move_id.state, "posted")
-        self.assertTrue(note.move_id.debt_collection_partner_blocked)

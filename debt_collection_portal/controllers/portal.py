@@ -467,11 +467,11 @@ class DebtCollectionPortal(PortalAccount):
         models = {
             "demand": (
                 "debt.collection.demand",
-                "debt_collection.action_report_demand",
+                "debt_collection_demand.action_report_demand",
             ),
             "interest_note": (
                 "debt.collection.interest.note",
-                "debt_collection.action_report_interest_note",
+                "debt_collection_interest.action_report_interest_note",
             ),
             "balance_confirmation": (
                 "debt.collection.balance.confirmation",

@@ -13,8 +13,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.debt_collection.models.debt_collection_demand import _split_pdf
 from odoo.addons.debt_collection.models.debt_collection_document import Transition
+from odoo.addons.debt_collection_demand.models.debt_collection_demand import _split_pdf
 
 from .debt_collection_case import MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS
 

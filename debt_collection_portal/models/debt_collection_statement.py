@@ -2,8 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.debt_collection.models.debt_collection_demand import _split_pdf
 from odoo.addons.debt_collection.models.debt_collection_document import Transition
+from odoo.addons.debt_collection_demand.models.debt_collection_demand import _split_pdf
 
 _lt = LazyTranslate(__name__)
 

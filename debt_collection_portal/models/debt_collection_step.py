@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 
-from odoo.addons.debt_collection.models.debt_collection_step import (
-    DEMAND_MODEL,
-    NOTICE_MODEL,
-)
+from odoo.addons.debt_collection.models.debt_collection_step import NOTICE_MODEL
+from odoo.addons.debt_collection_demand.models.debt_collection_step import DEMAND_MODEL
 
 STATEMENT_MODEL = "debt.collection.statement"
 

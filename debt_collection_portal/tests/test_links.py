@@ -53,13 +53,15 @@ class TestLinks(PortalCase):
         )
         demand._approve()
         action = demand.with_user(self.manager).action_print_batch()
-        self.assertEqual(action["report_name"], "debt_collection.report_demand")
+        self.assertEqual(action["report_name"], "debt_collection_demand.report_demand")
         self.assertEqual((demand.state, demand.sent_by), ("sent", "post"))
         url = demand.debt_collection_portal_url
         self.assertIn("/dc/", url)
         letter = (
             self.env["ir.actions.report"]
-            ._render_qweb_html("debt_collection.action_report_demand", demand.ids)[0]
+            ._render_qweb_html(
+                "debt_collection_demand.action_report_demand", demand.ids
+            )[0]
             .decode()
         )
         self.assertIn(url, letter)

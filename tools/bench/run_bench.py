@@ -717,7 +717,7 @@ def measure_printing(env, company, count, base_url):
     env.flush_all()
     started = time.monotonic()
     pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
-        "debt_collection.action_report_demand", demands.ids
+        "debt_collection_demand.action_report_demand", demands.ids
     )
     seconds = time.monotonic() - started
     # A letter that lost its styles (an asset the server failed to serve)

@@ -1,0 +1,26 @@
+{
+    "name": "Debt Collection Demands",
+    "summary": "Payment demands and final demands: numbered, approved, PDF "
+    "letters by e-mail or post, dispatch lists",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "debt_collection contributors",
+    "website": "https://github.com/debt-collection/debt_collection",
+    "maintainers": [],
+    "development_status": "Beta",
+    "depends": ["debt_collection_interest"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/debt_collection_demand_security.xml",
+        "data/demand_sequences.xml",
+        "report/demand_report.xml",
+        "data/letter_templates.xml",
+        "data/demand_mail_templates.xml",
+        "views/debt_collection_demand_views.xml",
+        "views/debt_collection_letter_template_views.xml",
+        "views/debt_collection_demand_inherit_views.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,35 @@
+{
+    "name": "Debt Collection Interest",
+    "summary": "Late-payment interest notes: statutory rates from NBP, interest "
+    "to the grosz, the 40/70/100 EUR compensation",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "debt_collection contributors",
+    "website": "https://github.com/debt-collection/debt_collection",
+    "maintainers": [],
+    "development_status": "Beta",
+    "depends": ["debt_collection"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/debt_collection_interest_security.xml",
+        "data/ir_cron.xml",
+        "data/interest_rates.xml",
+        "report/interest_note_report.xml",
+        "data/interest_mail_template.xml",
+        "views/debt_collection_interest_views.xml",
+        "views/debt_collection_step_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/debt_collection_interest_menus.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "debt_collection_interest/static/src/rate_banner/*",
+        ],
+        "web.assets_tests": ["debt_collection_interest/static/tests/tours/*.js"],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,1 @@
+"""Pure functions (no database): late-payment interest and NBP files."""
