@@ -301,3 +301,11 @@ class AccountMove(models.Model):
         return partner._debt_collection_open_wizard(
             "debt.collection.hold.wizard", _("Put on Hold"), self
         )
+
+    def _debt_collection_is_block_exempt(self):
+        """Whether this document may be posted even for a customer blocked
+        for sales (see debt_collection_desk): credit notes and vendor
+        documents, and what the collection itself issues (the interest addon
+        adds its interest notes)."""
+        self.ensure_one()
+        return self.move_type not in ("out_invoice", "out_receipt")

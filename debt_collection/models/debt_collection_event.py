@@ -335,6 +335,13 @@ class DebtCollectionEvent(models.Model):
         SQL or created by the ORM."""
         return True
 
+    def _get_document_stage(self):
+        """How far the collection document this event records has gone:
+        "demand", "final_demand" or "legal" (handed over), or None. Addons of
+        collection documents extend it; the desk moves its cases with it."""
+        self.ensure_one()
+        return None
+
     def _prepare_fallback_vals(self, channel, state, **values):
         """An action taken instead of this one, whose message failed: same
         document, step and amounts, no exactly-once key of its own."""

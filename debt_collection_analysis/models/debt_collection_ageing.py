@@ -390,6 +390,11 @@ class DebtCollectionAgeingItem(models.TransientModel):
     demand_names = fields.Char("Demands Issued", compute="_compute_demand_names")
 
     def _compute_demand_names(self):
+        # Filled when debt_collection_demand is installed (no dependency: the
+        # ageing is useful without demands).
+        if "debt.collection.demand.line" not in self.env:
+            self.demand_names = False
+            return
         lines = self.env["debt.collection.demand.line"].search(
             [
                 ("move_line_id", "in", self.move_line_id.ids),

@@ -17,3 +17,13 @@ class DebtCollectionEvent(models.Model):
         if self.demand_id and not self.move_id:
             return self.demand_id
         return super()._get_source_record()
+
+    def _get_document_stage(self):
+        if self.event_type == "demand" and self.demand_id:
+            demand = self.demand_id
+            if demand.state == "closed" and demand.close_reason == "legal":
+                return "legal"
+            if demand.state in ("approved", "sent"):
+                return demand.kind  # "demand" or "final_demand"
+            return None
+        return super()._get_document_stage()

@@ -3,8 +3,6 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-BLOCKED_MOVE_TYPES = ("out_invoice", "out_receipt")
-
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -35,14 +33,6 @@ class AccountMove(models.Model):
                 warning = warnings.get(move.commercial_partner_id.id)
                 move.debt_collection_partner_blocked = bool(warning)
                 move.debt_collection_block_warning = warning or False
-
-    def _debt_collection_is_block_exempt(self):
-        """Credit notes, vendor documents and interest notes may always be
-        posted for a blocked customer."""
-        self.ensure_one()
-        return self.move_type not in BLOCKED_MOVE_TYPES or bool(
-            self.debt_collection_interest_note_id
-        )
 
     @api.onchange("partner_id")
     def _onchange_partner_id_debt_collection_block(self):

@@ -8,7 +8,13 @@ from odoo import fields, models
 # The case stage each step action leads to (actions not listed do not move
 # the case).
 STAGE_BY_ACTION = {"reminder": "reminded"}
-STAGE_BY_DEMAND_KIND = {"demand": "demanded", "final_demand": "final_demand"}
+# The case stage a collection document's stage leads to (see
+# debt.collection.event._get_document_stage).
+STAGE_BY_DOCUMENT = {
+    "demand": "demanded",
+    "final_demand": "final_demand",
+    "legal": "legal",
+}
 
 
 class DebtCollectionEvent(models.Model):
@@ -37,13 +43,9 @@ class DebtCollectionEvent(models.Model):
     def _get_case_stage(self):
         """The case stage this event leads to, or None."""
         self.ensure_one()
-        if self.event_type == "demand" and self.demand_id:
-            demand = self.demand_id
-            if demand.state == "closed" and demand.close_reason == "legal":
-                return "legal"
-            if demand.state in ("approved", "sent"):
-                return STAGE_BY_DEMAND_KIND.get(demand.kind)
-            return None
+        document_stage = self._get_document_stage()
+        if document_stage:
+            return STAGE_BY_DOCUMENT[document_stage]
         if self.step_id and self.step_id.days >= 0:
             return STAGE_BY_ACTION.get(self.step_id.action)
         return None
