@@ -14,6 +14,9 @@ from . import debt_collection_batch
 from . import debt_collection_document
 from . import debt_collection_template
 from . import debt_collection_engine
+from . import debt_collection_planner
+from . import debt_collection_executor
+from . import debt_collection_actions
 from . import mail_mail
 from . import mail_thread
 from . import res_partner
