@@ -41,8 +41,10 @@ class DebtCollectionEngine(models.AbstractModel):
         all_events = self.env["debt.collection.event"].concat(*(e for _p, e in groups))
         all_events.fetch(EVENT_FIELDS_SHOWN)
         all_events.move_id.fetch(["name"])
+        partners = self.env["res.partner"].concat(*(p for p, _e in groups))
+        users = self._get_activity_users(step, partners)
         for partner, events in groups:
-            user = self._get_activity_user(step, partner)
+            user = users[partner.id]
             if not user:
                 failures.update({event.id: ("no_assignee", False) for event in events})
                 continue
@@ -76,18 +78,24 @@ class DebtCollectionEngine(models.AbstractModel):
             events.sudo().write({"activity_id": activity.id})  # sudo: history
         return failures
 
-    def _get_activity_user(self, step, partner):
-        if step.activity_user_rule == "fixed":
-            user = step.activity_user_id
-        elif step.activity_user_rule == "salesperson":
-            user = partner.user_id
-        else:
-            user = partner.debt_collection_user_id
-        return (
-            user
-            or partner.company_id.debt_collection_user_id
-            or (self.env.company.debt_collection_user_id)
-        )
+    def _get_activity_users(self, step, partners):
+        """{customer id: res.users} who gets the step's activity, for all
+        ``partners`` at once (an empty recordset: nobody); the desk gives
+        each customer's case collector."""
+        users = {}
+        for partner in partners:
+            if step.activity_user_rule == "fixed":
+                user = step.activity_user_id
+            elif step.activity_user_rule == "salesperson":
+                user = partner.user_id
+            else:
+                user = partner.debt_collection_user_id
+            users[partner.id] = (
+                user
+                or partner.company_id.debt_collection_user_id
+                or self.env.company.debt_collection_user_id
+            )
+        return users
 
     # E-mail ---------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, requires_addon
 
 WEEKDAYS = (
     "debt_collection_send_mon",
@@ -142,6 +142,7 @@ class TestConfiguration(DebtCollectionCase):
         step = self.Step.create(self._step_vals(repeat_interval=10, repeat_max=3))
         self.assertEqual((step.repeat_interval, step.repeat_max), (10, 3))
 
+    @requires_addon("debt_collection_demand")
     def test_minimums_not_negative(self):
         self._assert_step_refused(
             {"min_item_amount": -0.01}, "minimum amounts cannot be negative"
@@ -169,6 +170,7 @@ class TestConfiguration(DebtCollectionCase):
         )
         self.assertEqual(self.step_call.activity_deadline_days, 2)
 
+    @requires_addon("debt_collection_demand")
     def test_email_action_needs_a_notice_template(self):
         self._assert_step_refused(
             {"action": "reminder", "mail_template_id": False},
@@ -225,6 +227,7 @@ class TestConfiguration(DebtCollectionCase):
         )
         self.assertEqual(step.activity_user_id, self.collector)
 
+    @requires_addon("debt_collection_demand")
     def test_step_names_unique_in_policy(self):
         self._assert_step_refused(
             {"name": "Payment demand"},
@@ -251,6 +254,7 @@ class TestConfiguration(DebtCollectionCase):
             self.step_final.active = True
         self.assertFalse(self.step_final.active)
 
+    @requires_addon("debt_collection_demand")
     def test_steps_in_increasing_days(self):
         # Reordering the demand (day 40) before the reminder (day 7).
         self._assert_write_refused(
@@ -426,6 +430,7 @@ class TestConfiguration(DebtCollectionCase):
             self.company.debt_collection_enabled_date, datetime(2026, 3, 2, 9, 30)
         )
 
+    @requires_addon("debt_collection_demand")
     def test_applied_policy_and_step_cannot_be_deleted(self):
         self._run("2026-02-27")  # the pre-due reminder
         self.assertEqual(
@@ -553,6 +558,7 @@ class TestConfiguration(DebtCollectionCase):
         self.assertEqual(wizard.state, "predue")
         self._assert_nothing_written()
 
+    @requires_addon("debt_collection_demand")
     def test_bad_input_at_each_step(self):
         self._not_switched_on_yet()
         predue_cases = [
@@ -628,6 +634,7 @@ class TestConfiguration(DebtCollectionCase):
         self._assert_nothing_written()
 
     @freeze_time("2026-03-02 08:00:00")
+    @requires_addon("debt_collection_demand")
     def test_finish_writes_policy_calendar_and_switches_on(self):
         self._not_switched_on_yet()
         wizard = self._wizard(
@@ -742,6 +749,7 @@ class TestConfiguration(DebtCollectionCase):
         self.company.invalidate_recordset()
         self.assertEqual(self.company.debt_collection_report_user_ids, self.manager)
 
+    @requires_addon("debt_collection_demand")
     def test_rerun_updates_the_same_steps(self):
         self._not_switched_on_yet()
         with freeze_time("2026-03-02 08:00:00"):

@@ -16,6 +16,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
+from .common import requires_addon
 from .test_engine_items import ItemsCase
 
 D = date.fromisoformat
@@ -112,6 +113,7 @@ class CreditsCase(ItemsCase):
 
 @tagged("post_install", "-at_install")
 class TestOpenCredits(CreditsCase):
+    @requires_addon("debt_collection_demand")
     def test_credits_covering_the_invoice_stop_collection(self):
         """A credit note as large as the invoice: no message, no demand, one
         skip with its reason, and a to-do line to reconcile them."""
@@ -153,6 +155,7 @@ class TestOpenCredits(CreditsCase):
             [("move_type", "=", "out_refund"), ("partner_id", "=", partner.id)]
         )
 
+    @requires_addon("debt_collection_demand")
     def test_a_grosz_more_than_the_credits_is_chased_for_the_net(self):
         """1,230.00 due, 230.00 of credit note open: every message lists the
         credit note under the invoice and asks for 1,000.00; so does the
@@ -224,6 +227,7 @@ class TestOpenCredits(CreditsCase):
         self.assertEqual(notice.amount_residual, 1000.00)
         self.assertFalse(notice.credit_ids)
 
+    @requires_addon("debt_collection_demand")
     def test_customer_minimum_compares_the_net(self):
         """The demand needs 100.00 per customer: 1,000.00 less 950.00 of
         credits is 50.00, below it."""
@@ -264,6 +268,7 @@ class TestOneMessageADay(CreditsCase):
         self.reminded = self._invoice(self.customer, "2026-02-23", 500.00)
         self.demanded = self._invoice(self.customer, "2026-01-21", 800.00)
 
+    @requires_addon("debt_collection_demand")
     def test_the_customer_gets_one_demand_listing_both(self):
         fired = self._walk(self._days("2026-03-02", "2026-03-31"))
         self.assertEqual(
@@ -285,6 +290,7 @@ class TestOneMessageADay(CreditsCase):
         )
         self.assertEqual(self.reminded.debt_collection_stage_id, self.step_demand)
 
+    @requires_addon("debt_collection_demand")
     def test_a_step_may_keep_one_message_per_step(self):
         self.step_demand.combine_messages = False
         fired = self._walk(["2026-03-02"])
@@ -322,6 +328,7 @@ class EntryOfManyCustomersCase(CreditsCase):
 
 @tagged("post_install", "-at_install")
 class TestEntryOfManyCustomers(EntryOfManyCustomersCase):
+    @requires_addon("debt_collection_demand")
     def test_each_customer_is_demanded_its_own_balance(self):
         self._walk(["2026-03-02"])
         delta, epsilon = self._demands(self.delta), self._demands(self.epsilon)
@@ -335,6 +342,7 @@ class TestEntryOfManyCustomers(EntryOfManyCustomersCase):
         self.assertNotIn(self._amount(1500.00), body)
         self.assertNotIn("Epsilon", body)
 
+    @requires_addon("debt_collection_demand")
     def test_the_demand_wizard_splits_the_entry_by_customer(self):
         wizard = self.env["debt.collection.demand.wizard"].create(
             {"move_ids": [Command.set(self.entry.ids)], "date": "2026-03-02"}

@@ -20,7 +20,7 @@ from odoo.tests import tagged
 from odoo.tools import config, mute_logger
 
 from ..tools import delivery as delivery_rules
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, requires_addon
 
 MON_2 = date(2026, 3, 2)
 MON_9 = date(2026, 3, 9)
@@ -139,6 +139,7 @@ class TestDeliveryStates(DeliveryCase):
         self.assertEqual((mail.state, mail.auto_delete), ("sent", False))
         self.assertEqual(delivery.notice_id.delivery_state, "sent")
 
+    @requires_addon("debt_collection_demand")
     def test_demand_keeps_its_pdf_and_letter_waits_to_be_printed(self):
         """On the demand day the customer with an e-mail address gets the
         demand with its PDF; the one without waits for the print run as a
@@ -345,6 +346,7 @@ class TestDeliveryFailures(DeliveryCase):
         self.assertFalse(delivery.activity_id)
         self.assertEqual(self.customer_b.debt_collection_failed_count, 1)
 
+    @requires_addon("debt_collection_demand")
     def test_bounced_demand_goes_back_to_approved_and_falls_back_to_a_letter(self):
         """The demand left, then bounced (Odoo's bounce handling): the
         delivery and the action fail, the demand is no longer "sent" and a

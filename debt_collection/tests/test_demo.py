@@ -12,6 +12,8 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import requires_addon
+
 
 class DemoCase(AccountTestInvoicingCommon):
     """The demo built once in a Polish company (the addons' demo tests read
@@ -44,6 +46,7 @@ class DemoCase(AccountTestInvoicingCommon):
 
 @tagged("post_install_l10n", "post_install", "-at_install")
 class TestDemo(DemoCase):
+    @requires_addon("debt_collection_demand")
     def test_a_polish_company(self):
         company = self.company
         self.assertEqual(
@@ -90,6 +93,7 @@ class TestDemo(DemoCase):
         )
         self.assertTrue(activities)
 
+    @requires_addon("debt_collection_demand")
     def test_every_menu_opens_on_data(self):
         root = self.env.ref("debt_collection.menu_debt_collection")
         menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id)])

@@ -2,11 +2,12 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, requires_addon
 
 
 @tagged("post_install", "-at_install")
 class TestEngineTimeline(DebtCollectionCase):
+    @requires_addon("debt_collection_demand")
     def test_timeline_120_days(self):
         """Every step fires on its day only, over 120 daily runs; the demand
         due on Saturday 11 April waits for Monday (the calendar is Mon-Fri)."""

@@ -16,7 +16,7 @@ from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, requires_addon
 
 D = date.fromisoformat
 
@@ -259,6 +259,7 @@ class TestEngineItemsAmounts(ItemsCase):
         self.assertEqual(self._events(move_id=invoice.id).amount_residual, 749.75)
         self.assertIn(self._amount(749.75), self._body(self._mails(self.customer)))
 
+    @requires_addon("debt_collection_demand")
     def test_partner_minimum_skips_small_totals(self):
         """The demand needs 100 per customer: 60 + 30 due together are both
         skipped "below the customer minimum", no e-mail; 60 + 50 give one
@@ -353,6 +354,7 @@ class TestEngineItemsAmounts(ItemsCase):
         self.assertIn("Total EUR", body)
         self.assertNotIn(self._amount(40.00), body)
 
+    @requires_addon("debt_collection_demand")
     def test_foreign_currency_partner_minimum_in_company_currency(self):
         """The demand's customer minimum is 100 PLN: 20.00 + 6.00 EUR is
         104.00 PLN and is demanded; 20.00 + 4.99 EUR (99.96 PLN) is not."""
@@ -433,6 +435,7 @@ class TestEngineItemsExclusion(ItemsCase):
             [("partner_id", "=", partner.id), ("event_type", "=", "flag")], order="id"
         )
 
+    @requires_addon("debt_collection_demand")
     def test_excluded_partner_and_resume(self):
         """Switched off after the pre-due reminder: nothing on the reminder
         days; each switch is a 'flag' event; switched on again on day 44 it
@@ -526,6 +529,7 @@ class TestEngineItemsExclusion(ItemsCase):
         self.assertIn("jan@kowalski.example.com", mail.email_to)
         self.assertNotIn("biuro@kowalski.example.com", mail.email_to)
 
+    @requires_addon("debt_collection_demand")
     def test_excluded_document(self):
         """One invoice switched off: nothing for it, while the customer's
         other invoice is reminded alone; the switch is a 'flag' event on the
@@ -934,6 +938,7 @@ class TestEngineItemsKinds(ItemsCase):
         self.assertEqual(items.mapped("amount_residual"), [300.00, 700.00])
         return invoice, items
 
+    @requires_addon("debt_collection_demand")
     def test_installments_are_separate_items(self):
         """30 % in 10 days and 70 % in 40 days: two items with their own due
         dates, each reminded on its own days for its own amount."""
@@ -1074,6 +1079,7 @@ class TestEngineItemsKinds(ItemsCase):
             )
             self.assertFalse(entry.debt_collection_next_step_id)
 
+    @requires_addon("debt_collection_demand")
     def test_partner_and_document_summary_on_a_day(self):
         """On 25 March: overdue 1500.50 (the invoice due 10 April is not
         overdue), oldest 23 days, stage "Overdue reminder", next action the

@@ -22,7 +22,7 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import html2plaintext, mute_logger
 
-from .common import DebtCollectionCase, warsaw_winter
+from .common import DebtCollectionCase, requires_addon, warsaw_winter
 
 MON_2 = date(2026, 3, 2)
 SAT_7 = date(2026, 3, 7)
@@ -171,6 +171,7 @@ class TestEngineRuns(DebtCollectionCase):
         self.assertEqual(self._events().scheduled_date, TUE_10)
         self.assertEqual(len(self._mails(self.customer)), 1)
 
+    @requires_addon("debt_collection_demand")
     def test_polish_company_sends_nothing_on_easter_monday(self):
         """A Polish company has Poland's public holidays without entering
         them: the final demand due on Easter Monday 2026 (6 April) waits for

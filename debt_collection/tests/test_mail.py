@@ -13,7 +13,7 @@ from odoo import Command
 from odoo.modules import module as odoo_module
 from odoo.tests import tagged
 
-from .common import DebtCollectionCase, warsaw_winter
+from .common import DebtCollectionCase, requires_addon, warsaw_winter
 
 BANK_ACCOUNT = "PL61 1090 1014 0000 0712 1981 2874"
 BANK_NAME = "Santander Bank Polska"
@@ -245,6 +245,7 @@ class TestMailContent(DebtCollectionMailCase):
         self.assertIn("If you have already paid, please disregard this message.", text)
         self._assert_payment_details(text, "03/20/2026")
 
+    @requires_addon("debt_collection_demand")
     def test_payment_demand_content(self):
         """The payment demand formally demands payment within 7 days."""
         first = self._invoice(
@@ -300,6 +301,7 @@ class TestMailContent(DebtCollectionMailCase):
         self.assertNotIn("legal action", text)
         self._assert_payment_details(text, "04/20/2026")
 
+    @requires_addon("debt_collection_demand")
     def test_final_demand_content(self):
         """The final demand announces legal action and asks to pay within 5 days."""
         first = self._invoice(
@@ -634,6 +636,7 @@ class TestMailPolish(DebtCollectionMailCase):
             sorted((m.res_id, m.subject, m.body_html, "queued") for m in batch),
         )
 
+    @requires_addon("debt_collection_demand")
     def test_polish_and_english_customers_in_one_run(self):
         """A Polish customer's payment demand is in Polish with Polish dates
         and amounts; an English customer in the same run reads English."""

@@ -18,6 +18,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import requires_addon
 from .test_credits import CreditsCase
 
 D = date.fromisoformat
@@ -215,6 +216,7 @@ class TestPolishLedger(LedgerCase):
             for e in self._events(partner_id=partner.id, state="skipped")
         ]
 
+    @requires_addon("debt_collection_demand")
     def test_120_days_of_collection_on_a_real_ledger(self):
         # Documents issued before the walk.
         alfa_invoice = self._vat_invoice(self.alfa, 1000.00, "2026-02-24", "2026-03-10")
@@ -451,6 +453,7 @@ class TestAccountingNeverBlocked(LedgerCase):
         self.demand = self._demands(self.customer)
         self.assertEqual(self.demand.state, "sent")
 
+    @requires_addon("debt_collection_demand")
     def test_billing_clerk_registers_payments_and_credit_notes(self):
         self._register(self.invoice, 1000.00, "2026-03-03", self.billing)
         refund = self._invoice(
@@ -470,6 +473,7 @@ class TestAccountingNeverBlocked(LedgerCase):
         self.other.with_user(self.billing).button_cancel()
         self.assertEqual(self.other.state, "cancel")
 
+    @requires_addon("debt_collection_demand")
     def test_accountant_reconciles_a_bank_statement_line_and_edits_a_draft(self):
         self._statement_payment(self.invoice, 1000.00, "2026-03-03", self.accountant)
         self.assertEqual(self.invoice.amount_residual, 0.0)

@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import DebtCollectionCase, warsaw_winter
+from .common import DebtCollectionCase, requires_addon, warsaw_winter
 
 
 @tagged("post_install", "-at_install")
@@ -94,6 +94,7 @@ class TestAccessRights(DebtCollectionCase):
         policy.is_default = True
         self.assertEqual(self.company.debt_collection_policy_id, policy)
 
+    @requires_addon("debt_collection_demand")
     def test_manager_runs_the_setup_wizard(self):
         """A manager of a company switched on for the first time (no default
         policy yet) goes through the three steps and gets a policy."""
@@ -138,6 +139,7 @@ class TestAccessRights(DebtCollectionCase):
 
     # Collectors -----------------------------------------------------------
 
+    @requires_addon("debt_collection_demand")
     def test_collector_reads_policies_but_cannot_change_them(self):
         policy = self.policy.with_user(self.collector)
         self.assertEqual(policy.name, "Standard")
@@ -337,6 +339,7 @@ class TestAccessRights(DebtCollectionCase):
 
     # Invoice users and other users -----------------------------------------
 
+    @requires_addon("debt_collection_demand")
     def test_invoice_user_reads_collection_data_only(self):
         self._run("2026-03-09")
         env = self.env(user=self.invoice_user)
@@ -435,13 +438,13 @@ class TestMultiCompany(DebtCollectionCase):
                 "mail_template_id": template("reminder", 5).id,
             }
         )
-        cls.step_b_demand = cls.env["debt.collection.step"].create(
+        cls.step_b_second = cls.env["debt.collection.step"].create(
             {
                 "policy_id": cls.policy_b.id,
-                "name": "Beta demand",
+                "name": "Beta second reminder",
                 "days": 20,
-                "action": "demand",
-                "mail_template_id": template("demand", 20).id,
+                "action": "reminder",
+                "mail_template_id": template("reminder", 20).id,
             }
         )
         cls.holiday_b = cls.env["debt.collection.holiday"].create(
@@ -677,7 +680,8 @@ class TestMultiCompany(DebtCollectionCase):
         self.assertEqual(self.policy_b.name, "Beta standard")
         self.assertEqual(self.step_b_reminder.days, 5)
         self.assertEqual(
-            self.policy_b.step_ids.mapped("name"), ["Beta reminder", "Beta demand"]
+            self.policy_b.step_ids.mapped("name"),
+            ["Beta reminder", "Beta second reminder"],
         )
 
     def test_collector_of_a_cannot_note_hold_or_plan_company_b_documents(self):

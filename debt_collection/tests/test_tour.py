@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo.tests import HttpCase, tagged
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, requires_addon
 
 
 @tagged("post_install", "-at_install")
@@ -45,6 +45,7 @@ class TestCollectorTour(DebtCollectionCase, HttpCase):
 class TestTemplateTour(DebtCollectionCase, HttpCase):
     """A collector rewords an e-mail template and previews it in Polish."""
 
+    @requires_addon("debt_collection_demand")
     def test_collector_edits_a_template_and_previews_it_in_polish(self):
         self._activate_polish()
         template = self.env.ref("debt_collection.mail_template_overdue_reminder")

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import DebtCollectionCase
+from .common import DebtCollectionCase, requires_addon
 
 
 @tagged("post_install", "-at_install")
@@ -21,6 +21,7 @@ class TestReadersLanguage(DebtCollectionCase):
     def _notes(self, events, lang):
         return [str(n) for n in events.with_context(lang=lang).mapped("note_display")]
 
+    @requires_addon("debt_collection_demand")
     def test_event_notes_in_the_readers_language(self):
         """An English-speaking collector puts an invoice on hold and prepares
         a demand; a Polish reader reads the history in Polish, an English one

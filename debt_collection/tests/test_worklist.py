@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import DebtCollectionCase, warsaw_winter
+from .common import DebtCollectionCase, requires_addon, warsaw_winter
 
 # Monday 9 March 2026: the overdue reminder (day 7) of documents due on
 # Monday 2 March and the payment demand (day 40) of documents due on 28 January.
@@ -103,6 +103,7 @@ class TestWorklist(DebtCollectionCase):
 
     # What is due today ---------------------------------------------------------
 
+    @requires_addon("debt_collection_demand")
     def test_today_lists_due_and_skipped_per_customer_and_step(self):
         invoice_nowak = self._invoice(self.nowak, "2026-01-28", 80.00)
         lines = self._todo()
@@ -163,6 +164,7 @@ class TestWorklist(DebtCollectionCase):
 
     # Manual approval ------------------------------------------------------------
 
+    @requires_addon("debt_collection_demand")
     def test_step_waiting_for_approval(self):
         self.step_demand.manual_approval = True
         demanded = self._invoice(self.customer, "2026-01-28", 1500.00)
@@ -315,6 +317,7 @@ class TestWorklist(DebtCollectionCase):
 
     # Dry run --------------------------------------------------------------------
 
+    @requires_addon("debt_collection_demand")
     def test_dry_run_for_a_future_date(self):
         counts = self._record_counts()
         with freeze_time(warsaw_winter(date(2026, 2, 20), 9)):

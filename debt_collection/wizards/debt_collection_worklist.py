@@ -176,9 +176,9 @@ class DebtCollectionWorklistLine(models.TransientModel):
                     names.append(_("Cc: %(cc)s", cc=", ".join(cc.mapped("email"))))
                 line.recipients = ", ".join(names) or _("No e-mail address")
             elif line.channel == "activity":
-                line.recipients = engine._get_activity_user(
+                line.recipients = engine._get_activity_users(
                     line.step_id, line.partner_id
-                ).name or _("Nobody")
+                )[line.partner_id.id].name or _("Nobody")
             else:
                 line.recipients = False
 

@@ -142,29 +142,26 @@ class DebtCollectionEngine(models.AbstractModel):
                 {"stage": "closed"}
             )
 
-    def _get_activity_user(self, step, partner):
+    def _get_activity_users(self, step, partners):
+        users = super()._get_activity_users(step, partners)
         if step.activity_user_rule == "responsible":
-            cases = self.env.context.get("debt_collection_case_users")
-            if cases is None:  # not from a run's batch (e.g. the to-do list)
-                case = self.env["debt.collection.case"]._open_for(
-                    self.env.company, partner
-                )
-                cases = {partner.commercial_partner_id.id: case.user_id.id}
-            user_id = cases.get(partner.commercial_partner_id.id)
-            if user_id:
-                return self.env["res.users"].browse(user_id)
-        return super()._get_activity_user(step, partner)
+            # The collector of each customer's case (opened when missing).
+            cases = self.env["debt.collection.case"]._open_for(
+                self.env.company, partners
+            )
+            collectors = {case.partner_id: case.user_id for case in cases}
+            for partner in partners:
+                collector = collectors.get(partner.commercial_partner_id)
+                if collector:
+                    users[partner.id] = collector.sudo(False)
+        return users
 
     def _execute_action_activity(self, step, groups, context):
         # The cases of all the step's customers at once, for the assignee and
         # for the next action they show.
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         cases = self.env["debt.collection.case"]._open_for(self.env.company, partners)
-        case_users = {case.partner_id.id: case.user_id.id for case in cases}
-        failures = super(
-            DebtCollectionEngine,
-            self.with_context(debt_collection_case_users=case_users),
-        )._execute_action_activity(step, groups, context)
+        failures = super()._execute_action_activity(step, groups, context)
         done = self.env["res.partner"].concat(
             *(
                 partner

@@ -34,8 +34,12 @@ from odoo.tools.pdf import PdfReader
 RUN_DATE = date(2026, 3, 2)  # a Monday
 RUN_MORNING = datetime(2026, 3, 2, 9)
 BENCH_COMPANY = "Bench Sp. z o.o."
-# The core, and the addons the pass (cases, blocks) and the ageing need.
-BENCH_ADDONS = "debt_collection,debt_collection_desk,debt_collection_analysis"
+# The core, and the addons the pass (demands, cases, blocks), the printing
+# and the ageing need: what debt_collection held before the split.
+BENCH_ADDONS = (
+    "debt_collection,debt_collection_interest,debt_collection_demand,"
+    "debt_collection_desk,debt_collection_analysis"
+)
 
 
 def parse_args():
