@@ -11,6 +11,14 @@ from odoo.tools.translate import LazyGettext, get_translation
 
 from ..tools import delivery as delivery_rules
 
+# The addons split out of debt_collection in 18.0.1.3.0.
+SPLIT_ADDONS = (
+    "debt_collection_desk",
+    "debt_collection_analysis",
+    "debt_collection_interest",
+    "debt_collection_demand",
+)
+
 # What a person may write on an event: a note (through the note wizards).
 # Everything else is written by the engine and the documents' workflows.
 USER_NOTE_FIELDS = frozenset(
@@ -428,15 +436,26 @@ class DebtCollectionEvent(models.Model):
         return text
 
     @api.model
+    def _translate_term(self, module, source):
+        lang = self.env.lang or "en_US"
+        translated = get_translation(module, lang, source, ())
+        if translated == source and module == "debt_collection":
+            # History written before 18.0.1.3.0 names debt_collection for
+            # terms that left with the addons split out of it.
+            for addon in SPLIT_ADDONS:
+                translated = get_translation(addon, lang, source, ())
+                if translated != source:
+                    break
+        return translated
+
+    @api.model
     def _render_value(self, value):
         if not isinstance(value, dict):
             return value
         if "term" in value:
             module, source = value["term"]
             args = {key: self._render_value(v) for key, v in value["args"].items()}
-            translated = escape(
-                get_translation(module, self.env.lang or "en_US", source, ())
-            )
+            translated = escape(self._translate_term(module, source))
             return translated % args if args else translated
         if "date" in value:
             return format_date(self.env, value["date"])

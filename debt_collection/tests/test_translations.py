@@ -105,3 +105,25 @@ class TestReadersLanguage(DebtCollectionCase):
         self.assertIn("06.04.2026 Poniedziałek Wielkanocny", text)
         self.assertIn("24.12.2026 Wigilia Bożego Narodzenia", text)
         self.assertEqual(len(text.splitlines()), 14)
+
+    @requires_addon("debt_collection_demand")
+    def test_history_written_before_the_split_still_reads_in_polish(self):
+        """Events written before 18.0.1.3.0 name debt_collection for terms
+        that moved to the demand addon: still shown in Polish."""
+        event = self.env["debt.collection.event"]._log(
+            [
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.customer.id,
+                    "event_type": "note",
+                    "note_message": {
+                        "message": {
+                            "term": ["debt_collection", "Prepared."],
+                            "args": {},
+                        }
+                    },
+                }
+            ]
+        )
+        self.assertEqual(self._notes(event, "pl_PL"), ["Przygotowano."])
+        self.assertEqual(self._notes(event, "en_US"), ["Prepared."])
