@@ -753,6 +753,7 @@ class TestMultiCompany(DebtCollectionCase):
         )
         self.assertFalse(shared_in_a.debt_collection_policy_id)
 
+    @requires_addon("debt_collection_demand")
     def test_shared_customer_has_a_policy_per_company(self):
         strict_a = self.env["debt.collection.policy"].create(
             {"name": "Strict A", "company_id": self.company_a.id}
