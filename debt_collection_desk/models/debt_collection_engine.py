@@ -157,8 +157,8 @@ class DebtCollectionEngine(models.AbstractModel):
         return users
 
     def _execute_action_activity(self, step, groups, context):
-        # The cases of all the step's customers at once, for the assignee and
-        # for the next action they show.
+        # The cases of all the step's customers at once (their collectors get
+        # the activities, see _get_activity_users), for the next action.
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         cases = self.env["debt.collection.case"]._open_for(self.env.company, partners)
         failures = super()._execute_action_activity(step, groups, context)
