@@ -104,8 +104,12 @@ class DebtCollectionBalanceReplyWizard(models.TransientModel):
         required=True,
         default="confirmed",
     )
+    # The company's collection day, the one the reply is checked against
+    # (the user's day differs around midnight).
     answer_date = fields.Date(
-        "Reply Date", required=True, default=fields.Date.context_today
+        "Reply Date",
+        required=True,
+        default=lambda self: self.env.company._debt_collection_today(),
     )
     signed_by = fields.Char(help="Who signed the reply for the customer.")
     reason = fields.Text("Disagreement")
