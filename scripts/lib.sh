@@ -42,11 +42,15 @@ ensure_venv() {
             die "could not create .venv (on Debian: apt-get install python3-venv)"
     fi
     local want have=""
-    want="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
+    want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-addons.txt" | sha256sum | cut -d' ' -f1)"
     [ -f "$VENV/.requirements.sha256" ] && have="$(cat "$VENV/.requirements.sha256")"
     if [ "$want" != "$have" ]; then
-        say "Installing requirements.txt into .venv"
+        say "Installing requirements.txt and requirements-addons.txt into .venv"
         "$PY" -m pip install -q -r "$ROOT/requirements.txt" || die "pip install -r requirements.txt failed"
+        # Other addons' wheels require the odoo package from PyPI, which an
+        # Odoo from source or a .deb does not register: --no-deps.
+        "$PY" -m pip install -q --no-deps -r "$ROOT/requirements-addons.txt" ||
+            die "pip install -r requirements-addons.txt failed"
         echo "$want" >"$VENV/.requirements.sha256"
     fi
 }

@@ -9,8 +9,8 @@ class DebtCollectionBatch(models.Model):
     worker at a time.
 
     The cron that plans a run splits its customers into batches; any worker
-    (the collection cron, the batch workers' crons, OCA queue_job jobs when
-    that addon is installed) claims the next pending batch with ``FOR UPDATE
+    (the collection cron, the batch workers' crons, OCA queue_job jobs with
+    ``debt_collection_queue_job``) claims the next pending batch with ``FOR UPDATE
     SKIP LOCKED``, acts for its customers and marks it done in the same
     transaction. A worker that dies leaves its batch pending (its transaction
     is rolled back) for the next one; two workers never hold the same batch,
@@ -34,9 +34,10 @@ class DebtCollectionBatch(models.Model):
         index=True,
     )
 
-    def _claim_next(self, company):
-        """The company's next pending batch, locked for this transaction, or
-        an empty recordset when none is left that no other worker holds.
+    def _claim_next(self, company, batch_ids=None):
+        """The company's next pending batch (among ``batch_ids`` when given),
+        locked for this transaction, or an empty recordset when none is left
+        that no other worker holds.
 
         Odoo's transactions are REPEATABLE READ: a batch another worker
         finished after this transaction began cannot be locked (serialization
@@ -46,10 +47,11 @@ class DebtCollectionBatch(models.Model):
         self.env.flush_all()
         query = SQL(
             """SELECT id FROM debt_collection_batch
-                WHERE company_id = %s AND state = 'pending'
+                WHERE company_id = %s AND state = 'pending' AND %s
                 ORDER BY id LIMIT 1
                   FOR UPDATE SKIP LOCKED""",
             company.id,
+            SQL("id = ANY(%s)", list(batch_ids)) if batch_ids else SQL("TRUE"),
         )
         for _attempt in range(10):
             try:

@@ -2,7 +2,7 @@
 cron or from the to-do list, as a pipeline in four files of one model:
 
 - here, the entry points: the cron, the run planned into batches of customers
-  that cron workers (or queue_job) claim and work, the run's end;
+  that cron workers (or job queue workers) claim and work, the run's end;
 - ``debt_collection_planner.py``: which step is due for which item (reads
   only; the forecast and the summary fields use it too);
 - ``debt_collection_executor.py``: claim, act, record, one batch at a time;
@@ -14,7 +14,7 @@ import time
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 from odoo.tools import config as odoo_config
 
@@ -189,28 +189,15 @@ class DebtCollectionEngine(models.AbstractModel):
         return [row[0] for row in rows]
 
     def _enqueue_batches(self, batches):
-        """With OCA queue_job installed, each batch is also a job, so that
-        the job runner's workers (on any server) work them; the crons work
-        whatever they have not taken yet."""
-        if "queue.job" not in self.env or not hasattr(batches, "with_delay"):
-            return
-        for batch in batches:
-            self.with_delay(
-                description=_("Debt collection: batch %(batch)s", batch=batch.id),
-                identity_key=f"debt_collection_batch_{batch.id}",
-            )._work_batch_job(batch.id)
+        """Hand the planned batches to a job queue (extension point:
+        ``debt_collection_queue_job`` makes each an OCA queue_job job); the
+        crons work whatever no job has taken."""
+        return True
 
-    def _work_batch_job(self, batch_id):
-        """The queue_job job of one batch: worked unless done or held."""
-        batch = self.env["debt.collection.batch"].sudo().browse(batch_id).exists()
-        if batch and batch.state == "pending":
-            self.with_company(batch.company_id)._work_batches(
-                batch.company_id, time.monotonic() + self._get_time_budget()
-            )
-
-    def _work_batches(self, company, deadline=None):
-        """Claim and work the company's pending batches, one transaction
-        each, until none is left or ``deadline`` (time.monotonic()) passed.
+    def _work_batches(self, company, deadline=None, batch_ids=None):
+        """Claim and work the company's pending batches (only ``batch_ids``
+        when given), one transaction each, until none is left or
+        ``deadline`` (time.monotonic()) passed.
 
         Returns (customers done, customers remaining).
         """
@@ -219,7 +206,7 @@ class DebtCollectionEngine(models.AbstractModel):
         while not deadline or time.monotonic() < deadline:
             if self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            batch = Batch._claim_next(company)
+            batch = Batch._claim_next(company, batch_ids)
             if not batch:
                 break
             try:

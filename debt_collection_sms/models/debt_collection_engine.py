@@ -52,8 +52,8 @@ class DebtCollectionEngine(models.AbstractModel):
             )
         return result
 
-    def _work_batches(self, company, deadline=None):
-        result = super()._work_batches(company, deadline=deadline)
+    def _work_batches(self, company, deadline=None, batch_ids=None):
+        result = super()._work_batches(company, deadline=deadline, batch_ids=batch_ids)
         # The SMS the batches queued (and committed) go out now; not while a
         # batch is held: sending commits.
         self.env["debt.collection.delivery"]._send_sms_queue(
