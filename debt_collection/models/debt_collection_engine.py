@@ -249,8 +249,7 @@ class DebtCollectionEngine(models.AbstractModel):
             policies=run.policy_ids,
             restrict=self._restrict_partners(batch.partner_ids),
         )
-        with run._counts_protected():
-            self._execute_plan(plan, origin=run.origin, run=run)
+        self._execute_plan(plan, origin=run.origin, run=run)
         return len(batch.partner_ids)
 
     def _finish_runs(self, company):

@@ -71,14 +71,16 @@ class DebtCollectionEngine(models.AbstractModel):
                         "origin": origin,
                     }
                 )
-            self._execute_batch(
-                company,
-                plan.run_date,
-                [g for pid in batch for g in groups_by_partner[pid]],
-                [i for pid in batch for i in skipped_by_partner[pid]],
-                run,
-                origin,
-            )
+            # The run's counts are computed once, when it is finished.
+            with run._counts_protected():
+                self._execute_batch(
+                    company,
+                    plan.run_date,
+                    [g for pid in batch for g in groups_by_partner[pid]],
+                    [i for pid in batch for i in skipped_by_partner[pid]],
+                    run,
+                    origin,
+                )
             done += len(batch)
             # A cron run commits each batch: what is sent is recorded for good
             # (exactly-once relies on it) and a crash loses one batch at most.

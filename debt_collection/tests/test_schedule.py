@@ -125,6 +125,46 @@ class TestTimeline(unittest.TestCase):
                 self.assertIsNone(due_on(run_date, history_by_step))
 
 
+class TestDueStepAgreesWithTheWindows(unittest.TestCase):
+    """``due_step`` computes the windows in days for speed; the forecast
+    (``next_due``) walks :func:`schedule._windows`. Both must agree."""
+
+    @staticmethod
+    def _by_windows(steps, due_date, history_by_step, run_date):
+        for step, start, end in schedule._windows(steps, due_date, history_by_step):
+            if start > run_date or (end is not None and end < run_date):
+                continue
+            step_history = history_by_step.get(step.id, schedule.NO_HISTORY)
+            when = schedule._occurrence_date(step, start, step_history)
+            if when is not None and when <= run_date:
+                return schedule.Due(step, step_history.consumed, when)
+            return None
+        return None
+
+    def test_every_day_every_history(self):
+        two_pre_due = schedule.sort_steps(
+            [schedule.StepRule(id=5, days=-10), PRE_DUE, REMINDER, FINAL]
+        )
+        histories = [
+            {},
+            {PRE_DUE.id: history(1, day(-3))},
+            {REMINDER.id: history(1, day(8))},
+            {REMINDER.id: history(3, day(21)), DEMAND.id: history(1, day(30))},
+            {FINAL.id: history(1, day(61))},
+        ]
+        checked = 0
+        for steps in (POLICY, two_pre_due, [DEMAND], [PRE_DUE]):
+            for item_history in histories:
+                for offset in range(-20, 100):
+                    self.assertEqual(
+                        schedule.due_step(steps, DUE_DATE, item_history, day(offset)),
+                        self._by_windows(steps, DUE_DATE, item_history, day(offset)),
+                        (steps, item_history, offset),
+                    )
+                    checked += 1
+        self.assertEqual(checked, 4 * 5 * 120)
+
+
 class TestPreDueStep(unittest.TestCase):
     def test_pre_due_step_fires_on_its_trigger_day(self):
         due = due_on(date(2025, 8, 5))

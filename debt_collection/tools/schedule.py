@@ -74,14 +74,7 @@ def _windows(steps, due_date, history_by_step=None):
     an item listed in a higher step's message (see :func:`combine_same_day`)
     has reached that step and gets no softer message afterwards.
     """
-    reached = max(
-        (
-            index
-            for index, step in enumerate(steps)
-            if (history_by_step or {}).get(step.id, NO_HISTORY).consumed
-        ),
-        default=0,
-    )
+    reached = _reached(steps, history_by_step)
     for index, step in enumerate(steps):
         if index < reached:
             continue
@@ -92,6 +85,20 @@ def _windows(steps, due_date, history_by_step=None):
         if step.days < 0:
             end = min(end, due_date) if end else due_date
         yield step, start, end
+
+
+def _reached(steps, history_by_step):
+    """Index of the furthest step already applied to the item (0: none)."""
+    if not history_by_step:
+        return 0
+    return max(
+        (
+            index
+            for index, step in enumerate(steps)
+            if history_by_step.get(step.id, NO_HISTORY).consumed
+        ),
+        default=0,
+    )
 
 
 def _occurrence_date(step, start, history):
@@ -114,12 +121,22 @@ def due_step(steps, due_date, history_by_step, run_date):
 
     ``steps`` must be sorted by trigger day (see :func:`sort_steps`);
     ``history_by_step`` maps a step id to its :class:`StepHistory`.
+    The windows of :func:`_windows`, in days after the due date: this runs
+    for every open item of a ledger.
     """
-    for step, start, end in _windows(steps, due_date, history_by_step):
-        if start > run_date or (end is not None and end < run_date):
+    offset = (run_date - due_date).days
+    count = len(steps)
+    for index in range(_reached(steps, history_by_step), count):
+        step = steps[index]
+        if step.days > offset:
+            return None  # the later windows open later still
+        last = steps[index + 1].days - 1 if index + 1 < count else None
+        if step.days < 0:
+            last = min(last, 0) if last is not None else 0
+        if last is not None and last < offset:
             continue
         history = history_by_step.get(step.id, NO_HISTORY)
-        when = _occurrence_date(step, start, history)
+        when = _occurrence_date(step, due_date + timedelta(days=step.days), history)
         if when is not None and when <= run_date:
             return Due(step, history.consumed, when)
         return None

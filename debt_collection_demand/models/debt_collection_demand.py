@@ -708,12 +708,18 @@ class DebtCollectionDemand(models.Model):
         final_by_item = {
             line.move_line_id.id: final for final in self for line in final.line_ids
         }
-        earlier_lines = self.env["debt.collection.demand.line"].search(
-            [
-                ("demand_id.kind", "=", "demand"),
-                ("demand_id.state", "in", ("approved", "sent")),
-                ("move_line_id", "in", list(final_by_item)),
-            ]
+        # By item only, then filtered: joined to the demands, PostgreSQL
+        # plans a quadratic loop while the lines of this transaction are not
+        # in its statistics yet (a first run creates thousands).
+        earlier_lines = (
+            self.env["debt.collection.demand.line"]
+            .search([("move_line_id", "in", list(final_by_item))], order="id")
+            .filtered(
+                lambda line: (
+                    line.demand_id.kind == "demand"
+                    and line.demand_id.state in ("approved", "sent")
+                )
+            )
         )
         earlier_by_final = {}
         for line in earlier_lines:
