@@ -206,6 +206,11 @@ class DebtCollectionEngine(models.AbstractModel):
         history, postponed, covered_before = self._fetch_history(
             company, [row["id"] for row in rows]
         )
+        waiting = (
+            set()
+            if include_manual
+            else {s.id for s in steps.values() if s.manual_approval}
+        )
         candidates, planned = [], {}
         for row in rows:
             due = schedule.due_step(
@@ -216,7 +221,7 @@ class DebtCollectionEngine(models.AbstractModel):
             )
             if not due or postponed.get((row["id"], due.step.id), due.date) > run_date:
                 continue
-            if steps[due.step.id].manual_approval and not include_manual:
+            if due.step.id in waiting:
                 continue
             candidates.append(
                 _candidate(row, due, overdue=row["date_maturity"] < run_date)
