@@ -194,11 +194,11 @@ class DebtCollectionEngine(models.AbstractModel):
             and not (row["hold_until"] and row["hold_until"] >= run_date)
         ]
         overdue_totals = defaultdict(lambda: defaultdict(Decimal))
+        residuals = {}  # {item id: residual as a Decimal}, converted once
         for row in rows:
             if row["date_maturity"] < run_date:
-                overdue_totals[row["partner_id"]][row["currency_id"]] += to_decimal(
-                    row["amount_residual"]
-                )
+                residual = residuals[row["id"]] = to_decimal(row["amount_residual"])
+                overdue_totals[row["partner_id"]][row["currency_id"]] += residual
         if policies is not None:
             allowed = set(policies.ids)
             rows = [row for row in rows if row["policy_id"] in allowed]
@@ -224,7 +224,12 @@ class DebtCollectionEngine(models.AbstractModel):
             if due.step.id in waiting:
                 continue
             candidates.append(
-                _candidate(row, due, overdue=row["date_maturity"] < run_date)
+                _candidate(
+                    row,
+                    due,
+                    overdue=row["date_maturity"] < run_date,
+                    amount=residuals.get(row["id"]),
+                )
             )
             planned[row["id"]] = _planned_item(row, due.occurrence)
         paid_late, paid_planned = self._paid_late_candidates(
