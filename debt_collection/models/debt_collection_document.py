@@ -143,19 +143,23 @@ class DebtCollectionDocumentMixin(models.AbstractModel):
         both; ``message`` is an ``_lt`` term (shown in the reader's
         language)."""
         Event = self.env["debt.collection.event"]
-        vals_list = [
-            Event._prepare_log_vals(
-                record.company_id,
-                record.partner_id,
-                self._workflow_event_type,
-                record._get_log_message(message),
-                channel=channel or self._workflow_event_channel,
-                move_id=move.id,
-                **{self._workflow_event_field: record.id},
-            )
-            for record in self
-            for move in record._get_logged_moves() or [self.env["account.move"]]
-        ]
+        vals_list = []
+        for record in self:
+            # Rendered once per record, not per document: a run logs a
+            # demand's every step on each of its documents.
+            note = Event._message_vals(record._get_log_message(message))
+            vals_list += [
+                Event._prepare_log_vals(
+                    record.company_id,
+                    record.partner_id,
+                    self._workflow_event_type,
+                    channel=channel or self._workflow_event_channel,
+                    move_id=move.id,
+                    **note,
+                    **{self._workflow_event_field: record.id},
+                )
+                for move in record._get_logged_moves() or [self.env["account.move"]]
+            ]
         events = Event._log(vals_list)
         events._on_steps_done()
         return events
