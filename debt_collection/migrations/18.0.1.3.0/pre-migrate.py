@@ -14,6 +14,7 @@ The approach of OpenUpgrade's ``update_module_moved_models``,
 """
 
 from odoo.tools import SQL
+from odoo.tools.sql import table_exists
 
 OLD = "debt_collection"
 
@@ -534,6 +535,47 @@ def _reanchor_block_step_view(cr):
     )
 
 
+# Stored QWeb bodies (translated: jsonb) that may call the moved templates:
+# users reword them (noupdate), so the update does not reload them.
+TEMPLATE_BODIES = [
+    ("mail_template", "body_html"),
+    ("debt_collection_letter_template", "body_html"),
+]
+
+
+def _rename_template_calls(cr):
+    """``t-call="debt_collection.letter_payment"`` in a stored e-mail or
+    letter template becomes ``debt_collection_demand.letter_payment``: the
+    QWeb templates of the moved addons have their new module in their XML id,
+    and a call by the old one fails ("External ID not found")."""
+    cr.execute(
+        SQL(
+            """SELECT module, array_agg(name) FROM ir_model_data
+                WHERE model = 'ir.ui.view' AND module IN %s AND name IN %s
+                GROUP BY module""",
+            tuple(MOVED),
+            tuple(name for moved in MOVED.values() for name in moved["records"]),
+        )
+    )
+    for new, names in cr.fetchall():
+        pattern = r"\m%s\.(%s)\M" % (OLD, "|".join(names))
+        for table, column in TEMPLATE_BODIES:
+            if not table_exists(cr, table):
+                continue
+            cr.execute(
+                SQL(
+                    """UPDATE %(table)s
+                          SET %(column)s = regexp_replace(
+                              %(column)s::text, %(pattern)s, %(replacement)s, 'g')::jsonb
+                        WHERE %(column)s::text ~ %(pattern)s""",
+                    table=SQL.identifier(table),
+                    column=SQL.identifier(column),
+                    pattern=pattern,
+                    replacement=new + r".\1",
+                )
+            )
+
+
 def migrate(cr, version):
     if not version:
         return
@@ -542,3 +584,4 @@ def migrate(cr, version):
         _move(cr, new, moved)
     _mark_dependents_to_update(cr)
     _reanchor_block_step_view(cr)
+    _rename_template_calls(cr)
