@@ -1,5 +1,9 @@
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -152,6 +156,9 @@ class DebtCollectionDemand(models.Model):
     _workflow_event_type = "demand"
     _workflow_event_channel = "letter"
     _workflow_event_field = "demand_id"
+    # A print of many letters is cut into one part per CPU, of at least this
+    # many letters, printed by one wkhtmltopdf each at the same time.
+    _print_letters_per_process = 50
 
     name = fields.Char(default="/", readonly=True, copy=False, index="trigram")
     kind = fields.Selection(
@@ -298,6 +305,14 @@ class DebtCollectionDemand(models.Model):
                 if letter:
                     letters.update(letter.sudo()._render_letters(of_kind))
         return letters
+
+    def _print_chunks(self):
+        """The demands in print order, cut into the parts that the report
+        prints as separate documents (one part for a small print)."""
+        per_process = self._print_letters_per_process
+        count = max(1, min(os.cpu_count() or 1, len(self) // per_process))
+        bounds = [len(self) * part // count for part in range(count + 1)]
+        return [self[start:end] for start, end in pairwise(bounds)]
 
     @api.depends("date", "kind", "company_id")
     def _compute_pay_by_date(self):
@@ -1022,6 +1037,53 @@ class DebtCollectionDemandLine(models.Model):
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    @api.model
+    def _run_wkhtmltopdf(
+        self,
+        bodies,
+        report_ref=False,
+        header=None,
+        footer=None,
+        landscape=False,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        """The parts of a large print of letters (one body each, see
+        ``_print_chunks``) printed at the same time, one wkhtmltopdf process
+        each (it works on one CPU), then joined in order."""
+        options = {
+            "header": header,
+            "footer": footer,
+            "landscape": landscape,
+            "specific_paperformat_args": specific_paperformat_args,
+            "set_viewport_size": set_viewport_size,
+        }
+        report = report_ref and self._get_report(report_ref)
+        if (
+            len(bodies) < 2
+            or not report
+            or report.report_name != "debt_collection_demand.report_demand"
+        ):
+            return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **options)
+        # Odoo's method runs in the threads, which must not use the cursor:
+        # it gets the report record (no search) and reads its paperformat
+        # and the print delay, which this call puts in the caches first. The
+        # threads see no HTTP request, so wkhtmltopdf gets no session cookie:
+        # the letters load only public files (the report styles).
+        report._build_wkhtmltopdf_args(
+            report.get_paperformat(),
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        print_part = partial(
+            super(IrActionsReport, report)._run_wkhtmltopdf,
+            report_ref=report,
+            **options,
+        )
+        with ThreadPoolExecutor(len(bodies)) as pool:
+            return merge_pdf(list(pool.map(lambda body: print_part([body]), bodies)))
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         content, report_type = super()._render_qweb_pdf(report_ref, res_ids, data)

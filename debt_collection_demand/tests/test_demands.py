@@ -10,17 +10,22 @@ asks to pay within 7 days of the demand's date (20 April 2026); 1 EUR is
 """
 
 import io
+import subprocess
+import threading
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import html
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import Cursor
 from odoo.tests import new_test_user, tagged
 from odoo.tools.pdf import OdooPdfFileReader
 
 from odoo.addons.debt_collection.tests.common import DebtCollectionCase
+from odoo.addons.debt_collection_demand.models.debt_collection_demand import _split_pdf
 
 DAY = "2026-04-13"
 ADDRESS = "ul. Długa 5, 00-950 Warszawa"
@@ -1322,6 +1327,76 @@ class TestDemandOutput(DemandCase):
         self.assertNotIn("Sklep Nowak", texts["WZ/2026/00001"])
         self.assertIn("Sklep Nowak", texts["WZ/2026/00002"])
         self.assertNotIn("Hurtownia Kowalski", texts["WZ/2026/00002"])
+
+    def _print(self, demands):
+        """The demands' printed PDF, the text of each of its pages, and how
+        many wkhtmltopdf processes printed it."""
+        with patch("subprocess.Popen", wraps=subprocess.Popen) as popen:
+            content, _content_type = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf(
+                    "debt_collection_demand.action_report_demand", demands.ids
+                )
+            )
+        reader = OdooPdfFileReader(io.BytesIO(content), strict=False)
+        pages = [_squash(page.extract_text()) for page in reader.pages]
+        processes = [
+            call for call in popen.call_args_list if "wkhtmltopdf" in call.args[0][0]
+        ]
+        return content, pages, len(processes)
+
+    def test_large_print_in_parts_gives_the_same_letters_in_order(self):
+        """A large print is cut into parts printed at the same time, one
+        wkhtmltopdf each: the joined PDF has the same pages as when one
+        process prints it, each letter starting on the page with its number,
+        in order, and splits back into the letters. The parts' threads never
+        touch the database cursor."""
+        long = self.env["account.move"]
+        for day in range(1, 29):
+            long |= self._invoice(self.customer, f"2026-02-{day:02d}", 100.00 + day)
+        demands = (
+            self._approved(long)
+            + self._approved(self._invoice(self.nowak, "2026-03-02", 500.00))
+            + self._approved(self._invoice(self.maly, "2026-03-02", 300.00))
+        )
+        _content, whole, processes = self._print(demands)
+        self.assertEqual(processes, 1)
+
+        Demand = type(demands)
+        cursor_threads = set()
+        execute = Cursor.execute
+
+        def recording_execute(cr, *args, **kwargs):
+            cursor_threads.add(threading.current_thread())
+            return execute(cr, *args, **kwargs)
+
+        with (
+            patch.object(Demand, "_print_letters_per_process", 1),
+            patch("os.cpu_count", return_value=3),
+            patch.object(Cursor, "execute", recording_execute),
+        ):
+            self.assertEqual(len(demands._print_chunks()), 3)
+            content, parts, processes = self._print(demands)
+        self.assertEqual(processes, 3)
+        self.assertEqual(cursor_threads, {threading.current_thread()})
+
+        self.assertGreater(len(whole), len(demands))
+        self.assertEqual(parts, whole)
+        starts = [
+            next(i for i, text in enumerate(parts) if demand.name in text)
+            for demand in demands
+        ]
+        self.assertEqual(
+            [demand.name for demand in demands],
+            ["WZ/2026/00001", "WZ/2026/00002", "WZ/2026/00003"],
+        )
+        self.assertEqual(starts, [0, len(parts) - 2, len(parts) - 1])
+        letters = _split_pdf(content, demands)
+        self.assertEqual(
+            [len(OdooPdfFileReader(io.BytesIO(letters[d.id])).pages) for d in demands],
+            [len(parts) - 2, 1, 1],
+        )
 
     def test_letter_content_in_english(self):
         """The letter (English customer): number, date, address in the

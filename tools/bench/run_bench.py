@@ -682,9 +682,10 @@ def report(title, result):
     print(f"  SQL queries per customer   {queries / customers:>10.2f}")
 
 
-def start_http_server():
-    """Serve Odoo in this process, as `make demo` does, so that wkhtmltopdf
-    loads the report styles like in production. Returns the base URL."""
+def start_http_server(database):
+    """Serve ``database`` in this process, as `make demo` does, so that
+    wkhtmltopdf loads the report styles like in production. Returns the base
+    URL."""
     import socket
 
     from odoo.service import server
@@ -694,6 +695,9 @@ def start_http_server():
         port = probe.getsockname()[1]
     odoo.tools.config["http_port"] = port
     odoo.tools.config["http_interface"] = "127.0.0.1"
+    # The configuration's filter lets the server see only the demo database:
+    # without this, the styles' URLs answer 404 and the letters print bare.
+    odoo.tools.config["dbfilter"] = f"^{database}$"
     server.load_server_wide_modules()
     server.server = server.ThreadedServer(odoo.http.root)
     server.server.http_spawn()
@@ -1110,7 +1114,7 @@ def ensure_data(args, database, only=()):
             ageing = measure_ageing(env, company, args.ageing_items)
             printers.append(lambda: report_ageing(ageing))
         if "printing" in only:
-            base_url = start_http_server()
+            base_url = start_http_server(database)
             printing = measure_printing(env, company, 500, base_url)
             printers.append(lambda: report_printing(*printing))
     return printers
