@@ -1038,6 +1038,33 @@ class DebtCollectionDemandLine(models.Model):
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    # Milliseconds wkhtmltopdf waits after loading the letters before it
+    # prints (Odoo's report.print_delay, 1000 by default, is for reports
+    # that run scripts; the letters run none, the footer's page numbers are
+    # set when it loads).
+    _letter_print_delay = 100
+
+    def _build_wkhtmltopdf_args(
+        self,
+        paperformat_id,
+        landscape,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        args = super()._build_wkhtmltopdf_args(
+            paperformat_id,
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        if (
+            len(self) == 1
+            and self.report_name == "debt_collection_demand.report_demand"
+            and "--javascript-delay" in args
+        ):
+            args[args.index("--javascript-delay") + 1] = str(self._letter_print_delay)
+        return args
+
     @api.model
     def _run_wkhtmltopdf(
         self,
@@ -1060,12 +1087,13 @@ class IrActionsReport(models.Model):
             "set_viewport_size": set_viewport_size,
         }
         report = report_ref and self._get_report(report_ref)
-        if (
-            len(bodies) < 2
-            or not report
-            or report.report_name != "debt_collection_demand.report_demand"
-        ):
+        if not report or report.report_name != "debt_collection_demand.report_demand":
             return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **options)
+        if len(bodies) < 2:
+            # On the report, for its print delay (_build_wkhtmltopdf_args).
+            return super(IrActionsReport, report)._run_wkhtmltopdf(
+                bodies, report_ref=report, **options
+            )
         # Odoo's method runs in the threads, which must not use the cursor:
         # it gets the report record (no search) and reads its paperformat
         # and the print delay, which this call puts in the caches first. The

@@ -1383,6 +1383,10 @@ class TestDemandOutput(DemandCase):
 
         self.assertGreater(len(whole), len(demands))
         self.assertEqual(parts, whole)
+        # The letters run no script: no wait of a second for them to finish.
+        report = self.env.ref("debt_collection_demand.action_report_demand")
+        args = report._build_wkhtmltopdf_args(report.get_paperformat(), False)
+        self.assertEqual(args[args.index("--javascript-delay") + 1], "100")
         starts = [
             next(i for i, text in enumerate(parts) if demand.name in text)
             for demand in demands
