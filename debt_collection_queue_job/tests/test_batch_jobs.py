@@ -19,7 +19,7 @@ class TestBatchJobs(ConcurrentWorkersCase):
         if self.ids.get("jobs"):
             with self._cursor() as cr:
                 self._env(cr)["queue.job"].browse(self.ids["jobs"]).exists().unlink()
-        super()._cleanup()
+        return super()._cleanup()
 
     def _jobs(self, env):
         return env["queue.job"].browse(self.ids["jobs"]).sorted("id")
