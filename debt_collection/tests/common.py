@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, http
 from odoo.tests import new_test_user
 from odoo.tools import email_normalize, email_split
 
@@ -68,6 +68,12 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The HTTP server reads every addon's manifest on its first request
+        # for a static file; the browser of a tour asks for several at once,
+        # and this machine's Python 3.11 fails to compile in two threads at
+        # the same time ("SystemError: AST constructor recursion depth
+        # mismatch", seen in CI): read them here, in one thread, once.
+        http.root.statics  # noqa: B018 - a cached property, computed here
         # Collection e-mails go through Odoo's mail queue to a real local SMTP
         # server (under Odoo's own test runner the queue skips the network).
         cls.smtp = LocalSmtpServer()
