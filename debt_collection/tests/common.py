@@ -73,7 +73,7 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         # and this machine's Python 3.11 fails to compile in two threads at
         # the same time ("SystemError: AST constructor recursion depth
         # mismatch", seen in CI): read them here, in one thread, once.
-        http.root.statics  # noqa: B018 - a cached property, computed here
+        assert http.root.statics, "no addon serves static files"
         # Collection e-mails go through Odoo's mail queue to a real local SMTP
         # server (under Odoo's own test runner the queue skips the network).
         cls.smtp = LocalSmtpServer()
