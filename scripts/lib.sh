@@ -11,6 +11,7 @@
 #   DC_PG_PORT    port of the private server's unix socket (default 54329)
 #   PG_BIN        folder with initdb/pg_ctl (default: newest /usr/lib/postgresql/*/bin)
 #   ODOO_HTTP_PORT, ODOO_HTTP_INTERFACE   where `make demo` serves (8069, 127.0.0.1)
+#   ODOO_TEST_HTTP_PORT   where the tests serve their browser tours (8169)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache"
@@ -284,13 +285,15 @@ write_confs() {
         dbfilter='^debt_collection_demo$' \
         http_port="${ODOO_HTTP_PORT:-8069}" http_interface="${ODOO_HTTP_INTERFACE:-127.0.0.1}"
     # Tests: log to a file (pytest shows captured records of failing tests),
-    # no cron threads; pytest-odoo picks its own free HTTP port.
+    # no cron threads; tours are served on ODOO_TEST_HTTP_PORT (8169), so that
+    # two checkouts can run their tests at once on different ports.
     write_conf "$TEST_CONF" db_name=debt_collection_test dbfilter='^debt_collection_test$' \
-        logfile="$LOGS/pytest-odoo.log" max_cron_threads=0 http_port=8169 http_interface=127.0.0.1
+        logfile="$LOGS/pytest-odoo.log" max_cron_threads=0 \
+        http_port="${ODOO_TEST_HTTP_PORT:-8169}" http_interface=127.0.0.1
     # The core addon's tests on a database where only it is installed.
     write_conf "$CORE_TEST_CONF" db_name=debt_collection_core_test \
         dbfilter='^debt_collection_core_test$' logfile="$LOGS/pytest-odoo-core.log" \
-        max_cron_threads=0 http_port=8169 http_interface=127.0.0.1
+        max_cron_threads=0 http_port="${ODOO_TEST_HTTP_PORT:-8169}" http_interface=127.0.0.1
 }
 
 # Everything a target needs: .venv, Odoo, a running PostgreSQL, config files.
