@@ -285,10 +285,12 @@ write_confs() {
         dbfilter='^debt_collection_demo$' \
         http_port="${ODOO_HTTP_PORT:-8069}" http_interface="${ODOO_HTTP_INTERFACE:-127.0.0.1}"
     # Tests: log to a file (pytest shows captured records of failing tests),
-    # no cron threads; tours are served on ODOO_TEST_HTTP_PORT (8169), so that
-    # two checkouts can run their tests at once on different ports.
+    # no cron threads and no queue_job runner (the HTTP server of the tours
+    # would start one, which would run the jobs that tests commit while the
+    # tests' own workers run them); tours are served on ODOO_TEST_HTTP_PORT
+    # (8169), so that two checkouts can run their tests at once on different ports.
     write_conf "$TEST_CONF" db_name=debt_collection_test dbfilter='^debt_collection_test$' \
-        logfile="$LOGS/pytest-odoo.log" max_cron_threads=0 \
+        logfile="$LOGS/pytest-odoo.log" max_cron_threads=0 queue_job.channels=root:0 \
         http_port="${ODOO_TEST_HTTP_PORT:-8169}" http_interface=127.0.0.1
     # The core addon's tests on a database where only it is installed.
     write_conf "$CORE_TEST_CONF" db_name=debt_collection_core_test \

@@ -8,14 +8,13 @@ reminder (day 7) on Monday 9 March and its pre-due reminder (day -3) on
 Friday 27 February.
 """
 
-import threading
 from datetime import date, timedelta
 from unittest.mock import patch
 
 import psycopg2.errors
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import html2plaintext, mute_logger
 
@@ -831,18 +830,7 @@ class TestConcurrentWorkers(ConcurrentWorkersCase):
     def test_two_workers_send_once(self):
         with self._cursor() as cr:
             moves, today = self._setup_data(self._env(cr))
-            expected = sorted(
-                (
-                    line.id,
-                    "Overdue reminder"
-                    if line.date_maturity < today
-                    else "Pre-due reminder",
-                    0,
-                    "queued",  # the mail queue has not run
-                )
-                for line in moves.line_ids
-                if line.account_type == "asset_receivable"
-            )
+            expected = self._expected_actions(moves, today)
         self.assertEqual(len(expected), 4)
 
         outcomes = self._race(self.ids["company"], self.ids["policy"])
@@ -905,71 +893,17 @@ class TestConcurrentWorkers(ConcurrentWorkersCase):
             )
 
     def test_two_workers_share_the_batches_each_customer_once(self):
-        with self._cursor() as cr:
-            env = self._env(cr)
-            moves, today = self._setup_data(env, customers=4)
-            moves |= self._opening_entry(
-                env,
-                env["res.partner"].browse(self.ids["partners"]),
-                today - timedelta(days=8),
-            )
-            expected = sorted(
-                (
-                    line.id,
-                    "Overdue reminder"
-                    if line.date_maturity < today
-                    else "Pre-due reminder",
-                    0,
-                    "queued",
-                )
-                for line in moves.line_ids
-                if line.account_type == "asset_receivable"
-            )
-        company_id = self.ids["company"]
-        # One customer per batch: four batches for two workers (planned one
-        # customer at a time: each is in one batch, whatever its items).
-        with (
-            patch.object(self.Engine, "_batch_size", 1),
-            patch.object(self.Engine, "_plan_slice", 1),
-            patch.object(self.Engine, "_sending_policies", self._only_test_policy()),
-            self._cursor() as cr,
-        ):
-            env = self._env(cr)
-            env["debt.collection.engine"]._plan_batches(
-                env["res.company"].browse(company_id), force=True
-            )
-            batches = env["debt.collection.batch"].search(
-                [("company_id", "=", company_id), ("state", "=", "pending")]
-            )
-            self.assertEqual(len(batches), 4)
-            self.assertEqual(
-                sorted(p for b in batches for p in b.partner_ids),
-                sorted(self.ids["partners"]),
-            )
-            run_id = batches.run_id.id
+        expected = self._four_customers_and_an_opening_entry()
+        # One customer per batch: four batches for two workers.
+        run_id = self._plan_a_batch_per_customer()
 
-        holding = threading.Barrier(2, timeout=60)
-        worked = {"A": [], "B": []}
-        work_batch = self.Engine._work_batch
-
-        calls = {"A": 0, "B": 0}
-
-        def work_batch_together(engine, batch):
-            name = threading.current_thread().name[-1]
-            calls[name] += 1
-            if calls[name] == 1:
-                holding.wait()  # both workers hold a batch now
-            result = work_batch(engine, batch)
-            # (A batch that met another worker's change of the shared entry is
-            # rolled back and worked again: listed when it succeeds.)
-            worked[name].append(batch.partner_ids)
-            return result
+        worked = {}
 
         def work(env, name):
-            company = env["res.company"].browse(company_id)
+            company = env["res.company"].browse(self.ids["company"])
             return env["debt.collection.engine"]._work_batches(company)
 
-        with patch.object(self.Engine, "_work_batch", work_batch_together):
+        with self._both_workers_hold_a_batch(worked):
             outcomes = self._in_threads(work)
 
         # (A worker that ends while the other still holds a batch counts it
@@ -980,37 +914,49 @@ class TestConcurrentWorkers(ConcurrentWorkersCase):
             outcomes,
         )
         self.assertEqual(sum(o[1][0] for o in outcomes.values()), 4, outcomes)
-        self.assertTrue(worked["A"] and worked["B"], "both workers worked")
+        self.assertTrue(worked.get("A") and worked.get("B"), "both workers worked")
         self.assertEqual(
             sorted(p for batches in worked.values() for b in batches for p in b),
             sorted(self.ids["partners"]),
             "each batch worked by one worker",
         )
+        self._assert_run_done_once(run_id, expected)
+
+    def test_two_worker_processes_share_the_batches_each_customer_once(self):
+        """Two Odoo cron workers in processes of their own (two servers, or
+        a server with ``workers``), each running a copy of the batch worker
+        cron on the same run."""
+        expected = self._four_customers_and_an_opening_entry()
+        run_id = self._plan_a_batch_per_customer()
         with self._cursor() as cr:
-            env = self._env(cr)
-            events, acted_on = self._acted_on(env)
-            self.assertEqual(acted_on, expected, "each action exactly once")
-            self.assertEqual(events.run_id.ids, [run_id])
-            notices = events.notice_id
-            self.assertEqual(len(notices), 8, "one message per customer and step")
-            self.assertEqual(
-                sorted(notices.mapped(lambda n: (n.partner_id.id, n.step_id.name))),
-                sorted(
-                    (partner_id, step)
-                    for partner_id in self.ids["partners"]
-                    for step in ("Overdue reminder", "Pre-due reminder")
-                ),
+            pending = self._env(cr)["debt.collection.batch"].search(
+                [("state", "=", "pending")]
             )
-            mails = env["mail.mail"].search(
-                [
-                    ("model", "=", "debt.collection.notice"),
-                    ("res_id", "in", notices.ids),
-                ]
+            self.assertEqual(pending.run_id.ids, [run_id], "no other work waits")
+        crons = self._batch_worker_crons(("A", "B"))
+
+        outcomes = self._in_processes(crons)
+
+        report = self._report(outcomes)
+        self.assertEqual(
+            {name: code for name, (code, _b, _e) in outcomes.items()},
+            {"A": 0, "B": 0},
+            report,
+        )
+        worked = {name: batches for name, (_c, batches, _e) in outcomes.items()}
+        self.assertTrue(worked["A"] and worked["B"], f"both worked:\n{report}")
+        self.assertEqual(
+            sorted(
+                p for batches in worked.values() for b in batches for p in b["partners"]
+            ),
+            sorted(self.ids["partners"]),
+            f"each batch worked by one process:\n{report}",
+        )
+        self._assert_run_done_once(run_id, expected)
+        with self._cursor() as cr:
+            # Each cron job ended done (not failed), due again in an hour.
+            crons = self._env(cr)["ir.cron"].browse(crons.values())
+            self.assertEqual(crons.mapped("failure_count"), [0, 0])
+            self.assertTrue(
+                all(c.nextcall > fields.Datetime.now() for c in crons), report
             )
-            self.assertEqual(len(mails), 8)
-            # The run is finished once: its batches are gone, its counts set.
-            self.assertFalse(
-                env["debt.collection.batch"].search([("run_id", "=", run_id)])
-            )
-            run = env["debt.collection.run"].browse(run_id)
-            self.assertEqual(run.queued_count, len(expected))
