@@ -236,7 +236,7 @@ class DebtCollectionEngine(models.AbstractModel):
                     row,
                     due,
                     overdue=row["date_maturity"] < run_date,
-                    amount=residuals.get(row["id"]),
+                    residual=residuals.get(row["id"]),
                 )
             )
             planned[row["id"]] = _planned_item(row, due.occurrence)
@@ -509,15 +509,24 @@ def _collector_paused():
             gc.enable()
 
 
-def _candidate(row, due, overdue=False, amount=None):
+def _candidate(row, due, overdue=False, residual=None, amount=None):
+    """``residual``: the row's residual as a Decimal, if already converted;
+    ``amount``: what the minimums compare instead of it (a paid item's
+    balance)."""
+    if residual is None:
+        residual = to_decimal(row["amount_residual"])
+    if row["amount_residual_currency"] == row["amount_residual"]:
+        residual_currency = residual  # the company's currency: converted once
+    else:
+        residual_currency = to_decimal(row["amount_residual_currency"])
     return schedule.Candidate(
         row["id"],
         row["partner_id"],
-        to_decimal(row["amount_residual"]) if amount is None else amount,
+        residual if amount is None else amount,
         due,
         overdue=overdue,
         currency_id=row["currency_id"],
-        amount_currency=to_decimal(row["amount_residual_currency"]),
+        amount_currency=residual_currency,
     )
 
 
