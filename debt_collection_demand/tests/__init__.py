@@ -2,4 +2,3 @@ from . import test_demands
 from . import test_invoice_copies
 from . import test_templates
 from . import test_settlement
-from . import test_demo
