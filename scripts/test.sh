@@ -9,6 +9,8 @@
 # addons, and no core test leans on them), then every addon's tests. Meanwhile
 # (the machine has two cores) the database of all the addons is installed in
 # the background; its messages are printed after the core's tests.
+# After installing or updating the addons, the web client's bundles are built
+# once in the test database (scripts/assets.py), for the browser tours.
 # Extra pytest arguments come from $PYTEST_ARGS; pytest's summary is the last line.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -36,6 +38,15 @@ run_pytest() {
         --odoo-config="$conf" --odoo-database="$dbname" --odoo-http --odoo-log-level=warn "$@")
 }
 
+# build_assets CONF DB: the web client's bundles, built once and committed
+# (scripts/assets.py); without them each tour class builds its own.
+build_assets() {
+    (cd / && "$PY" "$ROOT/scripts/assets.py" "$1" "$2" web.assets_web.min.css \
+        web.assets_web.min.js web.assets_tests.min.js web.assets_web_print.min.css) \
+        >"$LOGS/test-assets.log" 2>&1 ||
+        say "WARNING: building the web client's bundles failed (log: .cache/log/test-assets.log); each tour builds its own"
+}
+
 # install_all: (re)create $DB with every addon, or update them in it (--update);
 # prints its messages on stderr and returns non-zero on failure.
 install_all() {
@@ -44,12 +55,14 @@ install_all() {
             say "Updating ${addons[*]} in $DB (log: .cache/log/test-install.log)"
             install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -u "${addons[@]}" ||
                 { echo "ERROR: updating the addons failed" >&2; return 1; }
+            build_assets "$TEST_CONF" "$DB"
         fi
     else
         say "Creating $DB with ${test_modules[*]} and demo data (log: .cache/log/test-install.log)"
         db drop "$DB"
         install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -i "${test_modules[@]}" ||
             { echo "ERROR: installing the addons failed" >&2; return 1; }
+        build_assets "$TEST_CONF" "$DB"
     fi
 }
 
