@@ -6,7 +6,11 @@
 #   test.sh --core   only the core addon's tests, on a database with only it
 # Without PYTEST_ARGS, test.sh first runs the core addon's tests on a database where only it is
 # installed (debt_collection_core_test: reminders work without the other
-# addons, and no core test leans on them), then every addon's tests.
+# addons, and no core test leans on them), then every addon's tests. Meanwhile
+# (the machine has two cores) the database of all the addons is installed in
+# the background; its messages are printed after the core's tests.
+# After installing or updating the addons, the web client's bundles are built
+# once in the test database (scripts/assets.py), for the browser tours.
 # Extra pytest arguments come from $PYTEST_ARGS; pytest's summary is the last line.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -34,8 +38,48 @@ run_pytest() {
         --odoo-config="$conf" --odoo-database="$dbname" --odoo-http --odoo-log-level=warn "$@")
 }
 
+# build_assets CONF DB: the web client's bundles, built once and committed
+# (scripts/assets.py); without them each tour class builds its own.
+build_assets() {
+    (cd / && "$PY" "$ROOT/scripts/assets.py" "$1" "$2" web.assets_web.min.css \
+        web.assets_web.min.js web.assets_tests.min.js web.assets_web_print.min.css) \
+        >"$LOGS/test-assets.log" 2>&1 ||
+        say "WARNING: building the web client's bundles failed (log: .cache/log/test-assets.log); each tour builds its own"
+}
+
+# install_all: (re)create $DB with every addon, or update them in it (--update);
+# prints its messages on stderr and returns non-zero on failure.
+install_all() {
+    if [ "$mode" != "" ] && db exists "$DB"; then
+        if [ "$mode" = --update ]; then
+            say "Updating ${addons[*]} in $DB (log: .cache/log/test-install.log)"
+            install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -u "${addons[@]}" ||
+                { echo "ERROR: updating the addons failed" >&2; return 1; }
+            build_assets "$TEST_CONF" "$DB"
+        fi
+    else
+        say "Creating $DB with ${test_modules[*]} and demo data (log: .cache/log/test-install.log)"
+        db drop "$DB"
+        install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -i "${test_modules[@]}" ||
+            { echo "ERROR: installing the addons failed" >&2; return 1; }
+        build_assets "$TEST_CONF" "$DB"
+    fi
+}
+
 rc=0
 if { [ "$mode" = "" ] && [ -z "${PYTEST_ARGS:-}" ]; } || [ "$mode" = --core ]; then
+    install_rc=0
+    if [ "$mode" = "" ]; then
+        # Both installs and the core's tests mostly use one core each: install
+        # all the addons in the background, show what it said afterwards.
+        # Its own process group (set -m), so that an early exit stops Odoo too.
+        install_out="$LOGS/test-install.out"
+        set -m
+        install_all >"$install_out" 2>&1 &
+        install_pid=$!
+        set +m
+        trap 'kill -- -"$install_pid" 2>/dev/null && { wait "$install_pid" || true; }; pg_stop_if_started' EXIT
+    fi
     core_db=debt_collection_core_test
     say "Creating $core_db with debt_collection alone and demo data (log: .cache/log/test-core-install.log)"
     db drop "$core_db"
@@ -45,19 +89,12 @@ if { [ "$mode" = "" ] && [ -z "${PYTEST_ARGS:-}" ]; } || [ "$mode" = --core ]; t
     run_pytest "$CORE_TEST_CONF" "$core_db" debt_collection/tests -q || rc=$?
     db drop "$core_db"
     [ "$mode" = --core ] && exit $rc
-fi
-
-if [ "$mode" != "" ] && db exists "$DB"; then
-    if [ "$mode" = --update ]; then
-        say "Updating ${addons[*]} in $DB (log: .cache/log/test-install.log)"
-        install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -u "${addons[@]}" ||
-            die "updating the addons failed"
-    fi
+    wait "$install_pid" || install_rc=$?
+    trap pg_stop_if_started EXIT
+    cat "$install_out" >&2
+    [ "$install_rc" = 0 ] || exit 1
 else
-    say "Creating $DB with ${test_modules[*]} and demo data (log: .cache/log/test-install.log)"
-    db drop "$DB"
-    install_addons "$TEST_CONF" "$DB" "$LOGS/test-install.log" -i "${test_modules[@]}" ||
-        die "installing the addons failed"
+    install_all || exit 1
 fi
 
 # Test folders of every addon, unless PYTEST_ARGS already names a path.

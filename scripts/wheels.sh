@@ -21,10 +21,12 @@ for addon in "${addons[@]}"; do
     for file in icon.png index.html; do # what Odoo's Apps screen shows
         [ -f "$ROOT/$addon/static/description/$file" ] || die "$addon has no static/description/$file"
     done
-    # No build isolation: whool comes from .venv (requirements.txt), so the
-    # build needs no network.
-    "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$tmp/wheels" "$ROOT/$addon" ||
-        die "building the wheel of $addon failed"
+done
+# One pip for all of them (pip starts in seconds). No build isolation: whool
+# comes from .venv (requirements.txt), so the build needs no network.
+"$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$tmp/wheels" "${addons[@]/#/$ROOT/}" ||
+    die "building the wheels failed"
+for addon in "${addons[@]}"; do
     compgen -G "$tmp/wheels/odoo_addon_${addon}-18.0.*-py3-none-any.whl" >/dev/null ||
         die "no wheel odoo_addon_${addon}-18.0.* in: $(ls "$tmp/wheels")"
 done

@@ -1,6 +1,7 @@
 """The analysis on data the rest of collection sets up: the balances of
-many customers in one opening entry, an export of a second company, the
-demo story, and the dashboard and the ageing in the browser."""
+many customers in one opening entry, an export of a second company, and the
+dashboard and the ageing in the browser (the demo story's ageing and
+dashboard: debt_collection/tests/test_demo.py)."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.debt_collection.tests import test_audit_trail, test_credits, test_demo
+from odoo.addons.debt_collection.tests import test_audit_trail, test_credits
 from odoo.addons.debt_collection.tests.common import DebtCollectionCase
 
 
@@ -64,42 +65,6 @@ class TestExportScope(test_audit_trail.CompanyScopeCase):
         report.sudo().unlink()
         with self.assertRaises(AccessError):
             theirs.read(["raw"])
-
-
-@tagged("post_install_l10n", "post_install", "-at_install")
-class TestAnalysisDemo(test_demo.DemoCase):
-    def test_ageing_shows_credits_in_their_own_column(self):
-        report = self.env["debt.collection.ageing"].create(
-            {"company_ids": self.company.ids}
-        )
-        report._compute_lines()
-        credit_bucket = self.company._debt_collection_credit_bucket()
-        negative = report.line_ids.filtered(lambda line: line.amount < 0)
-        self.assertTrue(negative, "an open credit note is in the ageing")
-        self.assertEqual(negative.bucket_id, credit_bucket)
-        owed = report.line_ids - negative
-        self.assertGreaterEqual(len(owed.bucket_id), 4)
-        self.assertNotIn(credit_bucket, owed.bucket_id)
-        # Payables: none in this story, and none negative either.
-        payables = self.env["debt.collection.ageing"].create(
-            {"company_ids": self.company.ids, "partner_type": "supplier"}
-        )
-        payables._compute_lines()
-        self.assertFalse(
-            payables.line_ids.filtered(
-                lambda line: line.amount < 0 and line.bucket_id != credit_bucket
-            )
-        )
-
-    def test_every_dashboard_panel_shows_data(self):
-        dashboard = (
-            self.env["debt.collection.kpi"].with_company(self.company).get_dashboard()
-        )
-        for panel in dashboard["panels"]:
-            self.assertTrue(
-                self.env[panel["res_model"]].search_count(panel["domain"]),
-                panel["title"],
-            )
 
 
 @tagged("post_install", "-at_install")

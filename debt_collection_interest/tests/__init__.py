@@ -6,6 +6,5 @@ from . import test_nbp_rates
 from . import test_settlement
 from . import test_block
 from . import test_real_ledger
-from . import test_demo
 from . import test_tour
 from . import test_partner_settings
