@@ -141,7 +141,7 @@ class DebtCollectionEngine(models.AbstractModel):
                        max(scheduled_date) FILTER (WHERE state = 'pending'),
                        bool_or(state = 'skipped' AND reason = 'covered_by_credits')
                   FROM debt_collection_event
-                 WHERE move_line_id = ANY(%(items)s) AND step_id IS NOT NULL
+                 WHERE move_line_id = ANY(%(items)s::int[]) AND step_id IS NOT NULL
                  GROUP BY move_line_id, step_id
                 """,
                 # Queued: the channel has it. Failed: for good once its retry
@@ -152,7 +152,9 @@ class DebtCollectionEngine(models.AbstractModel):
                            AND (retry_until IS NULL OR retry_until < %s))""",
                     fields.Datetime.now(),
                 ),
-                items=list(item_ids),
+                # One array literal: PostgreSQL parses a list of 200,000
+                # parameters (ARRAY[...]) as as many expressions, 4x slower.
+                items="{%s}" % ",".join(str(int(item_id)) for item_id in item_ids),
             )
         )
         history, postponed, covered = defaultdict(dict), {}, set()
