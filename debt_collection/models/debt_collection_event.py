@@ -6,10 +6,11 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import BaseModel
-from odoo.tools import SQL, format_date, html_sanitize, split_every
+from odoo.tools import SQL, format_date, html_sanitize
 from odoo.tools.translate import LazyGettext, get_translation
 
 from ..tools import delivery as delivery_rules
+from ..tools.insert import insert_rows
 
 # The addons split out of debt_collection in 18.0.1.3.0.
 SPLIT_ADDONS = (
@@ -173,9 +174,12 @@ class DebtCollectionEvent(models.Model):
         "left, when and to whom.",
     )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
-    note = RepeatedHtml()
+    # Not prefetched: the code reading events by thousands (the desk's cases,
+    # the delivery) needs their links and states, not their notes.
+    note = RepeatedHtml(prefetch=False)
     note_message = fields.Json(
         readonly=True,
+        prefetch=False,
         help="The note as the code wrote it (message and values), so that it "
         "is shown in the reader's language.",
     )
@@ -278,54 +282,10 @@ class DebtCollectionEvent(models.Model):
         if any(not self._fields[name].column_type for name in names):
             # sudo: see below
             return self.sudo().create(vals_list)
-        now = fields.Datetime.now()
-        magic = {
-            "create_uid": self.env.uid,
-            "create_date": now,
-            "write_uid": self.env.uid,
-            "write_date": now,
-        }
-        # The defaults do not depend on the values: read once for all rows.
-        defaults = self.default_get(
-            [
-                name
-                for name, field in self._fields.items()
-                if field.store and field.column_type and name not in names
-            ]
-        )
-        columns = sorted(names | set(defaults) | set(magic))
-        ids = []
-        for chunk in split_every(1000, vals_list):
-            rows = []
-            for vals in chunk:
-                row = {**defaults, **vals, **magic}
-                rows.append(
-                    tuple(
-                        self._fields[name].convert_to_column_insert(
-                            row.get(name), self, row
-                        )
-                        for name in columns
-                    )
-                )
-            # History written as superuser: the history records what a
-            # permitted user, a document's workflow or the engine did; users
-            # cannot write it themselves (this INSERT is that sudo()).
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                        SQL.identifier(self._table),
-                        SQL(", ").join(map(SQL.identifier, columns)),
-                        SQL(", ").join(rows),
-                    )
-                )
-            ]
-        # What create() would do: the documents' lists of events know them.
-        for name in names:
-            for inverse in self.pool.field_inverses[self._fields[name]]:
-                self.env[inverse.model_name].invalidate_model([inverse.name])
-        return self.browse(ids)
+        # History written as superuser: the history records what a permitted
+        # user, a document's workflow or the engine did; users cannot write it
+        # themselves (this INSERT is that sudo()).
+        return insert_rows(self, vals_list)
 
     @api.model
     def _complete_vals(self, vals_list):

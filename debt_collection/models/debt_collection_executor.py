@@ -226,10 +226,8 @@ class DebtCollectionEngine(models.AbstractModel):
                                <= %(now)s)
                     RETURNING id, move_line_id, state
                     """,
-                    values=SQL(", ").join(
-                        SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row))
-                        for row in chunk
-                    ),
+                    # psycopg2 writes each tuple as a parenthesised row.
+                    values=SQL(", ").join(chunk),
                     now=now,
                 )
             )

@@ -8,7 +8,9 @@ due for that step. ``_forecast`` and ``_summaries`` look ahead with the same
 core for the screens.
 """
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -139,7 +141,7 @@ class DebtCollectionEngine(models.AbstractModel):
                        max(scheduled_date) FILTER (WHERE state = 'pending'),
                        bool_or(state = 'skipped' AND reason = 'covered_by_credits')
                   FROM debt_collection_event
-                 WHERE move_line_id = ANY(%(items)s) AND step_id IS NOT NULL
+                 WHERE move_line_id = ANY(%(items)s::int[]) AND step_id IS NOT NULL
                  GROUP BY move_line_id, step_id
                 """,
                 # Queued: the channel has it. Failed: for good once its retry
@@ -150,7 +152,9 @@ class DebtCollectionEngine(models.AbstractModel):
                            AND (retry_until IS NULL OR retry_until < %s))""",
                     fields.Datetime.now(),
                 ),
-                items=list(item_ids),
+                # One array literal: PostgreSQL parses a list of 200,000
+                # parameters (ARRAY[...]) as as many expressions, 4x slower.
+                items="{%s}" % ",".join(str(int(item_id)) for item_id in item_ids),
             )
         )
         history, postponed, covered = defaultdict(dict), {}, set()
@@ -185,6 +189,12 @@ class DebtCollectionEngine(models.AbstractModel):
         ``policies`` limits the plan to those policies (the calendar);
         ``include_manual`` adds the steps that wait for an operator.
         """
+        with _collector_paused():
+            return self._build_plan(
+                company, run_date, policies, include_manual, restrict
+            )
+
+    def _build_plan(self, company, run_date, policies, include_manual, restrict):
         plan = Plan(company.id, run_date)
         rows = [
             row
@@ -228,7 +238,7 @@ class DebtCollectionEngine(models.AbstractModel):
                     row,
                     due,
                     overdue=row["date_maturity"] < run_date,
-                    amount=residuals.get(row["id"]),
+                    residual=residuals.get(row["id"]),
                 )
             )
             planned[row["id"]] = _planned_item(row, due.occurrence)
@@ -487,15 +497,38 @@ class DebtCollectionEngine(models.AbstractModel):
         )
 
 
-def _candidate(row, due, overdue=False, amount=None):
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while planning: a plan makes a few small
+    objects per open item, none in a cycle, and the collector would walk
+    them all again and again (a second of the decision at 200,000 items)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _candidate(row, due, overdue=False, residual=None, amount=None):
+    """``residual``: the row's residual as a Decimal, if already converted;
+    ``amount``: what the minimums compare instead of it (a paid item's
+    balance)."""
+    if residual is None:
+        residual = to_decimal(row["amount_residual"])
+    if row["amount_residual_currency"] == row["amount_residual"]:
+        residual_currency = residual  # the company's currency: converted once
+    else:
+        residual_currency = to_decimal(row["amount_residual_currency"])
     return schedule.Candidate(
         row["id"],
         row["partner_id"],
-        to_decimal(row["amount_residual"]) if amount is None else amount,
+        residual if amount is None else amount,
         due,
         overdue=overdue,
         currency_id=row["currency_id"],
-        amount_currency=to_decimal(row["amount_residual_currency"]),
+        amount_currency=residual_currency,
     )
 
 

@@ -16,7 +16,7 @@ done, skipped or failed for good, so nothing is lost when a run is postponed and
 nothing fires twice.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -262,13 +262,27 @@ def combine_same_day(candidates, occurrence_at):
             step.message_channel and highest[candidate.partner_id, step.message_channel]
         )
         occurrence = None
-        if top and top != step and top.combine and (candidate.overdue or top.days < 0):
+        if (
+            top
+            and top.id != step.id
+            and top.combine
+            and (candidate.overdue or top.days < 0)
+        ):
             occurrence = occurrence_at(candidate, top)
         if occurrence is None:
             result.append(candidate)
         else:
+            # Built directly: dataclasses.replace() reads the fields every call.
             result.append(
-                replace(candidate, due=Due(top, occurrence, candidate.due.date))
+                Candidate(
+                    candidate.item_id,
+                    candidate.partner_id,
+                    candidate.amount,
+                    Due(top, occurrence, candidate.due.date),
+                    candidate.overdue,
+                    candidate.currency_id,
+                    candidate.amount_currency,
+                )
             )
     return result
 

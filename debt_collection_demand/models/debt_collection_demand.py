@@ -19,6 +19,7 @@ from odoo.addons.debt_collection.models.debt_collection_document import (
 )
 from odoo.addons.debt_collection.models.debt_collection_event import SelectionLabel
 from odoo.addons.debt_collection.tools.amount_words import amount_in_words
+from odoo.addons.debt_collection.tools.insert import insert_rows
 from odoo.addons.debt_collection.tools.money import to_decimal
 from odoo.addons.debt_collection.tools.overdue import days_overdue
 
@@ -839,7 +840,7 @@ class DebtCollectionDemand(models.Model):
         vals_list = []
         # Each item's own customer: an opening entry may hold many customers.
         by_partner = items.grouped(lambda item: item.partner_id.commercial_partner_id)
-        for partner, partner_items in by_partner.items():
+        for partner in by_partner:
             vals_list.append(
                 {
                     "kind": kind,
@@ -860,23 +861,6 @@ class DebtCollectionDemand(models.Model):
                         or company.debt_collection_user_id
                         or self.env.user
                     ).id,
-                    # Created with their amounts: nothing to rewrite below.
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "move_line_id": i.id,
-                                # The stored related fields given, so that
-                                # they are not written again after the insert.
-                                "company_id": company.id,
-                                "move_id": i.move_id.id,
-                                "date_maturity": i.date_maturity,
-                                **self.env[
-                                    "debt.collection.demand.line"
-                                ]._snapshot_values(i, date),
-                            }
-                        )
-                        for i in partner_items
-                    ],
                 }
             )
             if pay_by_days:
@@ -887,6 +871,7 @@ class DebtCollectionDemand(models.Model):
         demands = self.with_context(
             mail_create_nolog=True, tracking_disable=True
         ).create(vals_list)
+        demands._insert_lines(by_partner, date)
         if include_interest:
             demands._refresh_amounts()
         else:
@@ -895,6 +880,32 @@ class DebtCollectionDemand(models.Model):
         if auto_approve or company.debt_collection_demand_auto_approve:
             demands._approve()
         return demands
+
+    def _insert_lines(self, items_by_partner, date):
+        """The lines of new demands, with their amounts on ``date``: inserted
+        in one statement per thousand (a run prepares demands listing
+        thousands of documents), as ``create`` would store them."""
+        Line = self.env["debt.collection.demand.line"]
+        Line.check_access("create")
+        vals_list = [
+            {
+                "demand_id": demand.id,
+                # The stored related and computed fields, as create() would.
+                "company_id": demand.company_id.id,
+                "move_line_id": item.id,
+                "move_id": item.move_id.id,
+                "date_maturity": item.date_maturity,
+                "currency_id": (item.currency_id or item.company_currency_id).id,
+                **Line._snapshot_values(item, date),
+            }
+            for demand in self
+            for item in items_by_partner[demand.partner_id]
+        ]
+        lines = insert_rows(Line, vals_list)
+        lines._check_item()
+        # The totals follow the lines.
+        self.modified(["line_ids"])
+        return lines
 
 
 class DebtCollectionDemandLine(models.Model):

@@ -51,12 +51,19 @@ class DebtCollectionEvent(models.Model):
         return None
 
     def _advance_cases(self):
+        # A customer's case follows its last event that leads somewhere:
+        # read from the end, the first one found is it (a demand logs one
+        # event per document; the others need not be looked at).
         by_company = defaultdict(dict)
-        for event in self:
+        for event in reversed(self):
+            stages = by_company[event.company_id]
+            if event.partner_id.id in stages:
+                continue
             stage = event._get_case_stage()
             if stage:
-                by_company[event.company_id][event.partner_id.id] = stage
+                stages[event.partner_id.id] = stage
         Case = self.env["debt.collection.case"]
         for company, stages in by_company.items():
-            Case._advance(company, stages)
+            if stages:
+                Case._advance(company, stages)
         return True
