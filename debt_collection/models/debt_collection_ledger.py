@@ -23,6 +23,7 @@ from odoo.tools import SQL
 
 from ..tools.money import to_decimal
 from ..tools.overdue import days_past_due_sql
+from ..tools.sql_ids import id_array
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class DebtCollectionLedger(models.AbstractModel):
         self.env.flush_all()
         condition = self._open_credits_condition()
         if partner_ids is not None:
-            condition = SQL("%s AND cp.id = ANY(%s)", condition, list(partner_ids))
+            condition = SQL("%s AND cp.id = ANY(%s)", condition, id_array(partner_ids))
         kind = SQL(
             """CASE WHEN m.move_type IN ('out_refund', 'in_refund') THEN 'credit_note'
                     WHEN m.origin_payment_id IS NOT NULL

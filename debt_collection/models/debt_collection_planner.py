@@ -22,6 +22,7 @@ from ..tools import calendar as sending_calendar
 from ..tools import schedule
 from ..tools.money import to_decimal
 from ..tools.overdue import days_overdue
+from ..tools.sql_ids import id_array
 
 
 @dataclass
@@ -141,7 +142,7 @@ class DebtCollectionEngine(models.AbstractModel):
                        max(scheduled_date) FILTER (WHERE state = 'pending'),
                        bool_or(state = 'skipped' AND reason = 'covered_by_credits')
                   FROM debt_collection_event
-                 WHERE move_line_id = ANY(%(items)s::int[]) AND step_id IS NOT NULL
+                 WHERE move_line_id = ANY(%(items)s) AND step_id IS NOT NULL
                  GROUP BY move_line_id, step_id
                 """,
                 # Queued: the channel has it. Failed: for good once its retry
@@ -152,9 +153,7 @@ class DebtCollectionEngine(models.AbstractModel):
                            AND (retry_until IS NULL OR retry_until < %s))""",
                     fields.Datetime.now(),
                 ),
-                # One array literal: PostgreSQL parses a list of 200,000
-                # parameters (ARRAY[...]) as as many expressions, 4x slower.
-                items="{%s}" % ",".join(str(int(item_id)) for item_id in item_ids),
+                items=id_array(item_ids),
             )
         )
         history, postponed, covered = defaultdict(dict), {}, set()
