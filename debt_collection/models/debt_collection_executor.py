@@ -276,8 +276,7 @@ class DebtCollectionEngine(models.AbstractModel):
             events.browse(event_ids)._record_outcome(state, reason, error)
         succeeded = events - failed
         # Those the handler queued wait for their channel (see the delivery).
-        done = succeeded.filtered(lambda e: e.state == "running")
-        done.write({"state": "done"})
+        done = succeeded.filtered(lambda e: e.state == "done")
         succeeded.move_id._debt_collection_set_stage(step, context.run_date)
         # Whatever wrote the events (the claim's SQL, the ORM), the satellites
         # hear of the finished step here.
@@ -289,10 +288,24 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _run_handler(self, handler, step, groups, context):
         """Run a step action in a savepoint: (its failures, None), or ({}, the
-        error text) if it raised, and then nothing it did remains."""
+        error text) if it raised, and then nothing it did remains.
+
+        The events it neither failed nor left to a channel are done. They are
+        marked so inside the savepoint, whose flush then writes their state
+        with the documents the handler linked to them (demand, activity,
+        notice) in one update: an event inserted by this transaction has its
+        foreign keys checked again on every update."""
         try:
             with self.env.cr.savepoint():
-                return handler(step, groups, context) or {}, None
+                failures = handler(step, groups, context) or {}
+                events = self.env["debt.collection.event"].concat(
+                    *(e for _p, e in groups)
+                )
+                # sudo: the engine records the outcome; users may not edit history.
+                events.sudo().filtered(
+                    lambda e: e.id not in failures and e.state == "running"
+                ).state = "done"
+                return failures, None
         except psycopg2.errors.TransactionRollbackError:
             raise  # a conflict with another worker: the whole batch is retried
         except Exception as error:  # noqa: BLE001 - recorded on the events, retried

@@ -400,15 +400,17 @@ class DebtCollectionDemand(models.Model):
         self._refresh_amounts()
         self._submit()
 
-    def _submit(self):
+    def _submit(self, message=None):
         """Submit for approval demands whose amounts were just refreshed."""
-        self._apply_transition("submit", message=_lt("Submitted for approval."))
+        self._apply_transition(
+            "submit", message=message or _lt("Submitted for approval.")
+        )
 
     def action_approve(self):
         self._check_transition("approve")
         self._approve()
 
-    def _approve(self):
+    def _approve(self, message=None):
         """Number the demands and freeze their amounts."""
         self._refresh_amounts()
         for demand in self:
@@ -420,7 +422,7 @@ class DebtCollectionDemand(models.Model):
                         ).next_by_id(sequence_date=demand.date)
                     }
                 )
-        self._apply_transition("approve", message=_lt("Approved."))
+        self._apply_transition("approve", message=message or _lt("Approved."))
 
     def action_reset_draft(self):
         self._run_transition("reset_draft", message=_lt("Reset to draft."))
@@ -442,8 +444,12 @@ class DebtCollectionDemand(models.Model):
             )
         self._send_email()
 
-    def _send_email(self, template=None):
-        """Queue one e-mail per demand with its PDF (all rendered in one pass)."""
+    def _send_email(self, template=None, actions=None):
+        """Queue one e-mail per demand with its PDF (all rendered in one pass);
+        ``actions``: {demand id: events} the run carries out with them
+        (default: those recorded, see ``_get_running_actions``)."""
+        if actions is None:
+            actions = dict(zip(self.ids, self._get_running_actions(), strict=True))
         attachments = self._create_pdf_attachments()
         Delivery = self.env["debt.collection.delivery"]
         for kind in set(self.mapped("kind")):
@@ -454,7 +460,7 @@ class DebtCollectionDemand(models.Model):
             mails = kind_template._debt_collection_queue_mails(demands.ids)
             for demand, mail in zip(demands, mails, strict=True):
                 mail.attachment_ids = [Command.link(attachments[demand.id].id)]
-            Delivery._track_mails(mails, demands._get_running_actions())
+            Delivery._track_mails(mails, [actions[demand.id] for demand in demands])
             with_copies = demands.filtered("attach_invoices")
             if with_copies:
                 self.env["account.move"]._debt_collection_attach_invoices(
@@ -830,12 +836,14 @@ class DebtCollectionDemand(models.Model):
         net_credits=True,
         attach_invoices=False,
         letter_template=None,
+        submit=False,
     ):
         """One demand per customer for ``items`` (account.move.line); pay
         within ``pay_by_days`` (0: the company's setting); ``net_credits``
         lists the customers' open credits and demands the net;
         ``attach_invoices`` sends and encloses the invoices' PDFs;
-        ``letter_template`` is the text of the letters (default: the kind's)."""
+        ``letter_template`` is the text of the letters (default: the kind's);
+        ``submit`` submits for approval those not approved at once."""
         date = date or company._debt_collection_today()
         vals_list = []
         # Each item's own customer: an opening entry may hold many customers.
@@ -876,9 +884,14 @@ class DebtCollectionDemand(models.Model):
             demands._refresh_amounts()
         else:
             demands._snapshot_credits()
-        demands._log_event(_lt("Prepared."))
+        # Prepared and approved or submitted at once is one step of the
+        # history, not two on each document.
         if auto_approve or company.debt_collection_demand_auto_approve:
-            demands._approve()
+            demands._approve(_lt("Prepared and approved."))
+        elif submit:
+            demands._submit(_lt("Prepared and submitted for approval."))
+        else:
+            demands._log_event(_lt("Prepared."))
         return demands
 
     def _insert_lines(self, items_by_partner, date):

@@ -28,23 +28,23 @@ class DebtCollectionEngine(models.AbstractModel):
             net_credits=step.net_credits,
             attach_invoices=step.attach_invoices,
             letter_template=step.letter_template_id,
+            submit=True,  # their amounts were taken just now
         )
+        # Each demand carries out the step's actions of its customer's
+        # documents. Written with the events' outcome (see _execute_step).
         by_partner = events.grouped("partner_id")
+        actions = {demand.id: by_partner[demand.partner_id] for demand in demands}
         for demand in demands:
-            by_partner[demand.partner_id].sudo().write(
-                {"demand_id": demand.id}  # sudo: history
-            )
+            actions[demand.id].sudo().demand_id = demand  # sudo: history
         if kind == "final_demand":
             demands._close_escalated_demands()
-        to_approve = demands.filtered(lambda d: d.state == "draft")
-        to_approve._submit()  # their amounts were taken just now
-        approved = demands - to_approve
+        approved = demands.filtered(lambda d: d.state == "approved")
         by_email = approved.filtered("mail_email_to")
         if by_email:
-            by_email._send_email(step.mail_template_id)
+            by_email._send_email(step.mail_template_id, actions)
         by_post = approved - by_email
         by_post._log_event(_lt("No e-mail address: print it and send it by post."))
         self.env["debt.collection.delivery"]._track_letters(
-            by_post, by_post._get_running_actions()
+            by_post, [actions[demand.id] for demand in by_post]
         )
         return {}
