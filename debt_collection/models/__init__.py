@@ -1,3 +1,4 @@
+from . import html_fields
 from . import debt_collection_calendar_mixin
 from . import debt_collection_holiday
 from . import res_company
@@ -17,7 +18,9 @@ from . import debt_collection_engine
 from . import debt_collection_planner
 from . import debt_collection_executor
 from . import debt_collection_actions
+from . import mail_activity
 from . import mail_mail
+from . import mail_message
 from . import mail_thread
 from . import res_partner
 from . import account_move

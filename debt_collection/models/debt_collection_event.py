@@ -1,4 +1,3 @@
-import functools
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -6,11 +5,12 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import BaseModel
-from odoo.tools import SQL, format_date, html_sanitize
+from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyGettext, get_translation
 
 from ..tools import delivery as delivery_rules
 from ..tools.insert import insert_rows
+from .html_fields import RepeatedHtml
 
 # The addons split out of debt_collection in 18.0.1.3.0.
 SPLIT_ADDONS = (
@@ -25,34 +25,6 @@ SPLIT_ADDONS = (
 USER_NOTE_FIELDS = frozenset(
     {"company_id", "partner_id", "move_id", "event_type", "channel", "note"}
 )
-
-
-@functools.lru_cache(maxsize=4096)
-def _sanitize_once(value, options):
-    return html_sanitize(value, **dict(options))
-
-
-class RepeatedHtml(fields.Html):
-    """An HTML field whose values repeat: the notes the code writes are the
-    same for every document of a demand or a message. Sanitizing is a pure
-    function of the value, so each distinct value is sanitized once (per
-    process, least recently used first out) instead of once per record."""
-
-    def _convert(self, value, record, validate):
-        if not value or not validate or not self.sanitize or self.sanitize_overridable:
-            return super()._convert(value, record, validate)
-        options = (
-            ("silent", True),
-            ("sanitize_tags", self.sanitize_tags),
-            ("sanitize_attributes", self.sanitize_attributes),
-            ("sanitize_style", self.sanitize_style),
-            ("sanitize_form", self.sanitize_form),
-            ("sanitize_conditional_comments", self.sanitize_conditional_comments),
-            ("output_method", self.sanitize_output_method),
-            ("strip_style", self.strip_style),
-            ("strip_classes", self.strip_classes),
-        )
-        return _sanitize_once(str(value), options)
 
 
 class SelectionLabel:

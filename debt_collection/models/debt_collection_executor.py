@@ -22,6 +22,7 @@ from odoo.tools import SQL, split_every
 
 from ..tools.context import StepContext
 from ..tools.overdue import days_overdue
+from .html_fields import sanitizing_once
 
 _logger = logging.getLogger(__name__)
 
@@ -296,7 +297,7 @@ class DebtCollectionEngine(models.AbstractModel):
         notice) in one update: an event inserted by this transaction has its
         foreign keys checked again on every update."""
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), sanitizing_once():
                 failures = handler(step, groups, context) or {}
                 events = self.env["debt.collection.event"].concat(
                     *(e for _p, e in groups)
