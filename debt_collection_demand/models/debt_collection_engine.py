@@ -41,7 +41,7 @@ class DebtCollectionEngine(models.AbstractModel):
         approved = demands.filtered(lambda d: d.state == "approved")
         by_email = approved.filtered("mail_email_to")
         if by_email:
-            by_email._send_email(step.mail_template_id, actions)
+            by_email._send_email(step.mail_template_id, actions=actions)
         by_post = approved - by_email
         by_post._log_event(_lt("No e-mail address: print it and send it by post."))
         self.env["debt.collection.delivery"]._track_letters(

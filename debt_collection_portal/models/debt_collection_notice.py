@@ -18,9 +18,9 @@ class DebtCollectionDemand(models.Model):
     _name = "debt.collection.demand"
     _inherit = ["debt.collection.demand", "debt.collection.portal.link.mixin"]
 
-    def _send_email(self, template=None):
+    def _send_email(self, template=None, actions=None):
         self._debt_collection_portal_ensure_links()
-        return super()._send_email(template=template)
+        return super()._send_email(template=template, actions=actions)
 
     def action_print_batch(self):
         self._debt_collection_portal_ensure_links()
