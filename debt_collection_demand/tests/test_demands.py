@@ -1134,6 +1134,11 @@ class TestDemandEngine(DemandCase):
         event = self._events(step_id=self.step_demand.id)
         self.assertEqual(event.demand_id, demand)
         self.assertEqual(event.state, "done")
+        # Prepared and submitted by the run at once: one step of the history.
+        self.assertEqual(
+            [(move, text) for move, _user, text in self._history(demand)],
+            [(invoice, "Payment demand Draft: Prepared and submitted for approval.")],
+        )
 
         for day in ("2026-04-14", "2026-04-20"):
             self._run(day)
@@ -1186,8 +1191,8 @@ class TestDemandEngine(DemandCase):
         self.assertEqual(
             [text for _move, _user, text in self._history(demand)],
             [
-                "Payment demand Draft: Prepared.",
-                "Payment demand WZ/2026/00001: Approved.",
+                # Prepared and approved at once: one step of the history.
+                "Payment demand WZ/2026/00001: Prepared and approved.",
                 "Payment demand WZ/2026/00001: Sent by e-mail.",
             ],
         )
