@@ -900,6 +900,13 @@ class DebtCollectionDemand(models.Model):
         thousands of documents), as ``create`` would store them."""
         Line = self.env["debt.collection.demand.line"]
         Line.check_access("create")
+        # The lines' constraint, on the values (read already) before they are
+        # written, not on the lines read back.
+        Line._check_demanded_items(
+            (item, demand)
+            for demand in self
+            for item in items_by_partner[demand.partner_id]
+        )
         vals_list = [
             {
                 "demand_id": demand.id,
@@ -915,7 +922,6 @@ class DebtCollectionDemand(models.Model):
             for item in items_by_partner[demand.partner_id]
         ]
         lines = insert_rows(Line, vals_list)
-        lines._check_item()
         # The totals follow the lines.
         self.modified(["line_ids"])
         return lines
@@ -1034,8 +1040,12 @@ class DebtCollectionDemandLine(models.Model):
 
     @api.constrains("move_line_id", "demand_id")
     def _check_item(self):
-        for line in self:
-            item, demand = line.move_line_id, line.demand_id
+        self._check_demanded_items((line.move_line_id, line.demand_id) for line in self)
+
+    @api.model
+    def _check_demanded_items(self, pairs):
+        """Refuse an (item, demand) pair a demand may not list."""
+        for item, demand in pairs:
             if not item:
                 raise UserError(_("Choose the document to demand payment of."))
             if item.company_id != demand.company_id:
