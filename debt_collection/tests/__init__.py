@@ -5,6 +5,7 @@ from . import test_engine
 from . import test_engine_items
 from . import test_engine_runs
 from . import test_mail
+from . import test_html_fields
 from . import test_schedule
 from . import test_overdue
 from . import test_security

@@ -589,6 +589,8 @@ class TestMailPolish(DebtCollectionMailCase):
             return {
                 "subject": mail.subject,
                 "body_html": mail.body_html,
+                # The message's body, sanitized once in the batch.
+                "body": mail.body,
                 "email_from": mail.email_from,
                 "email_to": mail.email_to,
                 "email_cc": mail.email_cc,
