@@ -16,6 +16,7 @@ the number of customers.
 import argparse
 import io
 import json
+import os
 import random
 import resource
 import subprocess
@@ -641,6 +642,19 @@ def statistics_as_in_use(engine):
         yield seconds
 
 
+def backend_cpu_seconds(cr):
+    """CPU seconds used so far by the PostgreSQL backend serving ``cr``, read
+    from /proc when the server runs on this machine (else None)."""
+    cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open(f"/proc/{cr.fetchone()[0]}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, the 14th and 15th fields of the line.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(env, company, partner_ids=None):
     """Time the decision and the whole pass; everything is rolled back (the
     engine's commit per batch is switched off for that)."""
@@ -660,6 +674,9 @@ def measure(env, company, partner_ids=None):
         decide_queries = cr.sql_log_count - queries
     items = len(engine._fetch_items(company, restrict))
     queries = cr.sql_log_count
+    # CPU seconds vary less than wall-clock ones on a shared machine.
+    backend_cpu = backend_cpu_seconds(cr)
+    odoo_cpu = time.process_time()
     started = time.monotonic()
     with (
         patch.object(type(engine), "_can_commit", return_value=False),
@@ -668,6 +685,9 @@ def measure(env, company, partner_ids=None):
         engine._execute_plan(plan, origin="automatic")
         env.flush_all()
     act_seconds = time.monotonic() - started - sum(analyze_seconds)
+    odoo_cpu = time.process_time() - odoo_cpu
+    if backend_cpu is not None:
+        backend_cpu = backend_cpu_seconds(cr) - backend_cpu
     act_queries = cr.sql_log_count - queries
     counts = dict(
         env.execute_query(
@@ -695,6 +715,8 @@ def measure(env, company, partner_ids=None):
         "decide_queries": decide_queries,
         "act_seconds": act_seconds,
         "act_queries": act_queries,
+        "odoo_cpu": odoo_cpu,
+        "backend_cpu": backend_cpu,
         "done": counts.get("done", 0),
         "queued": counts.get("queued", 0),
         "skipped": counts.get("skipped", 0),
@@ -727,6 +749,12 @@ def report(title, result):
     print(
         f"  whole pass                 {total:>10.2f} s  "
         f"{result['items'] / total:>9.0f} items/s  {queries} queries"
+    )
+    backend = result["backend_cpu"]
+    print(
+        f"  CPU time of the pass       {result['odoo_cpu']:>10.2f} s  Odoo"
+        + (f", {backend:.2f} s PostgreSQL" if backend is not None else "")
+        + " (the analysis after the first batch included)"
     )
     print(f"  SQL queries per customer   {queries / customers:>10.2f}")
 
