@@ -32,6 +32,23 @@ SEQUENCE_CODES = {
 }
 
 
+# What a demand reads of the journal items it lists (see _insert_lines,
+# _snapshot_values and _check_demanded_items).
+DEMANDED_ITEM_FIELDS = [
+    "partner_id",
+    "company_id",
+    "account_id",
+    "move_id",
+    "date",
+    "date_maturity",
+    "currency_id",
+    "company_currency_id",
+    "amount_currency",
+    "amount_residual",
+    "amount_residual_currency",
+]
+
+
 class DebtCollectionDemand(models.Model):
     """A payment demand (wezwanie do zapłaty) or a final pre-court demand
     (ostateczne przedsądowe wezwanie do zapłaty): a formal document, approved
@@ -846,6 +863,9 @@ class DebtCollectionDemand(models.Model):
         ``submit`` submits for approval those not approved at once."""
         date = date or company._debt_collection_today()
         vals_list = []
+        # What the demands and their lines read of the items, for all of them
+        # at once: not every column of thousands of journal items.
+        items.fetch(DEMANDED_ITEM_FIELDS)
         # Each item's own customer: an opening entry may hold many customers.
         by_partner = items.grouped(lambda item: item.partner_id.commercial_partner_id)
         for partner in by_partner:
