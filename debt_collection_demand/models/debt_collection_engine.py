@@ -31,7 +31,7 @@ class DebtCollectionEngine(models.AbstractModel):
             submit=True,  # their amounts were taken just now
         )
         # Each demand carries out the step's actions of its customer's
-        # documents. Written with the events' outcome (see _execute_step).
+        # documents. Written with the events' outcome (see _run_handler).
         by_partner = events.grouped("partner_id")
         actions = {demand.id: by_partner[demand.partner_id] for demand in demands}
         for demand in demands:
