@@ -106,7 +106,7 @@ class _ColumnConverter:
                 self.converted[field, value] = converted
                 return converted
             except TypeError:  # not hashable
-                pass
+                return field.convert_to_column_insert(value, self.model, row)
         if field.type != "monetary":
             return field.convert_to_column_insert(value, self.model, row)
         currency = self._currency(field, row)
