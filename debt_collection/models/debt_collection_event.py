@@ -10,7 +10,7 @@ from odoo.tools.translate import LazyGettext, get_translation
 
 from ..tools import delivery as delivery_rules
 from ..tools.insert import insert_rows
-from .html_fields import RepeatedHtml
+from .html_fields import BatchHtml
 
 # The addons split out of debt_collection in 18.0.1.3.0.
 SPLIT_ADDONS = (
@@ -148,7 +148,7 @@ class DebtCollectionEvent(models.Model):
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     # Not prefetched: the code reading events by thousands (the desk's cases,
     # the delivery) needs their links and states, not their notes.
-    note = RepeatedHtml(prefetch=False)
+    note = BatchHtml(prefetch=False)
     note_message = fields.Json(
         readonly=True,
         prefetch=False,

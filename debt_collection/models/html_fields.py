@@ -4,22 +4,21 @@ Sanitizing is a pure function of the value and the field's options, and a
 costly one (an lxml parse and clean). Odoo's ``create`` sanitizes each HTML
 value twice (for the column, then for the cache), and a ``mail.mail`` three
 times (its message's body, then its own delegated body); the collection
-engine creates thousands of e-mails and activities in a run.
+engine creates thousands of e-mails and activities in a run. (The history's
+notes, inserted by ``tools/insert.py``, are converted once per value by the
+insert itself.)
 """
 
-import functools
 import threading
 from contextlib import contextmanager
 
 from odoo import fields
-from odoo.tools import html_sanitize
 
 _batch = threading.local()
 
 
 def _sanitize_options(field):
     return (
-        ("silent", True),
         ("sanitize_tags", field.sanitize_tags),
         ("sanitize_attributes", field.sanitize_attributes),
         ("sanitize_style", field.sanitize_style),
@@ -37,23 +36,6 @@ def _sanitized_as_usual(field, value, validate):
     return not value or not validate or not field.sanitize or field.sanitize_overridable
 
 
-@functools.lru_cache(maxsize=4096)
-def _sanitize_short(value, options):
-    return html_sanitize(value, **dict(options))
-
-
-class RepeatedHtml(fields.Html):
-    """An HTML field whose values repeat: the notes the code writes are the
-    same for every document of a demand or a message. Each distinct value is
-    sanitized once per process (least recently used first out; the notes
-    are short) instead of once per record."""
-
-    def _convert(self, value, record, validate):
-        if _sanitized_as_usual(self, value, validate):
-            return super()._convert(value, record, validate)
-        return _sanitize_short(str(value), _sanitize_options(self))
-
-
 @contextmanager
 def sanitizing_once():
     """Within this block, a ``BatchHtml`` value is sanitized once however
@@ -69,8 +51,8 @@ def sanitizing_once():
 
 
 class BatchHtml(fields.Html):
-    """An HTML field of Odoo (a message's body, an activity's note) whose
-    values, when created in bulk inside ``sanitizing_once()``, are sanitized
+    """An HTML field (a message's body, an activity's note, an event's note)
+    whose values, when created in bulk inside ``sanitizing_once()``, are sanitized
     once instead of once per conversion. Outside that block it is Odoo's
     field, unchanged."""
 
