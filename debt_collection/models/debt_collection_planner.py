@@ -126,9 +126,13 @@ class DebtCollectionEngine(models.AbstractModel):
 
     def _fetch_items(self, company, restrict=None, paid_late_since=None):
         self.env.flush_all()
-        return self.env.execute_query_dict(
+        cr = self.env.cr
+        cr.execute(
             self._get_collectible_items_query(company, restrict, paid_late_since)
         )
+        # Odoo's execute_query_dict reads the column names again for each row.
+        names = [column.name for column in cr.description]
+        return [dict(zip(names, row)) for row in cr.fetchall()]
 
     def _fetch_history(self, company, item_ids):
         """{item id: {step id: StepHistory}}, {(item, step): postponed to} and
@@ -221,13 +225,28 @@ class DebtCollectionEngine(models.AbstractModel):
             else {s.id for s in steps.values() if s.manual_approval}
         )
         candidates, planned = [], {}
+        # Without history, the step due depends on the policy and due date
+        # only: asked once per pair, not once per item.
+        due_without_history = {}
         for row in rows:
-            due = schedule.due_step(
-                rules.get(row["policy_id"], ()),
-                row["date_maturity"],
-                history.get(row["id"], {}),
-                run_date,
-            )
+            item_history = history.get(row["id"])
+            if item_history:
+                due = schedule.due_step(
+                    rules.get(row["policy_id"], ()),
+                    row["date_maturity"],
+                    item_history,
+                    run_date,
+                )
+            else:
+                key = (row["policy_id"], row["date_maturity"])
+                if key not in due_without_history:
+                    due_without_history[key] = schedule.due_step(
+                        rules.get(row["policy_id"], ()),
+                        row["date_maturity"],
+                        {},
+                        run_date,
+                    )
+                due = due_without_history[key]
             if not due or postponed.get((row["id"], due.step.id), due.date) > run_date:
                 continue
             if due.step.id in waiting:

@@ -682,6 +682,39 @@ class TestEngineItemsExclusion(ItemsCase):
             [("2026-03-26", invoice, self.step_reminder, 1, "done", False)],
         )
 
+    def test_same_due_date_with_and_without_history(self):
+        """Three invoices due the same day under the same policy: the one
+        reminded on 9 March gets its second reminder on the 16th, while the one
+        held until the 14th and the one issued on the 10th get their first:
+        what an item without history gets is not what one with history gets."""
+        reminded = self._invoice(self.customer, "2026-03-02", 1000.00)
+        held = self._invoice(self._partner("Beta Sp. z o.o."), "2026-03-02", 200.00)
+        held.write(
+            {
+                "debt_collection_hold_until": "2026-03-14",
+                "debt_collection_hold_reason": "dispute",
+            }
+        )
+        self.assertEqual(
+            self._walk(["2026-03-09"]),
+            [("2026-03-09", reminded, self.step_reminder, 0, "done", False)],
+        )
+        with freeze_time("2026-03-10 10:00:00"):
+            issued = self._invoice(
+                self._partner("Gamma Sp. z o.o."), "2026-03-02", 300.00
+            )
+
+        fired = self._walk(["2026-03-16"])
+
+        self.assertEqual(
+            sorted(fired, key=lambda event: event[1].id),
+            [
+                ("2026-03-16", reminded, self.step_reminder, 1, "done", False),
+                ("2026-03-16", held, self.step_reminder, 0, "done", False),
+                ("2026-03-16", issued, self.step_reminder, 0, "done", False),
+            ],
+        )
+
     def _backdate(self, moves, days=1):
         """Make ``moves`` older than the switch-on: create_date is the
         transaction's time, the same for everything made in a test."""
