@@ -132,7 +132,7 @@ class DebtCollectionEngine(models.AbstractModel):
         )
         # Odoo's execute_query_dict reads the column names again for each row.
         names = [column.name for column in cr.description]
-        return [dict(zip(names, row)) for row in cr.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cr.fetchall()]
 
     def _fetch_history(self, company, item_ids):
         """{item id: {step id: StepHistory}}, {(item, step): postponed to} and
