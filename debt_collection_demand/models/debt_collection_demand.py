@@ -1119,39 +1119,6 @@ class IrActionsReport(models.Model):
             args[args.index("--javascript-delay") + 1] = str(self._letter_print_delay)
         return args
 
-    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        """A print of several letters stays one PDF. Odoo cuts a print into
-        one PDF per record, to save each as an attachment, and joins them
-        again; the letters are saved as no report attachment, and cutting
-        and joining 500 of them took a third of the print."""
-        report = self._get_report(report_ref)
-        if (
-            report.report_name != "debt_collection_demand.report_demand"
-            or report.attachment
-            or len(set(res_ids or ())) < 2
-            or self.get_wkhtmltopdf_state() == "install"  # Odoo's message
-        ):
-            return super()._render_qweb_pdf_prepare_streams(
-                report_ref, data, res_ids=res_ids
-            )
-        # As Odoo prints: without the debug mode, which splits the assets.
-        printer = self.with_context(debug=False)
-        data = dict(data or {}, report_type="pdf", debug=False)
-        html = printer._render_qweb_html(report_ref, res_ids, data=data)[0]
-        bodies, _ids, header, footer, paperformat_args = report.with_context(
-            debug=False
-        )._prepare_html(html, report_model=report.model)
-        pdf = printer._run_wkhtmltopdf(
-            bodies,
-            report_ref=report_ref,
-            header=header,
-            footer=footer,
-            landscape=self.env.context.get("landscape"),
-            specific_paperformat_args=paperformat_args,
-            set_viewport_size=self.env.context.get("set_viewport_size"),
-        )
-        return {False: {"stream": io.BytesIO(pdf), "attachment": None}}
-
     @api.model
     def _run_wkhtmltopdf(
         self,

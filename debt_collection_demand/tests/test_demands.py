@@ -1351,24 +1351,6 @@ class TestDemandOutput(DemandCase):
         ]
         return content, pages, len(processes)
 
-    def test_print_of_several_letters_is_not_cut_and_joined_again(self):
-        """Odoo cuts a print into one PDF per record and joins them again, to
-        save each as an attachment; letters are saved as none, so a print of
-        two one-page letters stays one PDF: both pages, in order."""
-        demands = self._approved(
-            self._invoice(self.customer, "2026-03-02", 1000.00)
-        ) + self._approved(self._invoice(self.nowak, "2026-03-02", 500.00))
-        report_class = type(self.env["ir.actions.report"])
-        with patch.object(
-            report_class, "_merge_pdfs", side_effect=AssertionError("cut and joined")
-        ):
-            _content, pages, _processes = self._print(demands)
-        self.assertEqual(len(pages), 2)
-        self.assertIn("WZ/2026/00001", pages[0])
-        self.assertIn("Hurtownia Kowalski", pages[0])
-        self.assertIn("WZ/2026/00002", pages[1])
-        self.assertIn("Sklep Nowak", pages[1])
-
     def test_large_print_in_parts_gives_the_same_letters_in_order(self):
         """A large print is cut into parts printed at the same time, one
         wkhtmltopdf each: the joined PDF has the same pages as when one
