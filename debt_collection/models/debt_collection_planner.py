@@ -230,23 +230,18 @@ class DebtCollectionEngine(models.AbstractModel):
         due_without_history = {}
         for row in rows:
             item_history = history.get(row["id"])
-            if item_history:
+            key = None if item_history else (row["policy_id"], row["date_maturity"])
+            if key in due_without_history:
+                due = due_without_history[key]
+            else:
                 due = schedule.due_step(
                     rules.get(row["policy_id"], ()),
                     row["date_maturity"],
-                    item_history,
+                    item_history or {},
                     run_date,
                 )
-            else:
-                key = (row["policy_id"], row["date_maturity"])
-                if key not in due_without_history:
-                    due_without_history[key] = schedule.due_step(
-                        rules.get(row["policy_id"], ()),
-                        row["date_maturity"],
-                        {},
-                        run_date,
-                    )
-                due = due_without_history[key]
+                if key:
+                    due_without_history[key] = due
             if not due or postponed.get((row["id"], due.step.id), due.date) > run_date:
                 continue
             if due.step.id in waiting:
