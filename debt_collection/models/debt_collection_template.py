@@ -9,13 +9,18 @@ the collection templates: a change that adds no dynamic part (no expression
 the template did not already have) is written for them.
 """
 
+import ast
+
 from lxml import html
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL, safe_eval
+from odoo.tools import SQL, float_round, safe_eval
+from odoo.tools.misc import get_lang
 from odoo.tools.rendering_tools import parse_inline_template
+
+from odoo.addons.base.models.res_lang import intersperse
 
 # The models collection e-mails are rendered on (see
 # mail.template._debt_collection_template_models()).
@@ -83,6 +88,7 @@ def render_qweb_compiled_once(
     if not mixin._has_unsafe_expression_template_qweb(template_src, model):
         return None  # Odoo renders those without QWeb (regex)
     variables = mixin._render_eval_context()
+    variables.update(batch_formatters(mixin.env, variables))
     if add_context:
         variables.update(**add_context)
     options = dict(options or {})
@@ -109,6 +115,54 @@ def render_qweb_compiled_once(
     except Exception:  # noqa: BLE001 - Odoo's renderer reports it
         return None
     return results
+
+
+def batch_formatters(env, variables):
+    """``format_date`` and ``format_amount`` of the rendering context, the
+    same text as Odoo's, for many records at once.
+
+    Odoo's look the language up on every call (a quarter of a millisecond):
+    with a few dates and amounts per document, most of the time of a batch
+    of e-mails or letters. Here each language is read once, each date
+    formatted once."""
+    format_date = variables["format_date"]
+    dates = {}
+
+    def format_date_once(date, date_format=False, lang_code=False):
+        key = (date, date_format, lang_code)
+        if key not in dates:
+            dates[key] = format_date(date, date_format, lang_code)
+        return dates[key]
+
+    langs, currencies = {}, {}
+
+    def format_amount(amount, currency, lang_code=False):
+        # tools.format_amount, with the language and the currency read once
+        if lang_code not in langs:
+            lang = get_lang(env, lang_code)
+            grouping = ast.literal_eval(lang.grouping)
+            langs[lang_code] = (grouping, lang.thousands_sep or "", lang.decimal_point)
+        grouping, thousands_sep, decimal_point = langs[lang_code]
+        if currency.id not in currencies:
+            symbol = currency.symbol or ""
+            currencies[currency.id] = (
+                currency.decimal_places,
+                currency.rounding,
+                f"{symbol}\N{NO-BREAK SPACE}" if currency.position == "before" else "",
+                "" if currency.position == "before" else f"\N{NO-BREAK SPACE}{symbol}",
+            )
+        digits, rounding, before, after = currencies[currency.id]
+        rounded = float_round(amount, precision_rounding=rounding)
+        whole, *fraction = f"{rounded:.{digits}f}".split(".")
+        number = decimal_point.join(
+            [intersperse(whole, grouping, thousands_sep)[0], *fraction]
+        )
+        number = number.replace(" ", "\N{NO-BREAK SPACE}").replace(
+            "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
+        )
+        return f"{before}{number}{after}"
+
+    return {"format_date": format_date_once, "format_amount": format_amount}
 
 
 class MailTemplate(models.Model):

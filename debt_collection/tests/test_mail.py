@@ -12,6 +12,11 @@ from lxml import html
 from odoo import Command
 from odoo.modules import module as odoo_module
 from odoo.tests import tagged
+from odoo.tools import format_amount
+
+from odoo.addons.debt_collection.models.debt_collection_template import (
+    batch_formatters,
+)
 
 from .common import DebtCollectionCase, requires_addon, warsaw_winter
 
@@ -637,6 +642,40 @@ class TestMailPolish(DebtCollectionMailCase):
             ),
             sorted((m.res_id, m.subject, m.body_html, "queued") for m in batch),
         )
+
+    def test_batch_formats_equal_odoo_formats(self):
+        """A batch formats each date and amount with the language read once:
+        the text is Odoo's own, character for character, in Polish and in
+        English, for a symbol before or after the amount, and for amounts
+        that round, are negative or run to billions."""
+        usd = self.env.ref("base.USD")
+        eur = self.env.ref("base.EUR")
+        self.assertEqual((usd.position, self.pln.position), ("before", "after"))
+        amounts = (0, 0.005, -0.005, 2.675, 1234.565, -1234.56, 999999999.99, -0.004)
+        days = (date(2026, 1, 1), date(2026, 12, 31), False)
+        for lang in ("pl_PL", "en_US"):
+            mixin = self.env["mail.template"].with_context(lang=lang)
+            odoo_formats = mixin._render_eval_context()
+            formats = batch_formatters(mixin.env, odoo_formats)
+            for currency in (self.pln, eur, usd):
+                for amount in amounts:
+                    for lang_code in (False, "pl_PL", "en_US"):
+                        with self.subTest(lang=lang, amount=amount, code=lang_code):
+                            self.assertEqual(
+                                formats["format_amount"](amount, currency, lang_code),
+                                format_amount(mixin.env, amount, currency, lang_code),
+                            )
+            for day in days:
+                for _twice in range(2):  # the second time from the batch's memory
+                    self.assertEqual(
+                        formats["format_date"](day), odoo_formats["format_date"](day)
+                    )
+        polish_mixin = self.env["mail.template"].with_context(lang="pl_PL")
+        polish = batch_formatters(polish_mixin.env, polish_mixin._render_eval_context())
+        self.assertEqual(
+            polish["format_amount"](1234567.891, self.pln), "1234567,89\xa0zł"
+        )
+        self.assertEqual(polish["format_date"](date(2026, 3, 9)), "09.03.2026")
 
     @requires_addon("debt_collection_demand")
     def test_polish_and_english_customers_in_one_run(self):

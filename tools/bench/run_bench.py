@@ -800,6 +800,13 @@ def measure_printing(env, company, count, base_url):
         company, "demand", items, date=RUN_DATE, auto_approve=True
     )
     env.flush_all()
+    # In use these tables hold the history of earlier runs, with statistics;
+    # here they were empty until this transaction, and PostgreSQL would join
+    # the 500 letters' lines as if they still were (a second more).
+    env.cr.execute(
+        "ANALYZE debt_collection_demand, debt_collection_demand_line,"
+        " debt_collection_credit"
+    )
     started = time.monotonic()
     pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
         "debt_collection_demand.action_report_demand", demands.ids
