@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import fields, models
 
+from .debt_collection_template import batch_formatters
+
 # What messages and activity notes show of the events (read in one go).
 EVENT_FIELDS_SHOWN = [
     "move_id",
@@ -45,6 +47,7 @@ class DebtCollectionEngine(models.AbstractModel):
         all_events.move_id.fetch(["name"])
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         users = self._get_activity_users(step, partners)
+        formats = batch_formatters(self.env)
         for partner, events in groups:
             user = users[partner.id]
             if not user:
@@ -58,7 +61,7 @@ class DebtCollectionEngine(models.AbstractModel):
                     "summary": step.activity_summary or step.name,
                     "note": self.env["ir.qweb"]._render(
                         "debt_collection.activity_note",
-                        {"events": events, "run_date": run_date},
+                        {"events": events, "run_date": run_date, **formats},
                     ),
                     "user_id": user.id,
                     "date_deadline": run_date

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL, float_round, safe_eval
+from odoo.tools import format_date as tools_format_date
 from odoo.tools.misc import get_lang
 from odoo.tools.rendering_tools import parse_inline_template
 
@@ -88,7 +89,7 @@ def render_qweb_compiled_once(
     if not mixin._has_unsafe_expression_template_qweb(template_src, model):
         return None  # Odoo renders those without QWeb (regex)
     variables = mixin._render_eval_context()
-    variables.update(batch_formatters(mixin.env, variables))
+    variables.update(batch_formatters(mixin.env, variables["format_date"]))
     if add_context:
         variables.update(**add_context)
     options = dict(options or {})
@@ -117,15 +118,21 @@ def render_qweb_compiled_once(
     return results
 
 
-def batch_formatters(env, variables):
-    """``format_date`` and ``format_amount`` of the rendering context, the
-    same text as Odoo's, for many records at once.
+def batch_formatters(env, format_date=None):
+    """``format_date`` and ``format_amount`` for templates, the same text as
+    Odoo's, for many records at once: ``format_date`` wraps the rendering
+    context's (by default Odoo's ``tools.format_date``).
 
-    Odoo's look the language up on every call (a quarter of a millisecond):
-    with a few dates and amounts per document, most of the time of a batch
-    of e-mails or letters. Here each language is read once, each date
-    formatted once."""
-    format_date = variables["format_date"]
+    Odoo's look the language up on every call (a quarter of a millisecond),
+    as does a ``t-field`` or a ``monetary`` widget: with a few dates and
+    amounts per document, most of the time of a batch of e-mails, letters or
+    activity notes. Here each language is read once, each date formatted
+    once."""
+    if format_date is None:
+
+        def format_date(date, date_format=False, lang_code=False):
+            return tools_format_date(env, date, lang_code, date_format)
+
     dates = {}
 
     def format_date_once(date, date_format=False, lang_code=False):

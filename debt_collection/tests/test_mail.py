@@ -656,7 +656,7 @@ class TestMailPolish(DebtCollectionMailCase):
         for lang in ("pl_PL", "en_US"):
             mixin = self.env["mail.template"].with_context(lang=lang)
             odoo_formats = mixin._render_eval_context()
-            formats = batch_formatters(mixin.env, odoo_formats)
+            formats = batch_formatters(mixin.env, odoo_formats["format_date"])
             for currency in (self.pln, eur, usd):
                 for amount in amounts:
                     for lang_code in (False, "pl_PL", "en_US"):
@@ -670,12 +670,15 @@ class TestMailPolish(DebtCollectionMailCase):
                     self.assertEqual(
                         formats["format_date"](day), odoo_formats["format_date"](day)
                     )
-        polish_mixin = self.env["mail.template"].with_context(lang="pl_PL")
-        polish = batch_formatters(polish_mixin.env, polish_mixin._render_eval_context())
+        # Outside a mail template (an activity's note): Odoo's format_date.
+        polish = batch_formatters(self.env(context={"lang": "pl_PL"}))
         self.assertEqual(
             polish["format_amount"](1234567.891, self.pln), "1234567,89\xa0zł"
         )
         self.assertEqual(polish["format_date"](date(2026, 3, 9)), "09.03.2026")
+        self.assertEqual(
+            polish["format_date"](date(2026, 3, 9), "d MMMM y"), "9 marca 2026"
+        )
 
     @requires_addon("debt_collection_demand")
     def test_polish_and_english_customers_in_one_run(self):
