@@ -334,6 +334,27 @@ class TestDemandWizard(DemandCase):
             ),
         )
         self.assertIn("1,250.50", _text(kowalski.totals_html))
+        # The letter the collector prints: each document in its own currency,
+        # the amounts as Odoo formats them, one total per currency.
+        letter, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.collector)
+            ._render_qweb_html(
+                "debt_collection_demand.action_report_demand", kowalski.ids
+            )
+        )
+        letter = _text(letter)
+        for row in (
+            f"{k1.name} 02/02/2026 03/02/2026 42 1,000.00 zł 1,000.00 zł",
+            f"{k2.name} 02/09/2026 03/09/2026 35 250.50 zł 250.50 zł",
+            _squash(
+                f"{k3.name} 02/16/2026 03/16/2026 28 "
+                f"{self.eur.format(300.00)} {self.eur.format(300.00)}"
+            ),
+            _squash(f"Total to pay {self.eur.format(300.00)}"),
+            "Total to pay 1,250.50 zł",
+        ):
+            self.assertIn(row, letter)
         self.assertEqual(nowak.line_ids.move_id, n1)
         self.assertEqual(
             nowak._get_totals(), [(self.pln, 500.00, "five hundred zlotys 00/100")]
