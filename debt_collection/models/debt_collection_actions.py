@@ -48,6 +48,12 @@ class DebtCollectionEngine(models.AbstractModel):
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         users = self._get_activity_users(step, partners)
         formats = batch_formatters(self.env)
+        credits = self.env["debt.collection.ledger"]._open_credits(
+            self.env.company, partners.ids
+        )
+        self.env["account.move"].browse(
+            {c.move_id for cs in credits.values() for c in cs if c.move_id}
+        ).fetch(["name"])
         for partner, events in groups:
             user = users[partner.id]
             if not user:
@@ -61,7 +67,14 @@ class DebtCollectionEngine(models.AbstractModel):
                     "summary": step.activity_summary or step.name,
                     "note": self.env["ir.qweb"]._render(
                         "debt_collection.activity_note",
-                        {"events": events, "run_date": run_date, **formats},
+                        {
+                            "events": events,
+                            "run_date": run_date,
+                            **self._get_activity_note_credits(
+                                events, credits.get(partner.id, [])
+                            ),
+                            **formats,
+                        },
                     ),
                     "user_id": user.id,
                     "date_deadline": run_date
@@ -82,6 +95,36 @@ class DebtCollectionEngine(models.AbstractModel):
         for activity, events in zip(activities, events_list, strict=True):
             events.sudo().write({"activity_id": activity.id})  # sudo: history
         return failures
+
+    def _get_activity_note_credits(self, events, open_credits):
+        """What an activity note shows under its documents, as the e-mails
+        do: the customer's open credits in the documents' currencies
+        (``credits``, unsaved ``debt.collection.credit`` records) and, per
+        currency with credits, (currency, net amount due) (``net_totals``).
+        A collector phoning about 1,230.00 must know 230.00 of it is already
+        credited."""
+        currencies = events.document_currency_id
+        vals_list = self.env["debt.collection.credit"]._prepare_vals_list(
+            self.env.company, open_credits, set(currencies.ids)
+        )
+        credits = self.env["debt.collection.credit"].concat(
+            *(self.env["debt.collection.credit"].new(vals) for vals in vals_list)
+        )
+        credited = credits._totals_by_currency()
+        net_totals = [
+            (
+                currency,
+                sum(
+                    events.filtered(
+                        lambda e, c=currency: e.document_currency_id == c
+                    ).mapped("amount_residual_currency")
+                )
+                - credited[currency],
+            )
+            for currency in currencies
+            if currency in credited
+        ]
+        return {"credits": credits, "net_totals": net_totals}
 
     def _get_activity_users(self, step, partners):
         """{customer id: res.users} who gets the step's activity, for all

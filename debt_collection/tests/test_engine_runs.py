@@ -584,12 +584,13 @@ class TestEngineRuns(DebtCollectionCase):
             activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
         )
         # Each document with its amount, due date and days overdue, formatted
-        # as Odoo formats them (the run reads the language once for all).
+        # as Odoo formats them (the run reads the language once for all), the
+        # oldest due first as in the e-mails.
         self.assertEqual(
             " ".join(html2plaintext(activity.note).split()),
             "Documents: "
-            f"{inv_1.name}: 1,234.56 zł, due 03/02/2026 (50 days overdue) "
-            f"{inv_2.name}: 99.99 zł, due 03/01/2026 (51 days overdue)",
+            f"{inv_2.name}: 99.99 zł, due 03/01/2026 (51 days overdue) "
+            f"{inv_1.name}: 1,234.56 zł, due 03/02/2026 (50 days overdue)",
         )
         events = self._events()
         self.assertEqual(

@@ -15,6 +15,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools import html2plaintext
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -210,6 +211,26 @@ class TestPolishLedger(LedgerCase):
             for demand in self._demands(partner)
         ]
 
+    def _activity_rows(self, partner):
+        """(deadline, assignee, note as text) of the collection activities
+        opened on ``partner``, done ones included."""
+        activities = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)],
+                order="id",
+            )
+        )
+        return [
+            (
+                str(activity.date_deadline),
+                activity.user_id.login,
+                " ".join(html2plaintext(activity.note).split()),
+            )
+            for activity in activities
+        ]
+
     def _skips(self, partner):
         return [
             (str(e.scheduled_date), e.step_id.name, e.reason)
@@ -337,6 +358,23 @@ class TestPolishLedger(LedgerCase):
                 ),
             ],
         )
+        # The collector's call, 50 days overdue (29 April, due in two days):
+        # the note nets the open credit note as the messages do, so that the
+        # collector asks for 1,000.00, not 1,230.00.
+        collector = self.collector.login
+        self.assertEqual(
+            self._activity_rows(self.alfa),
+            [
+                (
+                    "2026-05-01",
+                    collector,
+                    f"Documents: {alfa_invoice.name}: 1,230.00 zł, due 03/10/2026"
+                    " (50 days overdue)"
+                    f" Less: credit note {alfa_credit.name}: -\ufeff230.00 zł"
+                    " Net amount due PLN: 1,000.00 zł",
+                )
+            ],
+        )
         first, final = self._demands(self.alfa)
         self.assertEqual(first.close_reason, "escalated")
         # Paid on 1 June by the credit note and the bank: the accountant's
@@ -394,6 +432,21 @@ class TestPolishLedger(LedgerCase):
             ],
         )
 
+        # One call, for the first installment (4 May); the second reaches 50
+        # days on 3 June, after the final demand listed it: no document goes
+        # back to an earlier step.
+        self.assertEqual(
+            self._activity_rows(self.gamma),
+            [
+                (
+                    "2026-05-06",
+                    collector,
+                    f"Documents: {gamma_invoice.name}: 238.00 zł, due 03/15/2026"
+                    " (50 days overdue)",
+                )
+            ],
+        )
+
         # The opening entry: Delta and Epsilon each demanded their own
         # balance; Zeta, who holds a credit only, is never contacted.
         for partner, amount in ((self.delta, 3000.00), (self.epsilon, 1500.00)):
@@ -410,6 +463,18 @@ class TestPolishLedger(LedgerCase):
                 [n[0] for n in self._notice_rows(partner)],
                 ["2026-03-01", "2026-03-08", "2026-03-15"],
             )
+            # Called on Tuesday 7 April, as Easter Monday is a holiday.
+            self.assertEqual(
+                self._activity_rows(partner),
+                [
+                    (
+                        "2026-04-09",
+                        collector,
+                        f"Documents: {entry.name}: {amount:,.2f} zł, due 02/15/2026"
+                        " (51 days overdue)",
+                    )
+                ],
+            )
         self.assertFalse(self._events(partner_id=self.zeta.id))
 
         # Euro Handel: in EUR, 400.00 paid on 25 March at 4.20.
@@ -420,6 +485,17 @@ class TestPolishLedger(LedgerCase):
                 ("2026-03-17", {"EUR": (1000.00, 0.0, 1000.00)}),
                 ("2026-03-24", {"EUR": (1000.00, 0.0, 1000.00)}),
                 ("2026-03-31", {"EUR": (600.00, 0.0, 600.00)}),
+            ],
+        )
+        self.assertEqual(
+            self._activity_rows(self.euro),
+            [
+                (
+                    "2026-05-01",
+                    collector,
+                    f"Documents: {euro_invoice.name}: 600.00 €, due 03/10/2026"
+                    " (50 days overdue)",
+                )
             ],
         )
         demand = self._demands(self.euro)[0]
@@ -435,6 +511,7 @@ class TestPolishLedger(LedgerCase):
             [("2026-03-07", "Pre-due reminder", "covered_by_credits")],
         )
         self.assertFalse(self._mails(self.eta))
+        self.assertFalse(self._activity_rows(self.eta))
         self.assertFalse(self._events(partner_id=self.theta.id))
         self.assertFalse(eta_invoice.debt_collection_stage_id)
 
