@@ -47,7 +47,7 @@ class DebtCollectionEngine(models.AbstractModel):
         all_events.move_id.fetch(["name"])
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         users = self._get_activity_users(step, partners)
-        formats = batch_formatters(self.env)
+        formats_by_lang = {}
         credits = self.env["debt.collection.ledger"]._open_credits(
             self.env.company, partners.ids
         )
@@ -59,13 +59,21 @@ class DebtCollectionEngine(models.AbstractModel):
             if not user:
                 failures.update({event.id: ("no_assignee", False) for event in events})
                 continue
+            # Written in the language of the collector who reads it.
+            lang = user.lang or self.env.lang
+            if lang not in formats_by_lang:
+                formats_by_lang[lang] = batch_formatters(
+                    self.with_context(lang=lang).env
+                )
             vals_list.append(
                 {
                     "res_model_id": partner_model,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
                     "summary": step.activity_summary or step.name,
-                    "note": self.env["ir.qweb"]._render(
+                    "note": self.env["ir.qweb"]
+                    .with_context(lang=lang)
+                    ._render(
                         "debt_collection.activity_note",
                         {
                             "events": events,
@@ -73,7 +81,7 @@ class DebtCollectionEngine(models.AbstractModel):
                             **self._get_activity_note_credits(
                                 events, credits.get(partner.id, [])
                             ),
-                            **formats,
+                            **formats_by_lang[lang],
                         },
                     ),
                     "user_id": user.id,

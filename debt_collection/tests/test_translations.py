@@ -129,10 +129,10 @@ class TestReadersLanguage(DebtCollectionCase):
         self.assertEqual(self._notes(event, "pl_PL"), ["Przygotowano."])
         self.assertEqual(self._notes(event, "en_US"), ["Prepared."])
 
-    def test_activity_note_in_polish_nets_the_open_credit(self):
-        """A run in Polish (the cron's user speaks Polish) writes the call's
-        note in Polish: Polish dates and amounts, the open credit note
-        subtracted and the net amount due."""
+    def test_activity_note_in_the_collectors_language(self):
+        """The call's note is written in the language of the collector who
+        gets it, whatever the language of the run: Polish dates and amounts,
+        the open credit note subtracted and the net amount due."""
         invoice = self._invoice(self.customer, "2026-03-02", 1230.00)
         credit = self._invoice(
             self.customer,
@@ -141,12 +141,13 @@ class TestReadersLanguage(DebtCollectionCase):
             invoice_date="2026-03-05",
             move_type="out_refund",
         )
-        self.env = self.env(context=dict(self.env.context, lang="pl_PL"))
+        self.collector.lang = "pl_PL"
+        self.env = self.env(context=dict(self.env.context, lang="en_US"))  # the run's
         self._run(date(2026, 4, 21))  # 50 days overdue: the call
         activity = self.env["mail.activity"].search(
             [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
         )
-        self.assertEqual(activity.summary, "Call about overdue invoices")
+        self.assertEqual(activity.user_id, self.collector)
         self.assertEqual(
             " ".join(html2plaintext(activity.note).split()),
             f"Dokumenty: {invoice.name}: 1230,00 zł, termin płatności 02.03.2026"
