@@ -358,7 +358,8 @@ class TestPolishLedger(LedgerCase):
                 ),
             ],
         )
-        # The collector's call, 50 days overdue (29 April, due in two days):
+        # The collector's call, 50 days overdue (29 April, to be made within
+        # two days):
         # the note nets the open credit note as the messages do, so that the
         # collector asks for 1,000.00, not 1,230.00.
         collector = self.collector.login
