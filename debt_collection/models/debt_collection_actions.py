@@ -47,6 +47,7 @@ class DebtCollectionEngine(models.AbstractModel):
         all_events.move_id.fetch(["name"])
         partners = self.env["res.partner"].concat(*(p for p, _e in groups))
         users = self._get_activity_users(step, partners)
+        self.env["res.users"].concat(*users.values()).mapped("lang")  # one read
         formats_by_lang = {}
         credits = self.env["debt.collection.ledger"]._open_credits(
             self.env.company, partners.ids
@@ -107,31 +108,16 @@ class DebtCollectionEngine(models.AbstractModel):
     def _get_activity_note_credits(self, events, open_credits):
         """What an activity note shows under its documents, as the e-mails
         do: the customer's open credits in the documents' currencies
-        (``credits``, unsaved ``debt.collection.credit`` records) and, per
-        currency with credits, (currency, net amount due) (``net_totals``).
-        A collector phoning about 1,230.00 must know 230.00 of it is already
-        credited."""
-        currencies = events.document_currency_id
-        vals_list = self.env["debt.collection.credit"]._prepare_vals_list(
-            self.env.company, open_credits, set(currencies.ids)
+        (``credits``, unsaved ``debt.collection.credit`` records) and the
+        totals of the currencies with credits (``net_totals``, see
+        ``_totals_less_credits``). A collector phoning about 1,230.00 must
+        know 230.00 of it is already credited."""
+        Credit = self.env["debt.collection.credit"]
+        vals_list = Credit._prepare_vals_list(
+            self.env.company, open_credits, set(events.document_currency_id.ids)
         )
-        credits = self.env["debt.collection.credit"].concat(
-            *(self.env["debt.collection.credit"].new(vals) for vals in vals_list)
-        )
-        credited = credits._totals_by_currency()
-        net_totals = [
-            (
-                currency,
-                sum(
-                    events.filtered(
-                        lambda e, c=currency: e.document_currency_id == c
-                    ).mapped("amount_residual_currency")
-                )
-                - credited[currency],
-            )
-            for currency in currencies
-            if currency in credited
-        ]
+        credits = Credit.concat(*(Credit.new(vals) for vals in vals_list))
+        net_totals = [t for t in events._totals_less_credits(credits) if t[2]]
         return {"credits": credits, "net_totals": net_totals}
 
     def _get_activity_users(self, step, partners):

@@ -265,6 +265,26 @@ class DebtCollectionEvent(models.Model):
         written (``create`` or ``_log``); returns ``vals_list``."""
         return vals_list
 
+    def _totals_less_credits(self, credits):
+        """[(currency, documents, open credits, net due)] per currency of
+        these events' documents, company currency first: what a message or
+        an activity note totals under its documents (``credits``:
+        ``debt.collection.credit`` records, saved or not)."""
+        credited = credits._totals_by_currency()
+        company_currency = self.company_id[:1].currency_id
+        totals = []
+        for currency in self.document_currency_id.sorted(
+            lambda c: (c != company_currency, c.name)
+        ):
+            documents = sum(
+                self.filtered(lambda e, c=currency: e.document_currency_id == c).mapped(
+                    "amount_residual_currency"
+                )
+            )
+            credit = credited.get(currency, 0.0)
+            totals.append((currency, documents, credit, documents - credit))
+        return totals
+
     def _on_steps_done(self):
         """Hook: these events record a finished collection step, an action
         done (by the engine once the handler succeeded, or by the delivery

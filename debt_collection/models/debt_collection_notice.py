@@ -88,20 +88,7 @@ class DebtCollectionNotice(models.Model):
         """[(currency, documents, open credits, net due)] per currency of the
         documents listed, company currency first."""
         self.ensure_one()
-        credits = self.credit_ids._totals_by_currency()
-        currencies = self.event_ids.document_currency_id.sorted(
-            lambda c: (c != self.company_currency_id, c.name)
-        )
-        totals = []
-        for currency in currencies:
-            documents = sum(
-                self.event_ids.filtered(
-                    lambda e, c=currency: e.document_currency_id == c
-                ).mapped("amount_residual_currency")
-            )
-            credit = credits.get(currency, 0.0)
-            totals.append((currency, documents, credit, documents - credit))
-        return totals
+        return self.event_ids._totals_less_credits(self.credit_ids)
 
     @api.depends("step_id", "partner_id", "date")
     def _compute_display_name(self):

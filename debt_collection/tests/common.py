@@ -296,6 +296,17 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
             yield
 
+    def _credit_note(self, partner, amount, on, currency=None):
+        """An open (unreconciled) credit note of ``amount`` dated ``on``."""
+        return self._invoice(
+            partner,
+            on,
+            amount,
+            invoice_date=on,
+            currency=currency,
+            move_type="out_refund",
+        )
+
     def _run(self, day, hour=10, deliver=True):
         """One automatic run at ``hour`` o'clock (Warsaw) on ``day``, then
         Odoo's mail queue (the run asks it to send at once) unless

@@ -23,17 +23,6 @@ D = date.fromisoformat
 
 
 class CreditsCase(ItemsCase):
-    def _credit_note(self, partner, amount, on, currency=None):
-        """An open (unreconciled) credit note of ``amount`` dated ``on``."""
-        return self._invoice(
-            partner,
-            on,
-            amount,
-            invoice_date=on,
-            currency=currency,
-            move_type="out_refund",
-        )
-
     def _payment(self, partner, amount, on, memo="Payment"):
         """A customer payment received on ``on`` and not applied to anything."""
         payment = self.env["account.payment"].create(

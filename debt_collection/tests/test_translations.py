@@ -134,13 +134,7 @@ class TestReadersLanguage(DebtCollectionCase):
         gets it, whatever the language of the run: Polish dates and amounts,
         the open credit note subtracted and the net amount due."""
         invoice = self._invoice(self.customer, "2026-03-02", 1230.00)
-        credit = self._invoice(
-            self.customer,
-            "2026-03-05",
-            230.00,
-            invoice_date="2026-03-05",
-            move_type="out_refund",
-        )
+        credit = self._credit_note(self.customer, 230.00, "2026-03-05")
         self.collector.lang = "pl_PL"
         self.env = self.env(context=dict(self.env.context, lang="en_US"))  # the run's
         self._run(date(2026, 4, 21))  # 50 days overdue: the call
