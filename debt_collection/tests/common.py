@@ -296,9 +296,10 @@ class DebtCollectionCase(AccountTestInvoicingCommon):
         with self.assertRaisesRegex(exception, message), self.env.cr.savepoint():
             yield
 
-    def _credit_note(self, partner, amount, on, currency=None):
+    @classmethod
+    def _credit_note(cls, partner, amount, on, currency=None):
         """An open (unreconciled) credit note of ``amount`` dated ``on``."""
-        return self._invoice(
+        return cls._invoice(
             partner,
             on,
             amount,

@@ -78,18 +78,6 @@ class PortalCase(DebtCollectionCase):
         )
 
     @classmethod
-    def _credit_note(cls, partner, amount, on, currency=None):
-        """An open (unreconciled) credit note."""
-        return cls._invoice(
-            partner,
-            on,
-            amount,
-            invoice_date=on,
-            currency=currency,
-            move_type="out_refund",
-        )
-
-    @classmethod
     def _unapplied_payment(cls, partner, amount, on):
         payment = cls.env["account.payment"].create(
             {
